@@ -1,0 +1,1 @@
+"""The faces users touch: the Qt GUI (``gui``) and the ``latentroll`` CLI (``cli``)."""

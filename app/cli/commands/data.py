@@ -1,0 +1,36 @@
+"""``latentroll data build|info``: parse music21's corpus once into the training cache."""
+from __future__ import annotations
+
+import json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("data", help="build or describe the training corpus cache")
+    p.add_argument("action", choices=["build", "info"])
+    p.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
+    p.add_argument("--out", help="cache file (default: the user cache dir)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from latentroll.models.data.corpus import Corpus, build_corpus, default_cache_path
+
+    from ..progress import progress_bar
+
+    path = Path(args.out) if args.out else default_cache_path()
+    if args.action == "info":
+        if not path.exists():
+            print(f"no corpus cache at {path}; run `latentroll data build`")
+            return 1
+        c = Corpus.load(path)
+        print(json.dumps({"path": str(path), "tunes": len(c.tunes), "by_style": c.by_style()}, indent=2))
+        return 0
+    with progress_bar("parsing corpus", unit="file") as update:
+        corpus, failures = build_corpus(workers=args.workers, progress=update)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    corpus.save(path)
+    print(json.dumps({"path": str(path), "tunes": len(corpus.tunes), "failed": failures,
+                      "by_style": corpus.by_style()}, indent=2))
+    return 0

@@ -1,0 +1,39 @@
+"""``latentroll interpolate A B --steps N``: the melodies between two clips, as MIDI."""
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("interpolate", help="blend clip A into clip B through the VAE's latent space")
+    p.add_argument("a", help="clip A (.mid/.musicxml/.abc/.lrproj); its first 2 bars are used")
+    p.add_argument("b", help="clip B")
+    p.add_argument("--steps", type=int, default=5, help="clips from A to B inclusive (2-16, default 5)")
+    p.add_argument("--method", choices=["slerp", "lerp"], default="slerp")
+    p.add_argument("--temperature", type=float, default=0.0, help="0 = deterministic (default)")
+    p.add_argument("--key", help="constrain to a key/scale, e.g. 'G major'")
+    p.add_argument("--track-a", type=int, help="track index in A (default: first pitched track)")
+    p.add_argument("--track-b", type=int, help="track index in B")
+    p.add_argument("--bpm", type=float, default=120.0)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--separate", action="store_true", help="one track per clip")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from latentroll.models.vae.service import MelodyVAEService
+
+    from ..clips import clips_song, melody_track, parse_scale, write_clips
+    from ..errors import UsageError
+
+    if not 2 <= args.steps <= 16:
+        raise UsageError("--steps must be between 2 and 16")
+    _, a = melody_track(args.a, args.track_a)
+    _, b = melody_track(args.b, args.track_b)
+    scale = parse_scale(args.key)
+    svc = MelodyVAEService.load()
+    clips = svc.interpolate(a, b, args.steps, args.method, args.temperature, scale=scale, seed=args.seed)
+    song = clips_song(clips, "Interpolation", args.bpm, gap_bars=0 if args.separate else 1, scale=scale,
+                      separate_tracks=args.separate)
+    path = write_clips(song, args.output)
+    print(f"wrote {len(clips)} clips to {path}")
+    return 0

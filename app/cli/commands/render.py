@@ -1,0 +1,78 @@
+"""``latentroll render IN -o OUT.wav [--stems DIR]``: offline audio through FluidSynth.
+
+IN is anything ``read_song`` reads (.mid, .musicxml, .abc, .lrproj). Each output is all or
+nothing: an error or Ctrl-C leaves no partial WAV behind.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("render", help="render a song to a WAV file (and per-track stems)")
+    p.add_argument("input", metavar="IN", help="song file: .mid, .musicxml, .abc or .lrproj")
+    p.add_argument("-o", "--output", metavar="OUT.wav", help="mixdown WAV to write")
+    p.add_argument("--stems", metavar="DIR",
+                   help="also write one WAV per track (all tracks, mute/solo ignored) into DIR")
+    p.add_argument("--soundfont", metavar="SF2", help="SoundFont (default: $LATENTROLL_SOUNDFONT, then system ones)")
+    p.add_argument("--rate", type=int, choices=(44100, 48000), default=44100, help="sample rate (Hz)")
+    p.add_argument("--bits", type=int, choices=(16, 24, 32), default=16,
+                   help="16/24-bit PCM, or 32 for float (never clips)")
+    p.add_argument("--gain", type=float, default=0.2, help="FluidSynth master gain (default 0.2)")
+    p.add_argument("--tail", type=float, default=1.0, metavar="SECONDS", help="release tail after the last note")
+    p.add_argument("--no-effects", action="store_true", help="turn off FluidSynth reverb and chorus")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from latentroll.core.audio.render import RenderOptions, render_stems, render_to_wav
+    from latentroll.core.io.formats import read_song
+
+    from ..progress import progress_bar
+
+    if not args.output and not args.stems:
+        raise UsageError("nothing to do: give -o OUT.wav and/or --stems DIR")
+    if args.output and Path(args.output).suffix.lower() != ".wav":
+        raise UsageError(f"the output must be a .wav file, not {args.output}")
+    if not 0 < args.gain <= 10:
+        raise UsageError("--gain must be in (0, 10]")
+    if not 0 <= args.tail <= 60:
+        raise UsageError("--tail must be between 0 and 60 seconds")
+    options = RenderOptions(
+        sample_rate=args.rate, bits=args.bits, tail_seconds=args.tail, gain=args.gain,
+        effects=not args.no_effects, soundfont=Path(args.soundfont) if args.soundfont else None,
+    )
+    song = read_song(args.input)
+    rate = options.sample_rate
+    show = sys.stderr.isatty()
+
+    def seconds(update):
+        return lambda done, total: update(round(done / rate, 1), round(total / rate, 1))
+
+    if args.output:
+        with progress_bar("rendering", unit="s", enabled=show) as update:
+            result = render_to_wav(song, args.output, options, progress=seconds(update))
+        peak = 20 * math.log10(result.peak) if result.peak > 0 else -math.inf
+        print(f"wrote {result.path} ({clock(result.seconds)}, {rate} Hz, "
+              f"{'float' if result.bits == 32 else f'{result.bits}-bit'}, peak {peak:.1f} dBFS)")
+        if result.clipped_samples:
+            print(f"warning: {result.clipped_samples} samples clipped; lower --gain or use --bits 32",
+                  file=sys.stderr)
+    if args.stems:
+        with progress_bar("rendering stems", unit="s", enabled=show) as update:
+            paths = render_stems(song, args.stems, options, progress=seconds(update),
+                                 basename=Path(args.input).stem)
+        print(f"wrote {len(paths)} stem(s) to {args.stems}")
+        for p in paths:
+            print(f"  {p.name}")
+    return 0
+
+
+def clock(seconds: float) -> str:
+    """``m:ss.s`` for durations and playheads."""
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{secs:04.1f}"

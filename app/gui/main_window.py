@@ -1,0 +1,236 @@
+"""The LatentRoll main window: track list | piano roll, transport on top, status at the bottom.
+
+It owns the document, editor state, jobs and controllers and wires them together; the real work
+lives in the modules it imports (files, edit_ops, playback, autosave, piano_roll, ...).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
+
+from latentroll.core.project import Project
+
+from .autosave import Autosaver, RecoveryFile, find_recovery_files
+from .document import Document
+from .drag_midi import write_drag_file
+from .edit_ops import EditOps
+from .editor_state import EditorState
+from .files import FileController, load_any
+from .menus import SHORTCUTS_HTML, build_menus
+from .notify import Notifier
+from .paths import AppPaths
+from .piano_roll.editor import PianoRollEditor
+from .playback import PlaybackController
+from .status import install_status_bar
+from .track_list import TrackList
+from .transport import TransportBar
+from .undo import ChangeSet
+from .workers import Jobs
+
+APP_TITLE = "LatentRoll"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, paths: AppPaths | None = None, initial_file: str | Path | None = None,
+                 dialogs: bool = True, player_factory=None, check_recovery: bool = True,
+                 probe_audio: bool = True):
+        super().__init__()
+        self.paths = (paths or AppPaths.default()).ensure()
+        self.settings = QSettings(str(self.paths.settings_file), QSettings.Format.IniFormat, self)
+        self.actions: dict[str, QAction] = {}
+        self.doc = Document(parent=self)
+        self.state = EditorState(self.doc, self)
+        self.jobs = Jobs(parent=self)
+        self.notifier = Notifier(self, dialogs=dialogs)
+        self.jobs.failed.connect(self.notifier.error)
+        self.edit_ops = EditOps(self.doc, self.state, self)
+        self.edit_ops.message.connect(self.notifier.info)
+        # Replaced in tests: () -> Path | None, asks the user to pick a SoundFont.
+        self.soundfont_prompt = self._soundfont_dialog
+
+        self.editor = PianoRollEditor(self.doc, self.state, self)
+        self.editor.view.message.connect(self.notifier.info)
+        self.editor.drag_handle.make_file = lambda: write_drag_file(self.state, self.paths.drag_dir)
+        self.track_list = TrackList(self.doc, self.state, self)
+        self.transport = TransportBar(self.doc, self.state, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.track_list)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([290, 1100])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.status_widgets = install_status_bar(self.statusBar(), self.jobs, self.notifier)
+
+        self.playback = PlaybackController(self.doc, self.state, self.jobs, player_factory,
+                                           soundfont=self.soundfont_setting, parent=self)
+        self.playback.playingChanged.connect(self.transport.set_playing)
+        self.playback.audioStatusChanged.connect(self._show_audio_status)
+        self.editor.view.auditioner = self.playback.audition
+        self.files = FileController(self, self.settings)
+        self.autosaver = Autosaver(self.doc, self.jobs, self.paths, self.files.snapshot, parent=self)
+        build_menus(self)
+
+        self.doc.modifiedChanged.connect(lambda _m: self._update_title())
+        self.doc.pathChanged.connect(lambda _p: self._update_title())
+        self.doc.songReplaced.connect(self._update_title)
+        self.doc.changed.connect(self._on_doc_changed)
+        self.state.selectionChanged.connect(self._update_info)
+        self.state.trackChanged.connect(lambda _i: self._update_info())
+        self._closing_ok = False
+        self._update_title()
+        self._update_info()
+        self._show_audio_status(self.playback.audio_status)
+        self.resize(1440, 900)
+        self.setMinimumSize(900, 560)
+
+        if probe_audio:
+            QTimer.singleShot(0, self.playback.probe)
+        if initial_file is not None:
+            QTimer.singleShot(0, lambda: self.files.load(Path(initial_file)))
+        if check_recovery:
+            QTimer.singleShot(0, self.offer_recovery)
+        QTimer.singleShot(0, self.editor.view.show_notes)
+
+    # ---- title and status --------------------------------------------------------------
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.doc.display_name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.doc.modified)
+
+    def _on_doc_changed(self, _changes: ChangeSet) -> None:
+        self._update_info()
+
+    def _update_info(self) -> None:
+        song = self.doc.song
+        track = self.state.track
+        sel = len(self.state.selection)
+        parts = [f"{len(song.tracks)} tracks", f"{song.note_count()} notes"]
+        if track is not None:
+            parts.append(f"{track.name}: {len(track)} notes" + (f", {sel} selected" if sel else ""))
+        self.status_widgets["info"].setText(" · ".join(parts))
+
+    def _show_audio_status(self, text: str) -> None:
+        label: QLabel = self.status_widgets["audio"]
+        label.setText(f"🔈 {text}" if self.playback.audio_available else f"🔇 {text}")
+
+    # ---- after a load ------------------------------------------------------------------
+    def after_load(self, project: Project | None) -> None:
+        """Reset view state for a freshly opened song (project settings already applied)."""
+        if project is None:
+            self.state.set_loop(0, self.doc.song.bar_start(min(4, self.doc.song.bar_count())), enabled=False)
+            QTimer.singleShot(0, self.editor.view.show_notes)
+        self.editor.view.setFocus()
+        self._update_title()
+
+    def loop_selection(self) -> None:
+        track = self.state.track
+        if track is None or not len(self.state.selection):
+            self.notifier.info("Select notes to loop")
+            return
+        rows = track.notes[self.state.selection]
+        self.state.set_loop(int(rows["start"].min()), int((rows["start"] + rows["duration"]).max()), enabled=True)
+
+    # ---- SoundFont ---------------------------------------------------------------------
+    def soundfont_setting(self) -> str | None:
+        value = self.files.extras.soundfont if hasattr(self, "files") else None
+        return value or self.settings.value("soundfont") or None
+
+    def ensure_soundfont(self) -> Path | None:
+        """The SoundFont to render with; asks the user (with instructions) when none is found."""
+        from latentroll.core.audio.soundfont import SoundFontNotFound, find_soundfont
+
+        try:
+            return find_soundfont(self.soundfont_setting())
+        except SoundFontNotFound as exc:
+            path = self.soundfont_prompt(str(exc))
+        if path is not None:
+            self.settings.setValue("soundfont", str(path))
+            self.files.extras.soundfont = None  # the project's missing one no longer applies
+        return path
+
+    def choose_soundfont(self) -> None:
+        path = self.soundfont_prompt("")
+        if path is not None:
+            self.settings.setValue("soundfont", str(path))
+            self.notifier.info(f"SoundFont: {path}")
+
+    def _soundfont_dialog(self, reason: str) -> Path | None:
+        from .export_dialogs import SoundFontDialog
+
+        dialog = SoundFontDialog(self, reason)
+        dialog.exec()
+        path = dialog.path
+        dialog.deleteLater()
+        return path
+
+    # ---- crash recovery ----------------------------------------------------------------
+    def offer_recovery(self) -> None:
+        found = find_recovery_files(self.paths)
+        if not found:
+            return
+        latest, older = found[0], found[1:]
+        for stale in older:
+            stale.discard()
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore unsaved work?",
+                          "LatentRoll did not close properly last time.\n"
+                          f"Restore {latest.label}?",
+                          QMessageBox.StandardButton.NoButton, self)
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setObjectName("recoveryBox")
+
+        def done(_result: int) -> None:
+            if box.clickedButton() is restore:
+                self.restore_recovery(latest)
+            else:
+                latest.discard()
+            box.deleteLater()
+
+        box.finished.connect(done)
+        box.open()
+
+    def restore_recovery(self, recovery: RecoveryFile) -> None:
+        def restored(project: Project) -> None:
+            from .project_state import apply_settings
+
+            self.doc.replace(project.song, path=recovery.original_path, source_name=recovery.source_name,
+                             modified=True)
+            self.files.extras = apply_settings(project, self.state, self.editor.view)
+            self.after_load(project)
+            recovery.discard()
+            self.notifier.info(f"Restored {recovery.label}")
+
+        self.jobs.start("load", load_any, recovery.project, label="Restoring unsaved work", on_result=restored)
+
+    # ---- closing -----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing_ok or not self.doc.modified:
+            self._shutdown()
+            event.accept()
+            return
+        event.ignore()  # ask first; a chosen save runs in a worker and closes when done
+        self.files.maybe_save(lambda: QTimer.singleShot(0, self._close_now))
+
+    def _close_now(self) -> None:
+        self._closing_ok = True
+        self.close()
+
+    def _shutdown(self) -> None:
+        self.autosaver.stop()
+        self.playback.shutdown()
+        self.jobs.cancel_all()
+        self.jobs.wait(15000)
+        self.autosaver.discard()
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS_HTML,
+                          QMessageBox.StandardButton.Close, self)
+        box.finished.connect(lambda _r: box.deleteLater())
+        box.open()
+
+

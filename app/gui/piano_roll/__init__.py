@@ -1,0 +1,1 @@
+"""The piano-roll editor: one painted notes item, keyboard, ruler, velocity lane and tools."""

@@ -1,0 +1,161 @@
+"""The transport bar: play/stop, loop, tempo, meter, key and scale, and the position display.
+
+Tempo, meter and key edits are core commands (undoable); the scale choice only changes what
+the roll highlights unless it is plain major/minor, which is the song's key mode.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QToolBar, QWidget
+
+from latentroll.core.commands import CommandError, set_key, set_tempo, set_time_signature
+from latentroll.core.song import MAJOR, MINOR
+from latentroll.core.theory import NOTE_NAMES, SCALE_STEPS
+
+from .document import Document
+from .editor_state import EditorState
+from .piano_roll.grid import beat_label
+from .undo import ChangeSet
+
+DENOMINATORS = (1, 2, 4, 8, 16, 32)
+SCALES = [MAJOR, MINOR] + [s for s in SCALE_STEPS if s not in (MAJOR, MINOR)]
+MINOR_LIKE = {"minor", "harmonic_minor", "dorian", "minor_pentatonic", "blues"}
+
+
+def format_time(seconds: float) -> str:
+    minutes, secs = divmod(max(seconds, 0.0), 60)
+    return f"{int(minutes)}:{secs:06.3f}"
+
+
+class TransportBar(QToolBar):
+    def __init__(self, document: Document, state: EditorState, parent: QWidget | None = None):
+        super().__init__("Transport", parent)
+        self.doc = document
+        self.state = state
+        self.setMovable(False)
+        self.setObjectName("transport")
+
+        self.play_action = QAction("▶  Play", self, checkable=True)
+        self.play_action.setToolTip("Play / stop (Space)")
+        self.loop_action = QAction("⟲  Loop", self, checkable=True)
+        self.loop_action.setToolTip("Loop the region marked on the ruler (L)")
+        self.loop_action.toggled.connect(state.set_loop_enabled)
+        state.loopChanged.connect(lambda: self._set_checked(self.loop_action, state.loop_enabled))
+        self.addAction(self.play_action)
+        self.widgetForAction(self.play_action).setObjectName("play")
+        self.addAction(self.loop_action)
+        self.addSeparator()
+
+        self.position = QLabel(self)
+        self.position.setObjectName("position")
+        self.position.setMinimumWidth(190)
+        self.position.setToolTip("Playhead: bar.beat.tick and time")
+        self.addWidget(self.position)
+        self.addSeparator()
+
+        self.addWidget(QLabel("Tempo"))
+        self.tempo = QDoubleSpinBox(self)
+        self.tempo.setRange(10, 400)
+        self.tempo.setDecimals(1)
+        self.tempo.setSuffix(" BPM")
+        self.tempo.setKeyboardTracking(False)
+        self.tempo.editingFinished.connect(self._on_tempo)
+        self.addWidget(self.tempo)
+
+        self.addWidget(QLabel("Meter"))
+        self.numerator = QSpinBox(self)
+        self.numerator.setRange(1, 32)
+        self.numerator.setKeyboardTracking(False)
+        self.denominator = QComboBox(self)
+        self.denominator.addItems([str(d) for d in DENOMINATORS])
+        self.numerator.valueChanged.connect(self._on_meter)
+        self.denominator.activated.connect(self._on_meter)
+        self.addWidget(self.numerator)
+        self.addWidget(QLabel("/"))
+        self.addWidget(self.denominator)
+
+        self.addWidget(QLabel("Key"))
+        self.tonic = QComboBox(self)
+        self.tonic.addItems(list(NOTE_NAMES))
+        self.scale_combo = QComboBox(self)
+        self.scale_combo.addItems([s.replace("_", " ") for s in SCALES])
+        self.scale_combo.setToolTip("Scale highlighted in the piano roll (major/minor is also the song's key)")
+        self.tonic.activated.connect(self._on_key)
+        self.scale_combo.activated.connect(self._on_key)
+        self.addWidget(self.tonic)
+        self.addWidget(self.scale_combo)
+
+        for w in (self.tempo, self.numerator, self.denominator, self.tonic, self.scale_combo):
+            w.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        document.changed.connect(self._on_doc_changed)
+        document.songReplaced.connect(self.refresh)
+        state.playheadChanged.connect(self.show_position)
+        state.scaleChanged.connect(self.refresh)
+        self.refresh()
+
+    @staticmethod
+    def _set_checked(action: QAction, on: bool) -> None:
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+
+    def set_playing(self, playing: bool) -> None:
+        self._set_checked(self.play_action, playing)
+        self.play_action.setText("■  Stop" if playing else "▶  Play")
+
+    # ---- document → widgets ------------------------------------------------------------
+    def _on_doc_changed(self, changes: ChangeSet) -> None:
+        if changes.maps:
+            self.refresh()
+
+    def refresh(self) -> None:
+        song = self.doc.song
+        widgets = (self.tempo, self.numerator, self.denominator, self.tonic, self.scale_combo)
+        for w in widgets:
+            w.blockSignals(True)
+        self.tempo.setValue(song.bpm)
+        self.tempo.setToolTip("Tempo (the song has tempo changes; editing sets one tempo)"
+                              if len(song.tempos) > 1 else "Tempo")
+        ts = song.time_signature
+        self.numerator.setValue(ts.numerator)
+        self.denominator.setCurrentText(str(ts.denominator))
+        self.tonic.setCurrentIndex(song.key.tonic)
+        mode = self.state.scale_mode or (song.key.mode if song.key.mode in SCALES else MAJOR)
+        self.scale_combo.setCurrentIndex(SCALES.index(mode))
+        for w in widgets:
+            w.blockSignals(False)
+        self.show_position(self.state.playhead)
+
+    def show_position(self, tick: int) -> None:
+        song = self.doc.song
+        self.position.setText(f"{beat_label(song, tick)}   {format_time(song.tick_to_seconds(tick))}")
+
+    # ---- widgets → document ------------------------------------------------------------
+    def _push(self, cmd_factory, *args) -> None:
+        try:
+            self.doc.push(cmd_factory(*args))
+        except CommandError as exc:
+            self.window().statusBar().showMessage(str(exc), 5000)
+            self.refresh()
+
+    def _on_tempo(self) -> None:
+        bpm = round(self.tempo.value(), 1)
+        if abs(bpm - self.doc.song.bpm) > 1e-6 or len(self.doc.song.tempos) > 1:
+            self._push(set_tempo, bpm)
+
+    def _on_meter(self, *_args) -> None:
+        num, den = self.numerator.value(), int(self.denominator.currentText())
+        ts = self.doc.song.time_signature
+        if (num, den) != (ts.numerator, ts.denominator) or len(self.doc.song.time_signatures) > 1:
+            self._push(set_time_signature, num, den)
+
+    def _on_key(self, *_args) -> None:
+        tonic = self.tonic.currentIndex()
+        scale = SCALES[self.scale_combo.currentIndex()]
+        mode = scale if scale in (MAJOR, MINOR) else (MINOR if scale in MINOR_LIKE else MAJOR)
+        self.state.set_scale_mode(None if scale in (MAJOR, MINOR) else scale)
+        key = self.doc.song.key
+        if (tonic, mode) != (key.tonic, key.mode) or len(self.doc.song.keys) > 1:
+            self._push(set_key, tonic, mode)

@@ -1,0 +1,1 @@
+"""Reading and writing music files: MIDI, MusicXML, ABC, and LatentRoll projects."""

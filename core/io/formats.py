@@ -1,0 +1,147 @@
+"""One entry point for every file type: ``read_song``/``write_song`` pick the format by extension.
+
+MIDI goes through ``midi``; MusicXML and ABC through music21 (``score_to_song`` on the way in,
+``song_to_score`` on the way out); ``.lrproj`` through ``project``. Everything a user can get
+wrong ends as a MusicFileError naming the file, and every write is atomic.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..project import Project, load_project, save_project
+from ..song import Song
+from .errors import MusicFileError
+from .files import read_file_bytes, write_file_bytes
+from .midi import read_midi, song_to_midi_bytes
+from .music21_convert import score_to_song
+from .music21_export import song_to_musicxml_bytes
+
+MIDI_SUFFIXES = (".mid", ".midi")
+MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
+ABC_SUFFIXES = (".abc",)
+PROJECT_SUFFIXES = (".lrproj",)
+SUPPORTED_READ = MIDI_SUFFIXES + MUSICXML_SUFFIXES + ABC_SUFFIXES + PROJECT_SUFFIXES
+SUPPORTED_WRITE = MIDI_SUFFIXES + MUSICXML_SUFFIXES + PROJECT_SUFFIXES
+
+_TUNE_START = re.compile(r"^X:", re.MULTILINE)
+
+
+def suffix_of(path: str | os.PathLike) -> str:
+    return Path(path).suffix.lower()
+
+
+def check_readable_type(path: str | os.PathLike) -> str:
+    """The lower-case suffix, or a MusicFileError listing what can be read."""
+    return _check(path, SUPPORTED_READ, "read")
+
+
+def check_writable_type(path: str | os.PathLike) -> str:
+    return _check(path, SUPPORTED_WRITE, "write")
+
+
+def _check(path, supported: tuple[str, ...], verb: str) -> str:
+    ext = suffix_of(path)
+    if ext not in supported:
+        what = f"file type '{ext}'" if ext else "files without an extension"
+        raise MusicFileError(
+            f"cannot {verb} {Path(path).name}: {what} is not supported (use {', '.join(supported)})"
+        )
+    return ext
+
+
+def read_song(path: str | os.PathLike, index: int | None = None) -> Song:
+    """Read any supported file. ``index`` picks a tune (0-based) in a multi-tune ABC file."""
+    path = Path(path)
+    ext = check_readable_type(path)
+    if index not in (None, 0) and ext not in ABC_SUFFIXES:
+        raise MusicFileError(f"{path.name} holds one song; a tune number only applies to ABC files")
+    if ext in MIDI_SUFFIXES:
+        return read_midi(path)
+    if ext in PROJECT_SUFFIXES:
+        return load_project(path).song
+    data = read_file_bytes(path)
+    if ext in ABC_SUFFIXES:
+        return _read_abc(data, path, index or 0)
+    return _read_musicxml(path, data)
+
+
+def _read_musicxml(path: Path, data: bytes) -> Song:
+    from music21 import converter
+
+    if not data.strip():
+        raise MusicFileError(f"{path.name} is empty")
+    try:
+        score = converter.parse(path, format="musicxml", forceSource=True, storePickle=False)
+    except Exception as exc:  # music21 raises anything from XML, zip and notation errors
+        raise MusicFileError(f"could not read {path.name} as MusicXML: {_short(exc)}") from None
+    return _to_song(score, path, "MusicXML")
+
+
+def split_abc_tunes(text: str) -> list[str]:
+    """Each tune (from its ``X:`` line) with the file header (fields before the first tune) in front."""
+    starts = [m.start() for m in _TUNE_START.finditer(text)]
+    if not starts:
+        return [text] if text.strip() else []
+    header = text[:starts[0]]
+    bounds = starts + [len(text)]
+    return [header + text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _decode_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # old ABC collections are Latin-1; every byte decodes
+
+
+def _read_abc(data: bytes, path: Path, index: int) -> Song:
+    from music21 import converter
+
+    tunes = split_abc_tunes(_decode_text(data))
+    if not tunes:
+        raise MusicFileError(f"{path.name} is empty")
+    if not 0 <= index < len(tunes):
+        raise MusicFileError(f"{path.name} holds {len(tunes)} tune(s); there is no tune {index + 1}")
+    try:
+        parsed = converter.parseData(tunes[index], format="abc")
+    except Exception as exc:  # music21's ABC parser raises ZeroDivisionError and others on bad input
+        raise MusicFileError(f"could not read {path.name} as ABC: {_short(exc)}") from None
+    if hasattr(parsed, "scores"):  # an Opus: take its first score
+        scores = list(parsed.scores)
+        if not scores:
+            raise MusicFileError(f"could not read {path.name} as ABC: no tune found")
+        parsed = scores[0]
+    return _to_song(parsed, path, "ABC")
+
+
+def abc_tune_count(path: str | os.PathLike) -> int:
+    return len(split_abc_tunes(_decode_text(read_file_bytes(Path(path)))))
+
+
+def _to_song(score, path: Path, kind: str) -> Song:
+    md = getattr(score, "metadata", None)
+    title = (md.bestTitle if md is not None else None) or path.stem
+    try:
+        return score_to_song(score, title=str(title))
+    except MusicFileError as exc:
+        raise MusicFileError(f"could not read {path.name} as {kind}: {exc}") from None
+    except Exception as exc:
+        raise MusicFileError(f"could not read {path.name} as {kind}: {_short(exc)}") from None
+
+
+def _short(exc: BaseException, limit: int = 120) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def write_song(song: Song, path: str | os.PathLike) -> None:
+    """Write by extension; the target is replaced only once the new file is complete."""
+    ext = check_writable_type(path)
+    if ext in PROJECT_SUFFIXES:
+        save_project(Project(song=song), path)
+    elif ext in MIDI_SUFFIXES:
+        write_file_bytes(path, song_to_midi_bytes(song))
+    else:
+        write_file_bytes(path, song_to_musicxml_bytes(song, compressed=ext == ".mxl"))

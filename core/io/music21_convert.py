@@ -1,0 +1,88 @@
+"""music21 stream → Song. Used by ABC/MusicXML import and by the model corpus pipeline alike.
+
+Pickups: music21 gives the first (short) measure ``paddingLeft``; we shift everything right by it
+so that bar lines of the tune land on the Song's bar grid (bar 0 is the partial pickup bar).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..song import MAJOR, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
+from .errors import MusicFileError
+
+
+def _ticks(ql) -> int:
+    return int(round(float(ql) * PPQ))
+
+
+def score_to_song(score, title: str | None = None) -> Song:
+    """Convert a music21 Score (or a single Part/Stream) into a Song, one Track per part."""
+    from music21 import chord, key, meter, note, stream, tempo  # noqa: F401  (import cost paid once)
+
+    parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
+    shift = _pickup_shift(parts[0])
+    tracks: list[Track] = []
+    time_sigs: list[TimeSignature] = []
+    keys: list[KeySignature] = []
+    tempos: list[TempoChange] = []
+    for pi, part in enumerate(parts):
+        flat = part.stripTies(matchByPitch=True).flatten() if part.hasMeasures() else part.flatten()
+        rows = []
+        for el in flat.notes:
+            start = _ticks(el.offset) + shift
+            dur = max(1, _ticks(el.quarterLength))
+            vel = el.volume.velocity if el.volume is not None and el.volume.velocity else 90
+            if isinstance(el, chord.Chord):
+                pitches = [p.midi for p in el.pitches]
+            elif isinstance(el, note.Note):
+                pitches = [el.pitch.midi]
+            else:
+                continue
+            for p in pitches:
+                if 0 <= p <= 127:
+                    rows.append((start, dur, p, int(vel)))
+        arr = np.array(rows, dtype=NOTE_DTYPE) if rows else np.zeros(0, dtype=NOTE_DTYPE)
+        name = part.partName or (part.id if isinstance(part.id, str) else None) or f"Part {pi + 1}"
+        tracks.append(Track(name=str(name), program=_program(part), channel=pi % 16 if pi < 9 else (pi + 1) % 16,
+                            notes=arr))
+        if pi == 0:
+            for ts in flat.getElementsByClass(meter.TimeSignature):
+                time_sigs.append(TimeSignature(_ticks(ts.offset) + (shift if ts.offset else 0),
+                                               ts.numerator, ts.denominator))
+            for k in flat.getElementsByClass((key.Key, key.KeySignature)):
+                kk = k if isinstance(k, key.Key) else k.asKey()
+                keys.append(KeySignature(_ticks(k.offset) + (shift if k.offset else 0),
+                                         kk.tonic.pitchClass, MINOR if kk.mode == "minor" else MAJOR))
+            for mm in flat.getElementsByClass(tempo.MetronomeMark):
+                bpm = mm.getQuarterBPM()
+                if bpm:
+                    tempos.append(TempoChange(_ticks(mm.offset) + (shift if mm.offset else 0), float(bpm)))
+    if not any(len(t) for t in tracks):
+        raise MusicFileError("the file holds no notes")
+    md_title = None
+    if getattr(score, "metadata", None) is not None:
+        md_title = score.metadata.title
+    return Song(
+        title=title or md_title or "Untitled",
+        tracks=tracks,
+        tempos=tempos or [TempoChange(0, 120.0)],
+        time_signatures=time_sigs or [TimeSignature(0, 4, 4)],
+        keys=keys or [KeySignature(0, 0, MAJOR)],
+    )
+
+
+def _pickup_shift(part) -> int:
+    """Ticks to add so a pickup measure ends on a bar line."""
+    from music21 import stream
+
+    measures = part.getElementsByClass(stream.Measure)
+    if not measures:
+        return 0
+    first = measures[0]
+    return _ticks(first.paddingLeft or 0)
+
+
+def _program(part) -> int:
+    inst = part.getInstrument(returnDefault=False) if hasattr(part, "getInstrument") else None
+    prog = getattr(inst, "midiProgram", None) if inst is not None else None
+    return int(prog) if prog is not None and 0 <= prog <= 127 else 0

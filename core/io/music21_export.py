@@ -1,0 +1,100 @@
+"""Song → music21 Score → MusicXML (plain ``.musicxml``/``.xml`` or compressed ``.mxl``).
+
+Notation cannot spell arbitrary tick values, so onsets and ends are snapped to the nearer of the
+1/32 and 1/16-triplet grids before export; music from scores (already on such grids) survives a
+MusicXML round trip unchanged. Parts are padded with a rest to the end of the last bar. Notes that start together with equal length become chords;
+overlaps become voices (music21 does that when it builds measures).
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from fractions import Fraction
+
+import numpy as np
+
+from ..song import MINOR, PPQ, Song
+from .errors import MusicFileError
+from .midi import key_sharps
+
+_GRIDS = (PPQ // 8, PPQ // 6)  # 1/32 notes and 1/16 triplets
+_MXL_ROOT = "score.musicxml"
+_CONTAINER = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<container><rootfiles><rootfile full-path="score.musicxml" '
+    'media-type="application/vnd.recordare.musicxml+xml"/></rootfiles></container>\n'
+)
+
+
+def snap_to_notation(ticks: np.ndarray) -> np.ndarray:
+    """Each tick moved to the nearest multiple of 60 or 80 (whichever is closer)."""
+    t = np.asarray(ticks, dtype=np.int64)
+    cands = [((t + g // 2) // g) * g for g in _GRIDS]
+    return np.where(np.abs(cands[0] - t) <= np.abs(cands[1] - t), cands[0], cands[1])
+
+
+def song_to_score(song: Song):
+    """Build a music21 Score: one Part per Track, maps in every part, tempo marks in the first."""
+    from music21 import chord, instrument, key, metadata, meter, note, stream, tempo, volume
+
+    score = stream.Score()
+    score.metadata = metadata.Metadata(title=song.title)
+    # every part fills whole bars: a short single bar would otherwise be read back as a pickup
+    bar_end = song.bar_start(song.bar_count())
+    for index, track in enumerate(song.tracks):
+        part = stream.Part(id=f"P{index + 1}")
+        part.partName = track.name
+        inst = instrument.instrumentFromMidiProgram(track.program) if not track.is_drum else instrument.Percussion()
+        inst.partName = track.name
+        inst.midiProgram = track.program
+        inst.midiChannel = 9 if track.is_drum else track.channel
+        part.insert(0, inst)
+        for ts in song.time_signatures:
+            part.insert(_ql(ts.tick), meter.TimeSignature(f"{ts.numerator}/{ts.denominator}"))
+        for k in song.keys:
+            mode = "minor" if k.mode == MINOR else "major"
+            part.insert(_ql(k.tick), key.KeySignature(key_sharps(k.tonic, k.mode)).asKey(mode))
+        if index == 0:
+            for t in song.tempos:
+                part.insert(_ql(t.tick), tempo.MetronomeMark(number=t.bpm, referent=1.0))
+        notes = track.sorted_notes()
+        start = snap_to_notation(notes["start"])
+        end = np.maximum(snap_to_notation(notes["start"] + notes["duration"]), start + min(_GRIDS))
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for s, e, p, v in zip(start.tolist(), end.tolist(), notes["pitch"].tolist(), notes["velocity"].tolist()):
+            groups.setdefault((s, e), []).append((p, v))
+        for (s, e), members in groups.items():
+            ql = _ql(e - s)
+            pitches = sorted({p for p, _ in members})
+            el = note.Note(pitches[0], quarterLength=ql) if len(pitches) == 1 else chord.Chord(pitches, quarterLength=ql)
+            el.volume = volume.Volume(velocity=max(v for _, v in members))
+            part.insert(_ql(s), el)
+        part_end = int(end.max()) if len(end) else 0
+        if part_end < bar_end:
+            part.insert(_ql(part_end), note.Rest(quarterLength=_ql(bar_end - part_end)))
+        score.insert(0, part)
+    return score
+
+
+def _ql(ticks: int) -> Fraction:
+    return Fraction(int(ticks), PPQ)
+
+
+def song_to_musicxml_bytes(song: Song, compressed: bool = False) -> bytes:
+    """MusicXML text (or a ``.mxl`` zip) for ``song``; music21 failures become MusicFileError."""
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
+    if not song.tracks:
+        raise MusicFileError("the song has no tracks to write as MusicXML")
+    try:
+        xml = GeneralObjectExporter(song_to_score(song)).parse()
+    except Exception as exc:  # music21 raises many types for unwritable notation
+        raise MusicFileError(f"could not write the song as MusicXML: {exc}") from None
+    if not compressed:
+        return xml
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.recordare.musicxml", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("META-INF/container.xml", _CONTAINER, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(_MXL_ROOT, xml, compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()

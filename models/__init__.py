@@ -1,0 +1,1 @@
+"""Models: data pipeline, networks, training, evaluation and one service per model. No Qt."""

@@ -1,0 +1,1 @@
+"""Pieces every model shares: weights I/O, checkpoints, the training loop, devices."""

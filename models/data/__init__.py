@@ -1,0 +1,1 @@
+"""Data pipeline: the music21 corpus, melody encoding, splits and batches."""

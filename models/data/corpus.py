@@ -1,0 +1,214 @@
+"""The training corpus: tunes from music21's bundled corpus, labelled by style, cached as arrays.
+
+Parsing ABC with music21 is slow (~0.1 s a tune), so it happens once, in parallel, and the result
+is cached under the user cache dir in a versioned ``.npz`` (no pickles: metadata is JSON). Each
+tune keeps all its voices (chorales have four), so the melody models and the chorale CNN read
+the same cache.
+"""
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+CACHE_VERSION = "corpus-v1"
+
+# Which music21 corpus file goes to which style. Order = style index.
+STYLES: dict[str, str] = {
+    "german": "German folk songs (Essen collection): plain diatonic tunes, mostly 4/4 and 3/4.",
+    "chinese": "Han Chinese folk songs (Essen han1/han2): pentatonic lines with ornamental steps.",
+    "irish": "Irish dance tunes and airs (O'Neill's 1850): running eighths, jigs and reels.",
+    "fiddle": "Fiddle tunes (Ryan's Mammoth Collection): busy Scottish/American reels and hornpipes.",
+    "scottish_air": "Scottish airs (Aird's Airs): lyrical melodies with dotted rhythms and wide leaps.",
+    "chorale": "Bach chorale melodies (soprano lines): stepwise hymn tunes in quarter notes.",
+}
+STYLE_NAMES = list(STYLES)
+
+_ESSEN_GERMAN = ("altdeu", "ballad", "boehme", "dva", "erk", "fink", "kinder", "lot", "zuccal")
+
+NOTE_COLS = ("start", "duration", "pitch", "voice")
+
+
+def style_of(corpus_path: str) -> str | None:
+    """Style for a music21 corpus file path, or None if the file is not used."""
+    p = corpus_path.replace("\\", "/")
+    name = p.rsplit("/", 1)[-1]
+    if "/essenFolksong/" in p:
+        if name.startswith(("han1", "han2")):
+            return "chinese"
+        if name.startswith("irl"):
+            return "irish"
+        if name.startswith(_ESSEN_GERMAN):
+            return "german"
+        return None
+    for folder, style in (("/oneills1850/", "irish"), ("/ryansMammoth/", "fiddle"), ("/airdsAirs/", "scottish_air")):
+        if folder in p:
+            return style
+    if "/bach/" in p and name.startswith("bwv") and not name.endswith(".krn"):
+        return "chorale"
+    return None
+
+
+@dataclass
+class Tune:
+    """One tune: notes as rows (start tick, duration ticks, MIDI pitch, voice) and its meta."""
+
+    tune_id: str
+    style: str
+    title: str
+    meter: tuple[int, int]
+    key: tuple[int, str]
+    notes: np.ndarray  # int32 (n, 4)
+
+    def voice(self, v: int = 0) -> np.ndarray:
+        return self.notes[self.notes[:, 3] == v]
+
+    @property
+    def voices(self) -> int:
+        return int(self.notes[:, 3].max()) + 1 if len(self.notes) else 0
+
+
+@dataclass
+class Corpus:
+    tunes: list[Tune]
+
+    def by_style(self) -> dict[str, int]:
+        out = {s: 0 for s in STYLE_NAMES}
+        for t in self.tunes:
+            out[t.style] += 1
+        return out
+
+    def save(self, path: Path) -> None:
+        from latentroll.core.io.atomic import atomic_path
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        notes = np.concatenate([t.notes for t in self.tunes]) if self.tunes else np.zeros((0, 4), np.int32)
+        offsets = np.cumsum([0] + [len(t.notes) for t in self.tunes]).astype(np.int64)
+        meta = [
+            {"id": t.tune_id, "style": t.style, "title": t.title, "meter": list(t.meter), "key": list(t.key)}
+            for t in self.tunes
+        ]
+        with atomic_path(path) as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, notes=notes.astype(np.int32), offsets=offsets,
+                                    meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+
+    @classmethod
+    def load(cls, path: Path) -> "Corpus":
+        with np.load(path, allow_pickle=False) as z:
+            notes, offsets = z["notes"], z["offsets"]
+            meta = json.loads(z["meta"].tobytes().decode())
+        tunes = [
+            Tune(m["id"], m["style"], m["title"], tuple(m["meter"]), (m["key"][0], m["key"][1]),
+                 notes[offsets[i]: offsets[i + 1]])
+            for i, m in enumerate(meta)
+        ]
+        return cls(tunes)
+
+    def subset(self, ids: Iterable[str]) -> "Corpus":
+        keep = set(ids)
+        return Corpus([t for t in self.tunes if t.tune_id in keep])
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("LATENTROLL_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("latentroll"))
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / f"{CACHE_VERSION}.npz"
+
+
+def corpus_files() -> list[tuple[str, str]]:
+    """(path, style) for every music21 corpus file we use."""
+    from music21 import corpus
+
+    out = []
+    for p in corpus.getCorePaths():
+        style = style_of(str(p))
+        if style:
+            out.append((str(p), style))
+    return sorted(out)
+
+
+def _tunes_from_song(song, style: str, tune_id: str) -> Tune | None:
+    rows = []
+    for v, track in enumerate(song.tracks):
+        n = track.sorted_notes()
+        if len(n):
+            rows.append(np.stack([n["start"], n["duration"], n["pitch"], np.full(len(n), v)], axis=1))
+    if not rows:
+        return None
+    ts, k = song.time_signature, song.key
+    return Tune(tune_id, style, song.title, (ts.numerator, ts.denominator), (k.tonic, k.mode),
+                np.concatenate(rows).astype(np.int32))
+
+
+def parse_file(path: str, style: str) -> tuple[list[Tune], int]:
+    """Parse one corpus file (an ABC opus or a chorale) into tunes; returns (tunes, failures)."""
+    from music21 import converter, stream
+
+    from latentroll.core.io.music21_convert import score_to_song
+
+    base = Path(path).stem
+    folder = Path(path).parent.name
+    try:
+        parsed = converter.parse(path)
+    except Exception:  # music21 raises many types on malformed corpus entries
+        return [], 1
+    scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
+    tunes, failures = [], 0
+    for i, score in enumerate(scores):
+        if style == "chorale" and len(score.parts) != 4:
+            continue
+        try:
+            number = score.metadata.number if score.metadata is not None and score.metadata.number else i
+            song = score_to_song(score)
+            tune = _tunes_from_song(song, style, f"{folder}/{base}/{number}/{i}")
+        except Exception:  # one bad tune must not spoil its opus
+            failures += 1
+            continue
+        if tune is not None:
+            tunes.append(tune)
+    return tunes, failures
+
+
+def build_corpus(files: list[tuple[str, str]] | None = None, workers: int = 2,
+                 progress: Callable[[int, int], None] | None = None) -> tuple[Corpus, int]:
+    """Parse ``files`` (default: all) in ``workers`` processes. Returns (corpus, failed tunes)."""
+    files = corpus_files() if files is None else files
+    # Big opus files first so the pool stays busy to the end.
+    files = sorted(files, key=lambda f: -os.path.getsize(f[0]))
+    tunes: list[Tune] = []
+    failures = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(parse_file, p, s) for p, s in files]
+        for done, fut in enumerate(futures, 1):
+            t, f = fut.result()
+            tunes += t
+            failures += f
+            if progress:
+                progress(done, len(files))
+    tunes.sort(key=lambda t: t.tune_id)
+    return Corpus(tunes), failures
+
+
+def load_corpus(path: Path | None = None, build_if_missing: bool = True,
+                progress: Callable[[int, int], None] | None = None) -> Corpus:
+    path = Path(path) if path else default_cache_path()
+    if path.exists():
+        return Corpus.load(path)
+    if not build_if_missing:
+        raise FileNotFoundError(f"no corpus cache at {path}; run `latentroll data build`")
+    corpus, _ = build_corpus(progress=progress)
+    corpus.save(path)
+    return corpus

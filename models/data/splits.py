@@ -1,0 +1,65 @@
+"""Train/valid/test split by tune (never by window), stratified by style, with a fixed seed.
+
+Every model uses this split, so a tune held out from one model is held out from all of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .corpus import Corpus, Tune
+from .melody import WindowSpec, bar_steps, notes_to_events, windows_from_events
+
+SPLIT_SEED = 20261122
+SPLITS = ("train", "valid", "test")
+
+
+def split_ids(corpus: Corpus, valid: float = 0.1, test: float = 0.1, seed: int = SPLIT_SEED) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {s: [] for s in SPLITS}
+    rng = np.random.default_rng(seed)
+    by_style: dict[str, list[str]] = {}
+    for t in corpus.tunes:
+        by_style.setdefault(t.style, []).append(t.tune_id)
+    for style in sorted(by_style):
+        ids = sorted(by_style[style])
+        rng.shuffle(ids)
+        n_test = max(1, int(round(len(ids) * test)))
+        n_valid = max(1, int(round(len(ids) * valid)))
+        out["test"] += ids[:n_test]
+        out["valid"] += ids[n_test: n_test + n_valid]
+        out["train"] += ids[n_test + n_valid:]
+    return out
+
+
+def tune_events(tune: Tune, voice: int = 0) -> np.ndarray:
+    n = tune.voice(voice)
+    return notes_to_events(n[:, 0], n[:, 1], n[:, 2])
+
+
+@dataclass
+class WindowSet:
+    """Melody windows with their style index and the index of the tune they came from."""
+
+    events: np.ndarray  # (n, length) uint8
+    styles: np.ndarray  # (n,) int64
+    tunes: np.ndarray   # (n,) int64, index into the tune list used to build it
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def take(self, idx) -> "WindowSet":
+        return WindowSet(self.events[idx], self.styles[idx], self.tunes[idx])
+
+
+def build_windows(tunes: list[Tune], style_names: list[str], spec: WindowSpec = WindowSpec()) -> WindowSet:
+    ev, st, tu = [], [], []
+    for i, tune in enumerate(tunes):
+        w = windows_from_events(tune_events(tune), bar_steps(*tune.meter), spec)
+        if len(w):
+            ev.append(w)
+            st.append(np.full(len(w), style_names.index(tune.style)))
+            tu.append(np.full(len(w), i))
+    if not ev:
+        return WindowSet(np.zeros((0, spec.length), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    return WindowSet(np.concatenate(ev), np.concatenate(st).astype(np.int64), np.concatenate(tu).astype(np.int64))

@@ -1,0 +1,1 @@
+"""The melody VAE (MusicVAE-style): converter, config, network, training, evaluation, service."""

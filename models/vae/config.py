@@ -1,0 +1,64 @@
+"""Named VAE configs. The name is saved with the weights so a checkpoint always knows its shape."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+from latentroll.models.data.corpus import STYLE_NAMES
+from latentroll.models.data.melody import NUM_CLASSES
+
+
+@dataclass(frozen=True)
+class VAEConfig:
+    name: str
+    window: int = 32                 # steps (16ths) per melody window
+    num_classes: int = NUM_CLASSES
+    styles: tuple[str, ...] = tuple(STYLE_NAMES)
+    token_dim: int = 64
+    style_dim: int = 16
+    enc_hidden: int = 256
+    dec_hidden: int = 256
+    dec_layers: int = 2
+    z_dim: int = 128
+    beta_max: float = 0.2
+    beta_warmup_steps: int = 8000
+    free_bits: float = 48.0          # nats, summed over z: KL below this is not penalised
+    style_dropout: float = 0.2       # share of training windows decoded with the "any style" label
+    lr: float = 1e-3
+    lr_min: float = 1e-5
+    lr_decay: float = 0.9999         # per step
+    grad_clip: float = 1.0
+    batch_size: int = 128
+    transpose: int = 5               # random transposition ±semitones during training
+    epochs: int = 20
+    seed: int = 0
+
+    @property
+    def any_style(self) -> int:
+        """Index of the extra 'any style' label used when no style is asked for."""
+        return len(self.styles)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "VAEConfig":
+        d = dict(d)
+        d["styles"] = tuple(d.get("styles", STYLE_NAMES))
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+CONFIGS: dict[str, VAEConfig] = {
+    "mel_2bar": VAEConfig(name="mel_2bar"),
+    # For tests and smoke runs: trains in seconds.
+    "tiny": VAEConfig(name="tiny", token_dim=16, style_dim=4, enc_hidden=32, dec_hidden=32, dec_layers=1,
+                      z_dim=8, beta_warmup_steps=20, free_bits=4.0, batch_size=32, epochs=2, lr=3e-3),
+}
+
+
+def get_config(name: str, **overrides) -> VAEConfig:
+    if name not in CONFIGS:
+        raise KeyError(f"unknown VAE config {name!r}; choose one of {', '.join(CONFIGS)}")
+    return dataclasses.replace(CONFIGS[name], **overrides) if overrides else CONFIGS[name]

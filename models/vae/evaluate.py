@@ -1,0 +1,141 @@
+"""``latentroll eval vae``: every figure the model card reports, on the held-out test split.
+
+Definitions (also in docs/models.md):
+- tf_accuracy / recon_accuracy: share of 16th steps whose event is reproduced, teacher-forced /
+  greedily decoded from z = μ with the 'any style' label, over test windows.
+- kl: mean KL(q(z|x) || N(0, I)) in nats per window.
+- interp_monotone: share of A→B latent paths (slerp, 11 points, greedy decode) along which the
+  Hamming distance to A's decoding never drops by more than one step from one point to the next.
+- oa: Yang–Lerch overlapping area per feature, prior samples (temperature 1) vs test windows.
+- style_fidelity: share of samples asked in style S that the style classifier labels S (all styles
+  pooled, equal samples per style); classifier_accuracy: its accuracy on real test windows.
+- decode64_ms / interp16_ms: median wall time to decode 64 latents / to encode 2 clips and decode a
+  16-step interpolation, on this machine's CPU threads.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from latentroll.models.eval.style_classifier import StyleNet, balanced_accuracy, predict
+from latentroll.models.eval.yang_lerch import compare_sets
+
+from . import latent as lat
+from .export import encode_windows
+from .metrics import reconstruction_metrics
+from .network import MelodyVAE
+from .train import MelodyData
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    recon_windows: int = 4000
+    interp_pairs: int = 200
+    oa_pieces: int = 200
+    samples_per_style: int = 100
+    timing_repeats: int = 15
+    seed: int = 0
+
+
+def hamming_monotone(model: MelodyVAE, za: np.ndarray, zb: np.ndarray, points: int = 11) -> np.ndarray:
+    """For each pair, whether the distance to A never drops by more than one step along the path."""
+    ok = []
+    style = torch.full((points,), model.cfg.any_style, dtype=torch.long)
+    for a, b in zip(za, zb):
+        z = torch.as_tensor(lat.path(a, b, points, "slerp"), dtype=torch.float32)
+        dec = model.decode(z, style, model.cfg.window).numpy()
+        d = (dec != dec[0]).sum(1)
+        ok.append(bool((np.diff(d) >= -1).all()))
+    return np.array(ok)
+
+
+def _median_ms(fn, repeats: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return float(np.median(times))
+
+
+@torch.no_grad()
+def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None,
+                 cfg: EvalConfig = EvalConfig()) -> dict:
+    model.eval()
+    rng = np.random.default_rng(cfg.seed)
+    test = data.test
+    pick = np.sort(rng.permutation(len(test))[: cfg.recon_windows])
+    out: dict = {"test_windows": int(len(pick)), "test_tunes": int(len(np.unique(test.tunes)))}
+    out.update({k: v for k, v in reconstruction_metrics(model, test.events[pick]).items() if k != "loss"})
+
+    # interpolation smoothness between random test windows of different tunes
+    pairs = rng.integers(0, len(test), size=(cfg.interp_pairs, 2))
+    z = encode_windows(model, test.events[pairs.ravel()]).reshape(cfg.interp_pairs, 2, -1)
+    out["interp_monotone"] = float(hamming_monotone(model, z[:, 0], z[:, 1]).mean())
+
+    # prior samples vs test set
+    zs = torch.as_tensor(rng.standard_normal((cfg.oa_pieces, model.cfg.z_dim)), dtype=torch.float32)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    any_style = torch.full((cfg.oa_pieces,), model.cfg.any_style, dtype=torch.long)
+    samples = model.decode(zs, any_style, model.cfg.window, temperature=1.0, generator=gen).numpy()
+    ref = test.events[rng.permutation(len(test))[: cfg.oa_pieces]]
+    oa = compare_sets(ref, samples)
+    out["oa"] = {k: round(v["oa"], 4) for k, v in oa.items()}
+    out["oa_kl"] = {k: round(v["kl"], 4) for k, v in oa.items()}
+    out["oa_min"] = min(out["oa"].values())
+
+    if classifier is not None:
+        n_styles = len(model.cfg.styles)
+        real_pred = predict(classifier, test.events)
+        out["classifier_accuracy"] = float((real_pred == test.styles).mean())
+        out["classifier_balanced_accuracy"] = balanced_accuracy(real_pred, test.styles, n_styles)
+        per_style = {}
+        hits = 0
+        for s, name in enumerate(model.cfg.styles):
+            zz = torch.as_tensor(rng.standard_normal((cfg.samples_per_style, model.cfg.z_dim)), dtype=torch.float32)
+            st = torch.full((cfg.samples_per_style,), s, dtype=torch.long)
+            ev = model.decode(zz, st, model.cfg.window, temperature=1.0, generator=gen).numpy()
+            h = int((predict(classifier, ev) == s).sum())
+            per_style[name] = h / cfg.samples_per_style
+            hits += h
+        out["style_fidelity"] = hits / (cfg.samples_per_style * n_styles)
+        out["style_fidelity_per_style"] = per_style
+
+    # speed
+    z64 = torch.randn(64, model.cfg.z_dim)
+    st64 = torch.full((64,), model.cfg.any_style, dtype=torch.long)
+    out["decode64_ms"] = _median_ms(lambda: model.decode(z64, st64, model.cfg.window), cfg.timing_repeats)
+    two = torch.as_tensor(test.events[:2].astype(np.int64))
+    st16 = torch.full((16,), model.cfg.any_style, dtype=torch.long)
+
+    def interp16():
+        mu, _ = model.encode(two)
+        zz = torch.as_tensor(lat.path(mu[0].numpy(), mu[1].numpy(), 16), dtype=torch.float32)
+        model.decode(zz, st16, model.cfg.window)
+
+    out["interp16_ms"] = _median_ms(interp16, cfg.timing_repeats)
+    out["torch_threads"] = torch.get_num_threads()
+    return out
+
+
+def format_table(res: dict) -> str:
+    rows = []
+    for k, v in res.items():
+        if isinstance(v, dict):
+            rows.append(f"{k:<28}" + "  ".join(f"{kk}={vv:.3f}" for kk, vv in v.items()))
+        elif isinstance(v, float):
+            rows.append(f"{k:<28}{v:.4f}")
+        else:
+            rows.append(f"{k:<28}{v}")
+    return "\n".join(rows)
+
+
+def shipped_classifier_dir() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("latentroll.resources"))) / "models" / "style_classifier"

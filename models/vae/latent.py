@@ -1,0 +1,77 @@
+"""Latent-space arithmetic: interpolation paths, PCA for the 2-D map, attribute vectors.
+
+Plain NumPy on purpose: the explorer calls these on every puck move, so they stay off torch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    t = np.asarray(t, dtype=np.float64)[:, None]
+    return (1 - t) * a[None] + t * b[None]
+
+
+def slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Spherical interpolation: keeps interpolants at the norm typical of the prior (MusicVAE)."""
+    t = np.asarray(t, dtype=np.float64)[:, None]
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na == 0 or nb == 0:
+        return lerp(a, b, t[:, 0])
+    cos = np.clip(np.dot(a / na, b / nb), -1.0, 1.0)
+    omega = np.arccos(cos)
+    if omega < 1e-6:
+        return lerp(a, b, t[:, 0])
+    so = np.sin(omega)
+    return (np.sin((1 - t) * omega) / so) * a[None] + (np.sin(t * omega) / so) * b[None]
+
+
+def path(a: np.ndarray, b: np.ndarray, steps: int, method: str = "slerp") -> np.ndarray:
+    if steps < 2:
+        raise ValueError("an interpolation needs at least 2 steps")
+    t = np.linspace(0.0, 1.0, steps)
+    if method == "slerp":
+        return slerp(a, b, t)
+    if method == "lerp":
+        return lerp(a, b, t)
+    raise ValueError(f"unknown interpolation method {method!r} (slerp or lerp)")
+
+
+def grid(corners: np.ndarray, n: int) -> np.ndarray:
+    """Bilinear blend of 4 corner latents (top-left, top-right, bottom-left, bottom-right) → (n, n, z)."""
+    tl, tr, bl, br = corners
+    u = np.linspace(0.0, 1.0, n)[None, :, None]
+    v = np.linspace(0.0, 1.0, n)[:, None, None]
+    return (1 - v) * ((1 - u) * tl + u * tr) + v * ((1 - u) * bl + u * br)
+
+
+@dataclass
+class PCA2:
+    mean: np.ndarray        # (z,)
+    components: np.ndarray  # (2, z)
+
+    @classmethod
+    def fit(cls, x: np.ndarray) -> "PCA2":
+        mean = x.mean(0)
+        _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
+        return cls(mean.astype(np.float32), vt[:2].astype(np.float32))
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return (np.asarray(x) - self.mean) @ self.components.T
+
+    def inverse(self, p: np.ndarray, base: np.ndarray | None = None) -> np.ndarray:
+        """A latent whose projection is ``p``: moves ``base`` (default: the mean) within the plane."""
+        base = self.mean if base is None else base
+        cur = self.transform(base[None])[0]
+        return base + (np.asarray(p) - cur) @ self.components
+
+
+def attribute_vector(latents: np.ndarray, values: np.ndarray, quantile: float = 0.25) -> np.ndarray:
+    """Mean latent of the top quantile of an attribute minus that of the bottom (MusicVAE)."""
+    lo, hi = np.quantile(values, [quantile, 1 - quantile])
+    top, bottom = latents[values >= hi], latents[values <= lo]
+    if len(top) == 0 or len(bottom) == 0 or lo == hi:
+        return np.zeros(latents.shape[1], dtype=np.float32)
+    return (top.mean(0) - bottom.mean(0)).astype(np.float32)

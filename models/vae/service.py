@@ -1,0 +1,261 @@
+"""The melody VAE service: the only API the app and CLI use. Core Tracks in, core Tracks out.
+
+Clips are 2 bars (32 sixteenths). Longer input is reduced as documented per call: ``encode``
+takes the first 2 bars from the first note; ``transfer`` works bar-pair by bar-pair over the
+whole melody. Polyphonic input is reduced to its top voice; drum tracks and empty tracks are
+refused with a ``MelodyError`` whose message is meant for users.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from latentroll.core.song import PPQ, Track
+from latentroll.core.theory import Scale
+from latentroll.models.common.weights import load_json, load_tensors
+from latentroll.models.data.corpus import STYLES
+from latentroll.models.data.melody import (
+    FIRST_PITCH_CLASS, MIN_PITCH, NUM_CLASSES, STEP_TICKS, MelodyError, events_to_notes, notes_to_events,
+)
+
+from . import latent as lat
+from .config import VAEConfig
+from .network import MelodyVAE
+
+MAX_TRANSFER_BARS = 512
+
+
+def default_model_dir() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("latentroll.resources"))) / "models" / "vae_mel_2bar"
+
+
+@dataclass(frozen=True)
+class StyleInfo:
+    name: str
+    description: str
+
+
+@dataclass
+class LatentStats:
+    """Shipped with the weights: the 2-D map's PCA, attribute vectors, and a corpus sample."""
+
+    pca: lat.PCA2
+    attributes: dict[str, np.ndarray]
+    map_points: np.ndarray   # (n, 2) corpus latents projected
+    map_styles: np.ndarray   # (n,) style index per point
+    map_latents: np.ndarray  # (n, z)
+
+
+def velocities_for(starts: np.ndarray, beat_ticks: int = PPQ) -> np.ndarray:
+    """Give generated notes a musical accent (downbeats louder) instead of one flat velocity."""
+    pos = np.asarray(starts) % (4 * beat_ticks)
+    v = np.full(len(pos), 78)
+    v[pos % (beat_ticks // 2) == 0] = 84
+    v[pos % beat_ticks == 0] = 92
+    v[pos == 0] = 100
+    return v
+
+
+class MelodyVAEService:
+    def __init__(self, model: MelodyVAE, stats: LatentStats | None = None, name: str = "vae"):
+        self.model = model.eval()
+        self.cfg: VAEConfig = model.cfg
+        self.stats = stats
+        self.name = name
+        torch.set_grad_enabled(False)
+
+    # ---- loading ------------------------------------------------------------------------
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> "MelodyVAEService":
+        folder = Path(model_dir) if model_dir else default_model_dir()
+        if not (folder / "model.safetensors").exists():
+            raise MelodyError(f"no VAE weights in {folder}; train one with `latentroll train vae`")
+        cfg = VAEConfig.from_dict(load_json(folder / "config.json"))
+        model = MelodyVAE(cfg)
+        model.load_state_dict(load_tensors(folder / "model.safetensors"))
+        stats = None
+        if (folder / "latent_stats.safetensors").exists():
+            t = {k: v.numpy() for k, v in load_tensors(folder / "latent_stats.safetensors").items()}
+            stats = LatentStats(
+                pca=lat.PCA2(t["pca_mean"], t["pca_components"]),
+                attributes={k[len("attr_"):]: v for k, v in t.items() if k.startswith("attr_")},
+                map_points=t["map_points"], map_styles=t["map_styles"].astype(np.int64),
+                map_latents=t["map_latents"],
+            )
+        return cls(model, stats, name=cfg.name)
+
+    # ---- descriptions ---------------------------------------------------------------------
+    @property
+    def steps(self) -> int:
+        return self.cfg.window
+
+    @property
+    def clip_ticks(self) -> int:
+        return self.cfg.window * STEP_TICKS
+
+    def styles(self) -> list[StyleInfo]:
+        return [StyleInfo(s, STYLES.get(s, s)) for s in self.cfg.styles]
+
+    def attributes(self) -> list[str]:
+        return sorted(self.stats.attributes) if self.stats else []
+
+    def _style_index(self, style: str | None) -> int:
+        if style is None or style == "any":
+            return self.cfg.any_style
+        if style not in self.cfg.styles:
+            raise MelodyError(f"unknown style {style!r}; choose one of {', '.join(self.cfg.styles)}")
+        return self.cfg.styles.index(style)
+
+    # ---- melody <-> events ----------------------------------------------------------------
+    @staticmethod
+    def _melody_notes(track: Track) -> np.ndarray:
+        if track.is_drum:
+            raise MelodyError(f"track {track.name!r} is a drum track; pick a pitched track for melody tools")
+        if len(track.notes) == 0:
+            raise MelodyError(f"track {track.name!r} has no notes")
+        return track.sorted_notes()
+
+    def _events(self, track: Track, origin: int | None = None, total_steps: int | None = None) -> tuple[np.ndarray, int]:
+        """Events of a track from ``origin`` (default: the bar holding its first note)."""
+        n = self._melody_notes(track)
+        if origin is None:
+            origin = int(n["start"].min()) // (4 * PPQ) * (4 * PPQ)
+        keep = n["start"] >= origin
+        n = n[keep]
+        ev = notes_to_events(n["start"] - origin, n["duration"], n["pitch"], total_steps)
+        return ev, origin
+
+    def _window(self, track: Track) -> np.ndarray:
+        ev, _ = self._events(track, total_steps=self.steps)
+        if (ev >= FIRST_PITCH_CLASS).sum() == 0:
+            raise MelodyError(f"track {track.name!r} has no notes in its first two bars")
+        if ev[0] == 0:
+            ev[0] = 1  # a window starts with silence, not with 'hold'
+        return ev
+
+    def _to_track(self, events: np.ndarray, name: str) -> Track:
+        notes = events_to_notes(events)
+        notes["velocity"] = velocities_for(notes["start"])
+        return Track(name=name, program=0, notes=notes)
+
+    def _mask(self, scale: Scale | None) -> torch.Tensor | None:
+        if scale is None:
+            return None
+        pitches = np.arange(NUM_CLASSES - FIRST_PITCH_CLASS) + MIN_PITCH
+        allowed = np.concatenate([[True, True], scale.contains(pitches)])
+        return torch.as_tensor(allowed)
+
+    # ---- the API --------------------------------------------------------------------------
+    def encode(self, tracks: Sequence[Track] | Track) -> np.ndarray:
+        """Latent means (n, z) of each clip's first 2 bars."""
+        tracks = [tracks] if isinstance(tracks, Track) else list(tracks)
+        if not tracks:
+            return np.zeros((0, self.cfg.z_dim), dtype=np.float32)
+        ev = torch.as_tensor(np.stack([self._window(t) for t in tracks]).astype(np.int64))
+        mu, _ = self.model.encode(ev)
+        return mu.numpy()
+
+    def decode_events(self, latents: np.ndarray, temperature: float = 0.0, style: str | None = None,
+                      scale: Scale | None = None, seed: int | None = None) -> np.ndarray:
+        z = torch.as_tensor(np.atleast_2d(np.asarray(latents, dtype=np.float32)))
+        st = torch.full((len(z),), self._style_index(style), dtype=torch.long)
+        gen = torch.Generator().manual_seed(seed) if seed is not None else None
+        out = self.model.decode(z, st, self.steps, temperature, generator=gen, mask=self._mask(scale))
+        return out.numpy().astype(np.uint8)
+
+    def decode(self, latents: np.ndarray, temperature: float = 0.0, style: str | None = None,
+               scale: Scale | None = None, seed: int | None = None, name: str = "VAE") -> list[Track]:
+        ev = self.decode_events(latents, temperature, style, scale, seed)
+        return [self._to_track(e, f"{name} {i + 1}") for i, e in enumerate(ev)]
+
+    def sample(self, n: int, style: str | None = None, temperature: float = 1.0, scale: Scale | None = None,
+               seed: int | None = None) -> list[Track]:
+        if not 1 <= n <= 256:
+            raise MelodyError("ask for between 1 and 256 samples")
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, self.cfg.z_dim)).astype(np.float32)
+        label = style or "any"
+        return self.decode(z, temperature, style, scale, seed, name=f"{label} sample")
+
+    def generate(self, n: int, style: str | None = None, temperature: float = 1.0, bars: int = 2,
+                 scale: Scale | None = None, seed: int | None = None) -> list[Track]:
+        """``n`` melodies of ``bars`` bars: 2-bar segments along a slow random walk in latent space,
+        so a longer melody keeps a character instead of jumping between unrelated ideas."""
+        if not 1 <= n <= 256:
+            raise MelodyError("ask for between 1 and 256 melodies")
+        segments = max(1, bars // 2)
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, self.cfg.z_dim))
+        walk = [z]
+        for _ in range(segments - 1):
+            fresh = rng.standard_normal((n, self.cfg.z_dim))
+            z = np.stack([lat.slerp(a, b, np.array([0.35]))[0] for a, b in zip(z, fresh)])
+            walk.append(z)
+        flat = np.stack(walk, axis=1).reshape(n * segments, -1).astype(np.float32)
+        ev = self.decode_events(flat, temperature, style, scale, seed).reshape(n, segments * self.steps)
+        label = style or "any"
+        return [self._to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
+
+    def interpolate(self, a: Track, b: Track, steps: int = 5, method: str = "slerp", temperature: float = 0.0,
+                    style: str | None = None, scale: Scale | None = None, seed: int | None = None) -> list[Track]:
+        """``steps`` clips from A to B inclusive (the ends are A's and B's reconstructions)."""
+        if not 2 <= steps <= 64:
+            raise MelodyError("interpolation steps must be between 2 and 64")
+        za, zb = self.encode([a, b])
+        return self.decode(lat.path(za, zb, steps, method), temperature, style, scale, seed, name="Interp")
+
+    def grid(self, corners: Sequence[Track], n: int = 5, temperature: float = 0.0,
+             scale: Scale | None = None) -> list[list[Track]]:
+        if len(corners) != 4:
+            raise MelodyError("a corner grid needs exactly 4 clips")
+        if not 2 <= n <= 11:
+            raise MelodyError("grid size must be between 2 and 11")
+        z = lat.grid(self.encode(corners), n).reshape(n * n, -1)
+        flat = self.decode(z, temperature, scale=scale, name="Cell")
+        return [flat[r * n: (r + 1) * n] for r in range(n)]
+
+    def shift(self, latent: np.ndarray, attribute: str, amount: float) -> np.ndarray:
+        if not self.stats or attribute not in self.stats.attributes:
+            raise MelodyError(f"unknown attribute {attribute!r}; choose one of {', '.join(self.attributes())}")
+        return np.asarray(latent) + amount * self.stats.attributes[attribute]
+
+    def transfer(self, melody: Track, style: str, temperature: float = 0.0, scale: Scale | None = None,
+                 seed: int | None = None) -> Track:
+        """Re-decode every 2-bar segment of ``melody`` in ``style``; same length, same start."""
+        n = self._melody_notes(melody)
+        origin = int(n["start"].min()) // (4 * PPQ) * (4 * PPQ)
+        end = int((n["start"] + n["duration"]).max())
+        segments = max(1, -(-(end - origin) // self.clip_ticks))
+        if segments * 2 > MAX_TRANSFER_BARS:
+            raise MelodyError(f"melody is longer than {MAX_TRANSFER_BARS} bars; select a shorter part")
+        ev, _ = self._events(melody, origin, segments * self.steps)
+        windows = ev.reshape(segments, self.steps).copy()
+        keep = (windows >= FIRST_PITCH_CLASS).any(1)
+        windows[windows[:, 0] == 0, 0] = 1
+        z, _ = self.model.encode(torch.as_tensor(windows.astype(np.int64)))
+        out = self.decode_events(z.numpy(), temperature, style, scale, seed)
+        out[~keep] = windows[~keep]  # silent stretches stay silent
+        notes = events_to_notes(out.reshape(-1), start_tick=origin)
+        notes["velocity"] = velocities_for(notes["start"] - origin)
+        return Track(name=f"{melody.name} ({style})", program=melody.program, notes=notes)
+
+    def project_2d(self, latents: np.ndarray) -> np.ndarray:
+        if not self.stats:
+            raise MelodyError("this model ships no 2-D map")
+        return self.stats.pca.transform(np.atleast_2d(latents))
+
+    def latent_at(self, point: np.ndarray) -> np.ndarray:
+        """A latent near a point of the 2-D map: the nearest corpus latent moved onto the point."""
+        if not self.stats:
+            raise MelodyError("this model ships no 2-D map")
+        d = np.linalg.norm(self.stats.map_points - np.asarray(point)[None], axis=1)
+        return self.stats.pca.inverse(point, self.stats.map_latents[int(d.argmin())])
+
+
+__all__ = ["MelodyVAEService", "StyleInfo", "LatentStats", "MelodyError", "default_model_dir"]

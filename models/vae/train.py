@@ -1,0 +1,106 @@
+"""Training the melody VAE: the batching/loss task for the shared loop, and the run entry point."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from latentroll.models.common.distributed import Dist, device, init_distributed, shutdown
+from latentroll.models.common.trainer import LoopConfig, Progress, train
+from latentroll.models.data.corpus import Corpus, load_corpus
+from latentroll.models.data.melody import WindowSpec, transpose_events
+from latentroll.models.data.splits import WindowSet, build_windows, split_ids
+
+from .config import VAEConfig, get_config
+from .metrics import reconstruction_metrics
+from .network import MelodyVAE, kl_divergence
+
+
+@dataclass
+class MelodyData:
+    train: WindowSet
+    valid: WindowSet
+    test: WindowSet
+
+
+def melody_data(corpus: Corpus, cfg: VAEConfig) -> MelodyData:
+    ids = split_ids(corpus)
+    spec = WindowSpec(length=cfg.window)
+    sets = {}
+    for name in ("train", "valid", "test"):
+        keep = set(ids[name])
+        sets[name] = build_windows([t for t in corpus.tunes if t.tune_id in keep], list(cfg.styles), spec)
+    return MelodyData(**sets)
+
+
+class VAETask:
+    def __init__(self, cfg: VAEConfig, data: MelodyData, valid_limit: int = 4096, greedy_limit: int = 1024):
+        self.cfg = cfg
+        self.data = data
+        self.dev = device()
+        self.model = MelodyVAE(cfg).to(self.dev)
+        self.runner = self.model
+        rng = np.random.default_rng(cfg.seed)
+        pick = rng.permutation(len(data.valid))[:valid_limit]
+        self.valid_events = data.valid.events[np.sort(pick)]
+        self.greedy_limit = greedy_limit
+
+    def num_examples(self) -> int:
+        return len(self.data.train)
+
+    def batch(self, idx: np.ndarray, rng: np.random.Generator):
+        c = self.cfg
+        ev = self.data.train.events[idx]
+        if c.transpose:
+            ev = transpose_events(ev, rng.integers(-c.transpose, c.transpose + 1, len(idx)))
+        style = self.data.train.styles[idx].copy()
+        style[rng.random(len(idx)) < c.style_dropout] = c.any_style
+        return (torch.as_tensor(ev.astype(np.int64), device=self.dev),
+                torch.as_tensor(style, device=self.dev))
+
+    def beta(self, step: int) -> float:
+        return self.cfg.beta_max * min(1.0, step / max(1, self.cfg.beta_warmup_steps))
+
+    def loss(self, batch, step: int):
+        ev, style = batch
+        logits, mu, logvar = self.runner(ev, style)
+        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ev.reshape(-1), reduction="none")
+        ce = ce.view(ev.shape).sum(1).mean()
+        kl = kl_divergence(mu, logvar).mean()
+        loss = ce + self.beta(step) * torch.clamp(kl - self.cfg.free_bits, min=0.0)
+        acc = (logits.argmax(-1) == ev).float().mean()
+        return loss, {"loss": float(loss), "nll": float(ce), "kl": float(kl), "tf_accuracy": float(acc)}
+
+    def evaluate(self) -> dict[str, float]:
+        return reconstruction_metrics(self.model, self.valid_events, greedy_limit=self.greedy_limit)
+
+
+def train_vae(config: str | VAEConfig, run_dir: Path, corpus: Corpus | None = None,
+              progress: Callable[[Progress], None] | None = None, max_steps: int | None = None,
+              should_stop: Callable[[], bool] | None = None, **overrides) -> dict:
+    """Train (or resume) a VAE run in ``run_dir``; returns a summary with data counts and history."""
+    cfg = get_config(config, **overrides) if isinstance(config, str) else config
+    dist = init_distributed()
+    torch.manual_seed(cfg.seed)
+    corpus = corpus if corpus is not None else load_corpus()
+    data = melody_data(corpus, cfg)
+    task = VAETask(cfg, data)
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(cfg.to_json())
+    counts = {"tunes": len(corpus.tunes), "by_style": corpus.by_style(),
+              "windows": {k: len(getattr(data, k)) for k in ("train", "valid", "test")}}
+    loop = LoopConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, lr_min=cfg.lr_min,
+                      lr_decay=cfg.lr_decay, grad_clip=cfg.grad_clip, seed=cfg.seed)
+    try:
+        state = train(task, loop, run_dir, dist=dist, progress=progress, max_steps=max_steps,
+                      should_stop=should_stop, extra_json={"config": cfg.name, "data": counts})
+    finally:
+        shutdown(dist)
+    return {"config": cfg.name, "data": counts, "steps": state.step, "epochs": state.epoch,
+            "seconds": state.seconds, "history": state.history,
+            "params": sum(p.numel() for p in task.model.parameters())}

@@ -1,0 +1,1 @@
+"""Shipped data: model weights (safetensors + JSON), icons, small fixtures."""
