@@ -67,7 +67,8 @@ class Project:
 def save_project(project: Project, path: str | os.PathLike) -> None:
     """Write atomically (temp file, fsync, rename): a failed save never harms the old file.
 
-    The text is read back through the loader's checks first, so a saved file always re-opens.
+    Editor settings are tidied into range (``tidy_settings``); then the text is read back through
+    the loader's checks, so a song with impossible values is refused and a saved file always re-opens.
     """
     path = Path(path)
     text = project_to_json(project)
@@ -88,24 +89,25 @@ def project_to_json(project: Project) -> str:
                                 ensure_ascii=False, allow_nan=False))
         return f"@@{token}-{len(lines) - 1}@@"
 
-    tracks = [{
-        "name": t.name, "program": t.program, "channel": t.channel, "is_drum": t.is_drum,
-        "volume": t.volume, "pan": t.pan, "mute": t.mute, "solo": t.solo,
-        "notes": {col: one_line(t.notes[col].tolist()) for col in NOTE_COLUMNS},
-    } for t in song.tracks]
     try:
+        tracks = [{
+            "name": t.name, "program": int(t.program), "channel": int(t.channel), "is_drum": bool(t.is_drum),
+            "volume": int(t.volume), "pan": int(t.pan), "mute": bool(t.mute), "solo": bool(t.solo),
+            "notes": {col: one_line(t.notes[col].tolist()) for col in NOTE_COLUMNS},
+        } for t in song.tracks]
         doc = {
             "format": FORMAT_NAME,
             "format_version": FORMAT_VERSION,
             "song": {
                 "title": song.title,
                 "ppq": PPQ,
-                "tempos": [one_line([c.tick, c.bpm]) for c in song.tempos],
-                "time_signatures": [one_line([s.tick, s.numerator, s.denominator]) for s in song.time_signatures],
-                "keys": [one_line([k.tick, k.tonic, k.mode]) for k in song.keys],
+                "tempos": [one_line([int(c.tick), float(c.bpm)]) for c in song.tempos],
+                "time_signatures": [one_line([int(s.tick), int(s.numerator), int(s.denominator)])
+                                    for s in song.time_signatures],
+                "keys": [one_line([int(k.tick), int(k.tonic), k.mode]) for k in song.keys],
                 "tracks": tracks,
             },
-            "settings": asdict(project.settings),
+            "settings": asdict(tidy_settings(project.settings, len(song.tracks))),
             "bookmarks": [{"name": b.name, "model": b.model, "vector": one_line([float(x) for x in b.vector])}
                           for b in project.bookmarks],
             "extra": project.extra,
@@ -115,6 +117,33 @@ def project_to_json(project: Project) -> str:
         raise MusicFileError(f"the project cannot be saved: {exc}") from None
     text = re.sub(f'"@@{token}-(\\d+)@@"', lambda m: lines[int(m.group(1))], text)
     return text + "\n"
+
+
+def tidy_settings(s: ProjectSettings, n_tracks: int) -> ProjectSettings:
+    """Editor state brought into the ranges the loader accepts, so odd view state never blocks a save:
+    values are clamped, a half-set or empty loop is dropped, an unknown grid falls back to 1/16."""
+    def number(v, default: float) -> float:
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            return default
+        return v if math.isfinite(v) and v > 0 else default
+
+    loop_start, loop_end = s.loop_start, s.loop_end
+    if loop_start is None or loop_end is None or int(loop_end) <= max(int(loop_start), 0):
+        loop_start = loop_end = None
+    return ProjectSettings(
+        loop_start=None if loop_start is None else max(int(loop_start), 0),
+        loop_end=None if loop_end is None else int(loop_end),
+        loop_enabled=bool(s.loop_enabled) and loop_start is not None,
+        snap_grid=s.snap_grid if s.snap_grid in GRIDS else ProjectSettings.snap_grid,
+        soundfont=None if s.soundfont is None else str(s.soundfont),
+        selected_track=min(max(int(s.selected_track), 0), max(n_tracks - 1, 0)),
+        zoom_x=number(s.zoom_x, 1.0),
+        zoom_y=number(s.zoom_y, 1.0),
+        view_tick=max(int(s.view_tick), 0),
+        view_pitch=min(max(int(round(float(s.view_pitch))), 0), 127),
+    )
 
 
 # ---- loading ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ bash scripts/setup.sh --test || exit 1
 export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 echo "== import contracts (import-linter)"
-.venv/bin/lint-imports || exit 1
+bash scripts/lint_imports.sh || exit 1
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
 code=$?

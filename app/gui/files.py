@@ -33,11 +33,33 @@ IMPORT_FILTERS = {
 }
 
 
-def load_any(path: Path) -> Project:
+MUSIC21_SUFFIXES = (".musicxml", ".xml", ".mxl", ".abc")  # parsed by music21: holds the GIL long
+
+
+def read_any_song(path: Path, cancel=None) -> Song:
+    """Runs in a worker. music21 formats are parsed in the helper process (``offload``)."""
+    if path.suffix.lower() in MUSIC21_SUFFIXES:
+        from . import offload
+
+        return offload.run(read_song, path, cancel=cancel)
+    return read_song(path)
+
+
+def load_any(path: Path, cancel=None) -> Project:
     """Runs in a worker: a project file as is, any other music file as a new project."""
     if path.suffix.lower() == PROJECT_SUFFIX:
         return load_project(path)
-    return Project(song=read_song(path))
+    return Project(song=read_any_song(path, cancel))
+
+
+def write_any_song(song: Song, path: Path, cancel=None) -> None:
+    """Runs in a worker; MusicXML is built by music21 in the helper process."""
+    if path.suffix.lower() in MUSIC21_SUFFIXES:
+        from . import offload
+
+        offload.run(write_song, song, path, cancel=cancel)
+    else:
+        write_song(song, path)
 
 
 def write_midi_stems(song: Song, wav_paths: list[Path]) -> list[Path]:
@@ -54,18 +76,26 @@ def write_midi_stems(song: Song, wav_paths: list[Path]) -> list[Path]:
     return out
 
 
-def export_stems(song: Song, folder: Path, options, progress=None, cancel=None) -> list[Path]:
+def _options(sample_rate: int, bits: int, soundfont: Path):
+    from latentroll.core.audio.render import RenderOptions  # imported here: in the worker
+
+    return RenderOptions(sample_rate=sample_rate, bits=bits, soundfont=soundfont)
+
+
+def export_stems(song: Song, folder: Path, sample_rate: int, bits: int, soundfont: Path,
+                 progress=None, cancel=None) -> list[Path]:
     """Runs in a worker: WAV stems (``core.audio.render``) plus matching MIDI stems."""
     from latentroll.core.audio.render import render_stems
 
-    wavs = render_stems(song, folder, options, progress=progress, cancel=cancel)
+    wavs = render_stems(song, folder, _options(sample_rate, bits, soundfont), progress=progress, cancel=cancel)
     return wavs + write_midi_stems(song, wavs)
 
 
-def export_wav(song: Song, path: Path, options, progress=None, cancel=None):
+def export_wav(song: Song, path: Path, sample_rate: int, bits: int, soundfont: Path, progress=None, cancel=None):
+    """Runs in a worker: the mixdown of the audible tracks as one WAV."""
     from latentroll.core.audio.render import render_to_wav
 
-    return render_to_wav(song, path, options, progress=progress, cancel=cancel)
+    return render_to_wav(song, path, _options(sample_rate, bits, soundfont), progress=progress, cancel=cancel)
 
 
 class FileController(QObject):
@@ -204,7 +234,7 @@ class FileController(QObject):
                 return
             path = chosen
         path = Path(path)
-        self.jobs.start("import", read_song, path, label=f"Importing {path.name}",
+        self.jobs.start("import", read_any_song, path, label=f"Importing {path.name}",
                         on_result=lambda song: self._imported(path, song))
 
     def _imported(self, path: Path, song: Song) -> None:
@@ -239,15 +269,13 @@ class FileController(QObject):
         path = Path(path) if path is not None else self._ask_path(f"Export {kind.upper()}", suffix, filt)
         if path is None:
             return
-        self.jobs.start(f"export:{path}", write_song, self.doc.song.copy(), path, label=f"Exporting {path.name}",
+        self.jobs.start(f"export:{path}", write_any_song, self.doc.song.copy(), path, label=f"Exporting {path.name}",
                         on_result=lambda _r: self._exported(path))
 
     def export_audio(self, stems: bool, target: Path | None = None, sample_rate: int | None = None,
                      bits: int | None = None) -> None:
         """WAV mixdown or stems; asks for target and format unless given, and for a SoundFont
         when none is found."""
-        from latentroll.core.audio.render import RenderOptions
-
         soundfont = self.win.ensure_soundfont()
         if soundfont is None:
             return
@@ -267,14 +295,13 @@ class FileController(QObject):
             target, sample_rate, bits = choice.target, choice.sample_rate, choice.bits
             self.settings.setValue("export/sample_rate", sample_rate)
             self.settings.setValue("export/bits", bits)
-        options = RenderOptions(sample_rate=sample_rate or 44100, bits=bits or 24, soundfont=soundfont)
-        song = self.doc.song.copy()
+        args = (self.doc.song.copy(), Path(target), sample_rate or 44100, bits or 24, soundfont)
         target = Path(target)
         if stems:
-            self.jobs.start(f"export:{target}", export_stems, song, target, options, label=f"Exporting stems to {target.name}",
-                            on_result=lambda paths: self._exported(paths))
+            self.jobs.start(f"export:{target}", export_stems, *args, label=f"Exporting stems to {target.name}",
+                            on_result=self._exported)
         else:
-            self.jobs.start(f"export:{target}", export_wav, song, target, options, label=f"Rendering {target.name}",
+            self.jobs.start(f"export:{target}", export_wav, *args, label=f"Rendering {target.name}",
                             on_result=lambda _r: self._exported(target))
 
     def _exported(self, result) -> None:

@@ -34,6 +34,13 @@ from .workers import Jobs
 APP_TITLE = "LatentRoll"
 
 
+def warm_up_imports() -> None:
+    """Runs in a worker after the window shows: import the audio stack in the background so
+    the first export or play does not pay ~50 ms of imports on the UI thread."""
+    import latentroll.core.audio  # noqa: F401
+    import latentroll.core.audio.render  # noqa: F401
+
+
 class MainWindow(QMainWindow):
     def __init__(self, paths: AppPaths | None = None, initial_file: str | Path | None = None,
                  dialogs: bool = True, player_factory=None, check_recovery: bool = True,
@@ -89,6 +96,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self.setMinimumSize(900, 560)
 
+        QTimer.singleShot(0, lambda: self.jobs.start("warm-up", warm_up_imports, label="Starting"))
         if probe_audio:
             QTimer.singleShot(0, self.playback.probe)
         if initial_file is not None:
@@ -226,6 +234,9 @@ class MainWindow(QMainWindow):
         self.jobs.cancel_all()
         self.jobs.wait(15000)
         self.autosaver.discard()
+        from . import offload
+
+        offload.shutdown()
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS_HTML,

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QTo
 from .notify import ERROR, Notification, Notifier
 from .workers import Jobs
 
+BACKGROUND = ("autosave", "audio-probe", "warm-up")  # not shown: the user did not ask for them
 MESSAGE_MS = {"info": 4000, "warning": 8000, "error": 12000}
 
 
@@ -34,7 +35,7 @@ class JobStatus(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        running = [j for j in self.jobs.running() if j.kind not in ("autosave", "audio-probe")]
+        running = [j for j in self.jobs.running() if j.kind not in BACKGROUND]
         self.setVisible(bool(running))
         if not running:
             return
@@ -48,7 +49,7 @@ class JobStatus(QWidget):
             self.bar.setRange(0, 0)  # busy indicator
 
     def _cancel(self) -> None:
-        running = [j for j in self.jobs.running() if j.kind not in ("autosave", "audio-probe", "save")]
+        running = [j for j in self.jobs.running() if j.kind not in BACKGROUND + ("save",)]
         if running:
             running[-1].worker.cancel()
             self.refresh()

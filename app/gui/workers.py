@@ -19,6 +19,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second reach the UI
@@ -145,13 +146,18 @@ class Jobs(QObject):
         worker = Worker(fn, *args, **kwargs)
         info = JobInfo(kind, label or kind, rid, worker, on_result, on_error)
         self._running[id(worker)] = info
-        worker.signals.returned.connect(lambda r, i=info: self._on_returned(i, r))
-        worker.signals.errored.connect(lambda e, i=info: self._on_errored(i, e))
-        worker.signals.progress.connect(lambda d, t, i=info: self._on_progress(i, d, t))
-        worker.signals.finished.connect(lambda i=info: self._on_finished(i))
+        # Queued to this (UI) thread; the guard drops events that arrive after the window is gone.
+        sig = worker.signals
+        sig.returned.connect(lambda r, i=info: self._alive() and self._on_returned(i, r))
+        sig.errored.connect(lambda e, i=info: self._alive() and self._on_errored(i, e))
+        sig.progress.connect(lambda d, t, i=info: self._alive() and self._on_progress(i, d, t))
+        sig.finished.connect(lambda i=info: self._alive() and self._on_finished(i))
         self.pool.start(worker)
         self.jobsChanged.emit()
         return worker
+
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self)
 
     def is_current(self, info: JobInfo) -> bool:
         return self._latest.get(info.kind) == info.request_id and not info.worker.cancelled

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..project import Project, load_project, save_project
 from ..song import Song
-from .errors import MusicFileError
+from .errors import MusicFileError, one_line
 from .files import read_file_bytes, write_file_bytes
 from .midi import read_midi, song_to_midi_bytes
 from .music21_convert import score_to_song
@@ -75,7 +75,7 @@ def _read_musicxml(path: Path, data: bytes) -> Song:
     try:
         score = converter.parse(path, format="musicxml", forceSource=True, storePickle=False)
     except Exception as exc:  # music21 raises anything from XML, zip and notation errors
-        raise MusicFileError(f"could not read {path.name} as MusicXML: {_short(exc)}") from None
+        raise MusicFileError(f"could not read {path.name} as MusicXML: {one_line(exc)}") from None
     return _to_song(score, path, "MusicXML")
 
 
@@ -107,7 +107,7 @@ def _read_abc(data: bytes, path: Path, index: int) -> Song:
     try:
         parsed = converter.parseData(tunes[index], format="abc")
     except Exception as exc:  # music21's ABC parser raises ZeroDivisionError and others on bad input
-        raise MusicFileError(f"could not read {path.name} as ABC: {_short(exc)}") from None
+        raise MusicFileError(f"could not read {path.name} as ABC: {one_line(exc)}") from None
     if hasattr(parsed, "scores"):  # an Opus: take its first score
         scores = list(parsed.scores)
         if not scores:
@@ -128,12 +128,7 @@ def _to_song(score, path: Path, kind: str) -> Song:
     except MusicFileError as exc:
         raise MusicFileError(f"could not read {path.name} as {kind}: {exc}") from None
     except Exception as exc:
-        raise MusicFileError(f"could not read {path.name} as {kind}: {_short(exc)}") from None
-
-
-def _short(exc: BaseException, limit: int = 120) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+        raise MusicFileError(f"could not read {path.name} as {kind}: {one_line(exc)}") from None
 
 
 def write_song(song: Song, path: str | os.PathLike) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..song import MAJOR, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
-from .errors import MusicFileError
+from .errors import MusicFileError, one_line
 from .files import read_file_bytes, write_file_bytes
 
 CC_VOLUME = 7
@@ -29,7 +29,6 @@ CC_PAN = 10
 DRUM_CHANNEL = 9
 _MAX_DELTA = 0x0FFFFFFF  # largest variable-length quantity a MIDI delta time may hold
 _VALID_DENOMINATORS = (1, 2, 4, 8, 16, 32, 64)
-_DETAIL_CHARS = 80
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -47,7 +46,7 @@ def song_from_midi_bytes(data: bytes, name: str = "Untitled", source: str | None
     except MusicFileError:
         raise
     except Exception as exc:  # a parser defect must still reach users as one line
-        raise MusicFileError(f"{label} is not a readable MIDI file ({_detail(exc)})") from None
+        raise MusicFileError(f"{label} is not a readable MIDI file ({one_line(exc)})") from None
 
 
 @dataclass
@@ -164,7 +163,7 @@ def _parse_chunk(body: bytes, index: int, label: str):
     try:
         return symusic.Score.from_midi(mini)
     except Exception as exc:
-        raise MusicFileError(f"{label} is damaged: track {index + 1} cannot be read ({_detail(exc)})") from None
+        raise MusicFileError(f"{label} is damaged: track {index + 1} cannot be read ({one_line(exc)})") from None
 
 
 def _rescale(ticks: np.ndarray, scale: float) -> np.ndarray:
@@ -327,11 +326,6 @@ def _vlq(body: bytes, i: int) -> tuple[int, int]:
         if not b & 0x80:
             return value, i
     raise IndexError("variable-length quantity too long")
-
-
-def _detail(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= _DETAIL_CHARS else text[:_DETAIL_CHARS - 1] + "…"
 
 
 # ---- writing ---------------------------------------------------------------------------------

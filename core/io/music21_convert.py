@@ -17,7 +17,7 @@ def _ticks(ql) -> int:
 
 def score_to_song(score, title: str | None = None) -> Song:
     """Convert a music21 Score (or a single Part/Stream) into a Song, one Track per part."""
-    from music21 import chord, key, meter, note, stream, tempo  # noqa: F401  (import cost paid once)
+    from music21 import chord, note
 
     parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
     shift = _pickup_shift(parts[0])
@@ -46,17 +46,7 @@ def score_to_song(score, title: str | None = None) -> Song:
         tracks.append(Track(name=str(name), program=_program(part), channel=pi % 16 if pi < 9 else (pi + 1) % 16,
                             notes=arr))
         if pi == 0:
-            for ts in flat.getElementsByClass(meter.TimeSignature):
-                time_sigs.append(TimeSignature(_ticks(ts.offset) + (shift if ts.offset else 0),
-                                               ts.numerator, ts.denominator))
-            for k in flat.getElementsByClass((key.Key, key.KeySignature)):
-                kk = k if isinstance(k, key.Key) else k.asKey()
-                keys.append(KeySignature(_ticks(k.offset) + (shift if k.offset else 0),
-                                         kk.tonic.pitchClass, MINOR if kk.mode == "minor" else MAJOR))
-            for mm in flat.getElementsByClass(tempo.MetronomeMark):
-                bpm = mm.getQuarterBPM()
-                if bpm:
-                    tempos.append(TempoChange(_ticks(mm.offset) + (shift if mm.offset else 0), float(bpm)))
+            time_sigs, keys, tempos = _maps(part, shift)
     if not any(len(t) for t in tracks):
         raise MusicFileError("the file holds no notes")
     md_title = None
@@ -69,6 +59,29 @@ def score_to_song(score, title: str | None = None) -> Song:
         time_signatures=time_sigs or [TimeSignature(0, 4, 4)],
         keys=keys or [KeySignature(0, 0, MAJOR)],
     )
+
+
+def _maps(part, shift: int):
+    """Meter, key and tempo maps of a part, read from the unflattened hierarchy.
+
+    ``stripTies().flatten()`` can lose a TimeSignature object that music21's ABC reader shares
+    between bars, so these are collected with their offsets in the part instead.
+    """
+    from music21 import key, meter, tempo
+
+    def tick(el) -> int:
+        off = el.getOffsetInHierarchy(part)
+        return _ticks(off) + shift if off else 0
+
+    time_sigs = [TimeSignature(tick(ts), ts.numerator, ts.denominator)
+                 for ts in part.recurse().getElementsByClass(meter.TimeSignature)]
+    keys = []
+    for k in part.recurse().getElementsByClass((key.Key, key.KeySignature)):
+        kk = k if isinstance(k, key.Key) else k.asKey()
+        keys.append(KeySignature(tick(k), kk.tonic.pitchClass, MINOR if kk.mode == "minor" else MAJOR))
+    tempos = [TempoChange(tick(mm), float(mm.getQuarterBPM()))
+              for mm in part.recurse().getElementsByClass(tempo.MetronomeMark) if mm.getQuarterBPM()]
+    return time_sigs, keys, tempos
 
 
 def _pickup_shift(part) -> int:

@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..song import MINOR, PPQ, Song
-from .errors import MusicFileError
+from .errors import MusicFileError, one_line
 from .midi import key_sharps
 
 _GRIDS = (PPQ // 8, PPQ // 6)  # 1/32 notes and 1/16 triplets
@@ -89,7 +89,7 @@ def song_to_musicxml_bytes(song: Song, compressed: bool = False) -> bytes:
     try:
         xml = GeneralObjectExporter(song_to_score(song)).parse()
     except Exception as exc:  # music21 raises many types for unwritable notation
-        raise MusicFileError(f"could not write the song as MusicXML: {exc}") from None
+        raise MusicFileError(f"could not write the song as MusicXML: {one_line(exc)}") from None
     if not compressed:
         return xml
     buf = io.BytesIO()

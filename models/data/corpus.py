@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-CACHE_VERSION = "corpus-v1"
+CACHE_VERSION = "corpus-v2"  # v2: meters read from the unflattened score
 
 # Which music21 corpus file goes to which style. Order = style index.
 STYLES: dict[str, str] = {

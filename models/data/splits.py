@@ -52,10 +52,17 @@ class WindowSet:
         return WindowSet(self.events[idx], self.styles[idx], self.tunes[idx])
 
 
+def window_hop(meter: tuple[int, int]) -> int:
+    """Steps between window starts: one bar, or 16 steps for meters shorter than a half note
+    (1/4, 1/8 ... in Essen tunes mark free or changing meter, not real one-beat bars)."""
+    steps = bar_steps(*meter)
+    return steps if steps >= 8 else 16
+
+
 def build_windows(tunes: list[Tune], style_names: list[str], spec: WindowSpec = WindowSpec()) -> WindowSet:
     ev, st, tu = [], [], []
     for i, tune in enumerate(tunes):
-        w = windows_from_events(tune_events(tune), bar_steps(*tune.meter), spec)
+        w = windows_from_events(tune_events(tune), window_hop(tune.meter), spec)
         if len(w):
             ev.append(w)
             st.append(np.full(len(w), style_names.index(tune.style)))

@@ -74,7 +74,7 @@ class _Task:
         ev, y = batch
         logits = self.runner(ev)
         loss = F.cross_entropy(logits, y, weight=self.weights)
-        return loss, {"loss": float(loss), "accuracy": float((logits.argmax(-1) == y).float().mean())}
+        return loss, {"loss": loss.item(), "accuracy": (logits.argmax(-1) == y).float().mean().item()}
 
     def evaluate(self):
         pred = predict(self.model, self.valid_set.events)

@@ -73,7 +73,7 @@ class VAETask:
         kl = kl_divergence(mu, logvar).mean()
         loss = ce + self.beta(step) * torch.clamp(kl - self.cfg.free_bits, min=0.0)
         acc = (logits.argmax(-1) == ev).float().mean()
-        return loss, {"loss": float(loss), "nll": float(ce), "kl": float(kl), "tf_accuracy": float(acc)}
+        return loss, {"loss": loss.item(), "nll": ce.item(), "kl": kl.item(), "tf_accuracy": acc.item()}
 
     def evaluate(self) -> dict[str, float]:
         return reconstruction_metrics(self.model, self.valid_events, greedy_limit=self.greedy_limit)

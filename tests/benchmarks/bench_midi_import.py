@@ -44,7 +44,7 @@ def build_cache(n_files: int) -> list[Path]:
     if len(existing) >= n_files:
         return existing[:n_files]
     print(f"writing {n_files} MIDI files to {CACHE} (once; music21 is slow) ...", flush=True)
-    made = len(existing)
+    made, skipped = len(existing), 0
     for name, make in _corpus_sources(n_files):
         if made >= n_files:
             break
@@ -56,10 +56,11 @@ def build_cache(n_files: int) -> list[Path]:
                 warnings.simplefilter("ignore")
                 make().write("midi", fp=str(target))
             made += 1
-        except Exception as exc:  # a tune music21 cannot render is simply skipped
-            print(f"  skipped {name}: {exc}")
+        except Exception:  # music21 cannot render some tunes as MIDI; they are simply skipped
+            skipped += 1
+            continue
         if made % 100 == 0:
-            print(f"  {made}/{n_files}", flush=True)
+            print(f"  {made}/{n_files} ({skipped} tunes music21 could not write)", flush=True)
     return sorted(CACHE.glob("*.mid"))[:n_files]
 
 
@@ -112,17 +113,26 @@ def _load_in_child(reader: str, path: str, out) -> None:
 
     import latentroll.core.io.midi  # noqa: F401
 
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = _peak_rss_mb()
     t0 = time.perf_counter()
     n = ours(Path(path)) if reader == "ours" else pretty(Path(path))
     dt = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out.put((n, dt, (peak - base) / 1024))
+    out.put((n, dt, _peak_rss_mb() - base))
+
+
+def _peak_rss_mb() -> float:
+    """This process's resident-memory high-water mark (VmHWM; unlike ru_maxrss it is not
+    inherited from the parent across fork + exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def time_huge(reader: str, path: Path) -> None:
-    q: mp.Queue = mp.Queue()
-    proc = mp.get_context("fork").Process(target=_load_in_child, args=(reader, str(path), q))
+    ctx = mp.get_context("spawn")  # a fresh interpreter: no memory high-water mark inherited
+    q = ctx.Queue()
+    proc = ctx.Process(target=_load_in_child, args=(reader, str(path), q))
     proc.start()
     n, dt, mb = q.get()
     proc.join()

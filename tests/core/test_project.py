@@ -176,8 +176,8 @@ def test_save_refuses_what_would_not_reopen_and_keeps_the_old_file(tmp_path):
     save_project(sample_project(), path)
     before = path.read_bytes()
     broken = sample_project()
-    broken.settings.selected_track = 7
-    with pytest.raises(MusicFileError, match="cannot save p.lrproj: settings.selected_track"):
+    broken.song.tracks[0].notes["pitch"][4] = 130
+    with pytest.raises(MusicFileError, match=r"cannot save p.lrproj: song.tracks\[0\].notes.pitch"):
         save_project(broken, path)
     nan = sample_project()
     nan.bookmarks[0].vector[0] = float("nan")
@@ -185,6 +185,26 @@ def test_save_refuses_what_would_not_reopen_and_keeps_the_old_file(tmp_path):
         save_project(nan, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["p.lrproj"]
+
+
+def test_odd_editor_state_is_tidied_not_refused(tmp_path):
+    project = sample_project()
+    project.settings = ProjectSettings(loop_start=500, loop_end=400, loop_enabled=True, snap_grid="1/5",
+                                       selected_track=9, zoom_x=0.0, zoom_y=float("inf"),
+                                       view_tick=-30, view_pitch=np.float32(131.6))
+    save_project(project, tmp_path / "p.lrproj")
+    assert load_project(tmp_path / "p.lrproj").settings == ProjectSettings(
+        loop_start=None, loop_end=None, loop_enabled=False, snap_grid="1/16", selected_track=2,
+        zoom_x=1.0, zoom_y=1.0, view_tick=0, view_pitch=127)
+
+
+def test_numpy_scalars_in_the_song_are_saved_as_plain_numbers(tmp_path):
+    project = sample_project()
+    project.song.tracks[0].program = np.int64(12)
+    project.song.tempos = [TempoChange(np.int64(0), np.float32(99.5))]
+    save_project(project, tmp_path / "p.lrproj")
+    back = load_project(tmp_path / "p.lrproj")
+    assert back.song.tracks[0].program == 12 and back.song.bpm == 99.5
 
 
 def test_unknown_settings_keys_from_a_newer_minor_release_are_ignored(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 
-TRAINERS = ("vae",)
+TRAINERS = ("vae", "classifier")
 
 
 def register(sub) -> None:
@@ -33,11 +33,12 @@ def run(args) -> int:
     run_dir = Path(args.run_dir or f"runs/{args.model}_{args.config}")
     corpus = load_corpus(Path(args.corpus) if args.corpus else None)
     overrides = {"epochs": args.epochs} if args.epochs else {}
-    if args.model == "vae":
-        from latentroll.models.vae.config import CONFIGS
-        from latentroll.models.vae.train import train_vae as trainer
-        if args.config not in CONFIGS:
-            raise UsageError(f"unknown config {args.config!r}; choose one of {', '.join(CONFIGS)}")
+    if args.model == "classifier":
+        return _train_classifier(corpus, run_dir, args)
+    from latentroll.models.vae.config import CONFIGS
+    from latentroll.models.vae.train import train_vae as trainer
+    if args.config not in CONFIGS:
+        raise UsageError(f"unknown config {args.config!r}; choose one of {', '.join(CONFIGS)}")
     started = time.monotonic()
     last = [0.0]
 
@@ -52,4 +53,26 @@ def run(args) -> int:
     summary["wall_seconds_this_call"] = round(time.monotonic() - started, 1)
     summary.pop("history", None)
     print(json.dumps(summary, indent=2))
+    return 0
+
+
+def _train_classifier(corpus, run_dir, args) -> int:
+    """The style judge for ``eval vae``: trained on training windows, saved beside the VAE."""
+    from latentroll.models.eval.style_classifier import (
+        ClassifierConfig, balanced_accuracy, predict, save_classifier, train_classifier,
+    )
+    from latentroll.models.vae.config import get_config
+    from latentroll.models.vae.evaluate import shipped_classifier_dir
+    from latentroll.models.vae.train import melody_data
+
+    vcfg = get_config("mel_2bar")
+    data = melody_data(corpus, vcfg)
+    cfg = ClassifierConfig(styles=vcfg.styles, **({"epochs": args.epochs} if args.epochs else {}))
+    model = train_classifier(cfg, data.train, data.valid, run_dir)
+    pred = predict(model, data.test.events)
+    out = shipped_classifier_dir()
+    save_classifier(model, out)
+    print(json.dumps({"test_accuracy": float((pred == data.test.styles).mean()),
+                      "test_balanced_accuracy": balanced_accuracy(pred, data.test.styles, len(cfg.styles)),
+                      "saved": str(out)}, indent=2))
     return 0

@@ -21,6 +21,13 @@ TOOL_KEYS = {"draw": ("Draw", "D"), "select": ("Select", "S"), "erase": ("Erase"
 EXTRA_KEYS = {"draw": "B"}  # B also picks the pencil, as in REAPER and Cubase
 
 
+def file_mime(path) -> QMimeData:
+    """What file managers and DAWs accept from a drag: the file's URL (text/uri-list)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    return mime
+
+
 class DragHandle(QToolButton):
     """Press and drag to drop the selection (or the whole track) into another app as a .mid file."""
 
@@ -41,10 +48,8 @@ class DragHandle(QToolButton):
         path = self.make_file()
         if path is None:
             return
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(path))])
         drag = QDrag(self)
-        drag.setMimeData(mime)
+        drag.setMimeData(file_mime(path))
         drag.exec(Qt.DropAction.CopyAction)
 
     def mouseReleaseEvent(self, _event) -> None:

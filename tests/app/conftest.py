@@ -1,0 +1,81 @@
+"""Fixtures for the desktop app tests: an offscreen Qt platform, a main-window factory that
+points the app at a temporary home, and a leak check after every test (no stray top-level
+widgets, no running worker threads)."""
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+
+import sys  # noqa: E402
+import threading  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from latentroll.core.song import Song  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(__file__))  # the tests' shared helpers module
+from roll_helpers import make_song  # noqa: E402
+
+
+def _flush_deletes() -> None:
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def leak_check(qapp):
+    """Fails a test that leaves top-level widgets or busy threads behind."""
+    before_widgets = {id(w) for w in QApplication.topLevelWidgets()}
+    before_threads = {t.ident for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
+    yield
+    _flush_deletes()
+    assert QThreadPool.globalInstance().waitForDone(10000)
+    leaked = [w for w in QApplication.topLevelWidgets() if id(w) not in before_widgets]
+    assert not leaked, f"leaked top-level widgets: {[type(w).__name__ for w in leaked]}"
+    threads = [t for t in threading.enumerate()
+               if t.ident not in before_threads and not isinstance(t, threading._DummyThread) and t.is_alive()]
+    assert not threads, f"leaked threads: {threads}"
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, leak_check):
+    """``make_window(song=None, **kwargs)`` → a shown MainWindow with its own temporary home."""
+    from latentroll.app.gui.main_window import MainWindow
+    from latentroll.app.gui.paths import AppPaths
+
+    windows = []
+
+    def factory(song: Song | None = None, **kwargs):
+        kwargs.setdefault("paths", AppPaths.under(tmp_path / f"home{len(windows)}"))
+        kwargs.setdefault("dialogs", False)
+        kwargs.setdefault("probe_audio", False)
+        kwargs.setdefault("check_recovery", False)
+        w = MainWindow(**kwargs)
+        w.files.ask_unsaved = lambda: "discard"
+        w.soundfont_prompt = lambda reason: None
+        w.resize(1300, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        if song is not None:
+            w.doc.replace(song)
+            w.after_load(None)
+            QCoreApplication.processEvents()
+        windows.append(w)
+        return w
+
+    yield factory
+    for w in windows:
+        w.files.ask_unsaved = lambda: "discard"
+        w.doc.undo_stack.setClean()
+        w._closing_ok = True
+        w.close()
+        assert not w.isVisible()
+        w.deleteLater()
+    _flush_deletes()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window(make_song())
