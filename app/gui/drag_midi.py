@@ -35,13 +35,17 @@ def selection_song(state: EditorState) -> Song | None:
 
 
 def write_drag_file(state: EditorState, folder: Path) -> Path | None:
-    from latentroll.core.audio.render import safe_filename
-
     part = selection_song(state)
     if part is None:
         return None
+    return write_part_file(part, "selection" if len(state.selection) else "track", folder)
+
+
+def write_part_file(part: Song, what: str, folder: Path) -> Path:
+    """Write a one-track ``part`` as a .mid named after its title, track and ``what``."""
+    from latentroll.core.audio.render import safe_filename
+
     folder.mkdir(parents=True, exist_ok=True)
-    what = "selection" if len(state.selection) else "track"
     name = (f"{safe_filename(part.title, 'song')}-{safe_filename(part.tracks[0].name, 'track')}-"
             f"{what}-{time.strftime('%H%M%S')}.mid")
     path = folder / name

@@ -5,7 +5,7 @@ playhead. Views subscribe to its signals; it keeps the selection valid when the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -137,8 +137,6 @@ class EditorState(QObject):
         return GRIDS[self.grid]
 
     def set_view_options(self, **changes) -> None:
-        from dataclasses import replace
-
         new = replace(self.view, **changes)
         if new != self.view:
             self.view = new

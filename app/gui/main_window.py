@@ -5,6 +5,7 @@ lives in the modules it imports (files, edit_ops, playback, autosave, piano_roll
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -20,11 +21,13 @@ from .drag_midi import write_drag_file
 from .edit_ops import EditOps
 from .editor_state import EditorState
 from .files import FileController, load_any
+from .gc_control import MainThreadGC
 from .menus import SHORTCUTS_HTML, build_menus
+from .model_panels import install_model_panels
 from .notify import Notifier
 from .paths import AppPaths
 from .piano_roll.editor import PianoRollEditor
-from .playback import PlaybackController
+from .playback import AUDIO_UNKNOWN, PlaybackController
 from .status import install_status_bar
 from .track_list import TrackList
 from .transport import TransportBar
@@ -32,6 +35,7 @@ from .undo import ChangeSet
 from .workers import Jobs
 
 APP_TITLE = "LatentRoll"
+GIL_SWITCH_S = 0.002  # workers hand the GIL back to the UI thread every 2 ms (Python's default: 5)
 
 
 def warm_up_imports() -> None:
@@ -46,6 +50,8 @@ class MainWindow(QMainWindow):
                  dialogs: bool = True, player_factory=None, check_recovery: bool = True,
                  probe_audio: bool = True):
         super().__init__()
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
+        self.gc = MainThreadGC(self)
         self.paths = (paths or AppPaths.default()).ensure()
         self.settings = QSettings(str(self.paths.settings_file), QSettings.Format.IniFormat, self)
         self.actions: dict[str, QAction] = {}
@@ -82,6 +88,7 @@ class MainWindow(QMainWindow):
         self.files = FileController(self, self.settings)
         self.autosaver = Autosaver(self.doc, self.jobs, self.paths, self.files.snapshot, parent=self)
         build_menus(self)
+        self.model_panels = install_model_panels(self)
 
         self.doc.modifiedChanged.connect(lambda _m: self._update_title())
         self.doc.pathChanged.connect(lambda _p: self._update_title())
@@ -124,7 +131,8 @@ class MainWindow(QMainWindow):
 
     def _show_audio_status(self, text: str) -> None:
         label: QLabel = self.status_widgets["audio"]
-        label.setText(f"🔈 {text}" if self.playback.audio_available else f"🔇 {text}")
+        label.setText(f"Audio: {text}")
+        label.setStyleSheet("" if self.playback.audio_available or text == AUDIO_UNKNOWN else "color: #e0a050;")
 
     # ---- after a load ------------------------------------------------------------------
     def after_load(self, project: Project | None) -> None:
@@ -237,6 +245,7 @@ class MainWindow(QMainWindow):
         from . import offload
 
         offload.shutdown()
+        self.gc.stop()
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS_HTML,

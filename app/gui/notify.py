@@ -31,6 +31,11 @@ def user_error_types() -> tuple[type[BaseException], ...]:
         types.append(AudioUnavailable)
     except ImportError:
         pass
+    try:
+        from latentroll.models.data.melody import MelodyError  # model panels: written for users
+        types.append(MelodyError)
+    except ImportError:
+        pass
     return tuple(types)
 
 

@@ -34,7 +34,7 @@ class RollColors:
     white_row: QColor = QColor("#2b3038")
     black_row: QColor = QColor("#23272e")
     scale_row: QColor = QColor("#323843")  # in-scale rows are lighter
-    tonic_row: QColor = QColor("#3a3a33")
+    tonic_row: QColor = QColor("#34404f")  # the key note: a cool tint, apart from the loop's orange
     row_line: QColor = QColor("#1d2026")
     octave_line: QColor = QColor("#141619")
     step_line: QColor = QColor("#30353e")
@@ -47,7 +47,7 @@ class RollColors:
     preview_fill: QColor = QColor(240, 160, 48, 150)
     erase_mark: QColor = QColor(230, 70, 70, 200)
     playhead: QColor = QColor("#ff5a4f")
-    loop_fill: QColor = QColor(240, 160, 48, 28)
+    loop_fill: QColor = QColor(240, 160, 48, 18)
     loop_ruler: QColor = QColor(240, 160, 48, 150)
     loop_ruler_off: QColor = QColor(160, 165, 175, 90)
     rubber_band: QColor = QColor(61, 143, 216, 60)

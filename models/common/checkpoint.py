@@ -1,5 +1,8 @@
 """Resumable training checkpoints: a folder with model + optimizer safetensors and a JSON state.
 
+A task with one optimizer stores it as ``optimizer.safetensors``; a task with several (a GAN's
+generator and critic) stores each as ``optimizer_<name>.safetensors``.
+
 Written atomically (each file temp+rename, state.json last), so a run killed mid-save resumes from
 the previous complete checkpoint.
 """
@@ -23,18 +26,32 @@ class TrainState:
     history: list[dict] = field(default_factory=list)
 
 
-def save_checkpoint(folder: Path, model: torch.nn.Module, opt: torch.optim.Optimizer, state: TrainState,
+Optimizers = torch.optim.Optimizer | dict[str, torch.optim.Optimizer]
+
+
+def _named(opt: Optimizers | None) -> dict[str, torch.optim.Optimizer]:
+    if opt is None:
+        return {}
+    return opt if isinstance(opt, dict) else {"": opt}
+
+
+def optimizer_file(name: str) -> str:
+    return f"optimizer_{name}.safetensors" if name else "optimizer.safetensors"
+
+
+def save_checkpoint(folder: Path, model: torch.nn.Module, opt: Optimizers, state: TrainState,
                     extra_json: dict | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     save_tensors(model.state_dict(), folder / "model.safetensors")
-    save_optimizer(opt, folder / "optimizer.safetensors")
+    for name, o in _named(opt).items():
+        save_optimizer(o, folder / optimizer_file(name))
     save_json({"state": asdict(state), **(extra_json or {})}, folder / "state.json")
 
 
-def load_checkpoint(folder: Path, model: torch.nn.Module, opt: torch.optim.Optimizer | None) -> TrainState | None:
+def load_checkpoint(folder: Path, model: torch.nn.Module, opt: Optimizers | None) -> TrainState | None:
     if not (folder / "state.json").exists():
         return None
     model.load_state_dict(load_tensors(folder / "model.safetensors"))
-    if opt is not None:
-        load_optimizer(opt, folder / "optimizer.safetensors")
+    for name, o in _named(opt).items():
+        load_optimizer(o, folder / optimizer_file(name))
     return TrainState(**load_json(folder / "state.json")["state"])

@@ -3,6 +3,10 @@
 A model plugs in through a ``TrainTask`` (how to batch, the loss, the validation metrics); the
 loop owns the epochs, the optimizer and learning-rate decay, gradient clipping, checkpoints (every
 epoch and every few minutes), the per-epoch ``metrics.jsonl`` the app plots, and progress.
+
+A task that needs several optimizers (a GAN: critic, then generator) also defines
+``optimizer_specs()``; the loop then runs, for every batch, each spec's ``repeats`` updates in order,
+asking ``task.loss(batch, step, phase=spec.name)`` for that phase's loss. One loop, either way.
 """
 from __future__ import annotations
 
@@ -43,6 +47,17 @@ class Progress:
     metrics: dict[str, float]
 
 
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """One optimizer of a multi-optimizer task: its parameters, Adam settings and updates per batch."""
+
+    name: str
+    params: list[nn.Parameter]
+    lr_scale: float = 1.0
+    betas: tuple[float, float] = (0.9, 0.999)
+    repeats: int = 1
+
+
 class TrainTask(Protocol):
     model: nn.Module
     runner: nn.Module  # set by ``train``: what forward passes call
@@ -60,6 +75,12 @@ def _lr_at(cfg: LoopConfig, step: int) -> float:
     return max(cfg.lr_min, cfg.lr * cfg.lr_decay ** step)
 
 
+def _specs(task: TrainTask) -> list[OptimizerSpec]:
+    if hasattr(task, "optimizer_specs"):
+        return list(task.optimizer_specs())
+    return [OptimizerSpec("", list(task.model.parameters()))]
+
+
 def train(task: TrainTask, cfg: LoopConfig, run_dir: Path, *, dist: Dist = Dist(),
           progress: Callable[[Progress], None] | None = None, max_steps: int | None = None,
           should_stop: Callable[[], bool] | None = None, extra_json: dict | None = None) -> TrainState:
@@ -72,11 +93,15 @@ def train(task: TrainTask, cfg: LoopConfig, run_dir: Path, *, dist: Dist = Dist(
     torch.manual_seed(cfg.seed + dist.rank)
     model = task.model
     task.runner = model
+    multi = hasattr(task, "optimizer_specs")
     if dist.world > 1:
         from torch.nn.parallel import DistributedDataParallel
 
-        task.runner = DistributedDataParallel(model)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr)
+        # phases of a multi-optimizer task each use only part of the model
+        task.runner = DistributedDataParallel(model, find_unused_parameters=multi)
+    specs = _specs(task)
+    opts = {s.name: torch.optim.Adam(s.params, lr=cfg.lr * s.lr_scale, betas=s.betas) for s in specs}
+    opt = opts if multi else opts[""]
     state = load_checkpoint(run_dir / "last", model, opt) or TrainState()
     n = task.num_examples()
     per_rank = n // dist.world
@@ -98,14 +123,19 @@ def train(task: TrainTask, cfg: LoopConfig, run_dir: Path, *, dist: Dist = Dist(
         for b in range(state.batch, batches):
             idx = perm[b * cfg.batch_size: (b + 1) * cfg.batch_size]
             batch = task.batch(idx, np.random.default_rng([cfg.seed, state.epoch, b, dist.rank]))
-            for g in opt.param_groups:
-                g["lr"] = _lr_at(cfg, state.step)
-            loss, m = task.loss(batch, state.step)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.grad_clip:
-                nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            opt.step()
+            m: dict[str, float] = {}
+            for spec in specs:
+                o = opts[spec.name]
+                for g in o.param_groups:
+                    g["lr"] = _lr_at(cfg, state.step) * spec.lr_scale
+                for _ in range(spec.repeats):
+                    loss, pm = task.loss(batch, state.step, phase=spec.name) if multi else task.loss(batch, state.step)
+                    o.zero_grad(set_to_none=True)
+                    loss.backward()
+                    if cfg.grad_clip:
+                        nn.utils.clip_grad_norm_(spec.params, cfg.grad_clip)
+                    o.step()
+                    m.update(pm)
             state.step += 1
             state.batch = b + 1
             for k, v in m.items():
@@ -148,4 +178,4 @@ def loop_config_from(cfg) -> LoopConfig:
     return LoopConfig(**d)
 
 
-__all__ = ["LoopConfig", "Progress", "TrainTask", "train", "loop_config_from"]
+__all__ = ["LoopConfig", "OptimizerSpec", "Progress", "TrainTask", "train", "loop_config_from"]

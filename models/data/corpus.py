@@ -29,6 +29,17 @@ STYLES: dict[str, str] = {
 }
 STYLE_NAMES = list(STYLES)
 
+
+@dataclass(frozen=True)
+class StyleInfo:
+    name: str
+    description: str
+
+
+def style_infos(names) -> list[StyleInfo]:
+    """Name and description of each style a model was trained on (what style menus list)."""
+    return [StyleInfo(s, STYLES.get(s, s)) for s in names]
+
 _ESSEN_GERMAN = ("altdeu", "ballad", "boehme", "dva", "erk", "fink", "kinder", "lot", "zuccal")
 
 NOTE_COLS = ("start", "duration", "pitch", "voice")

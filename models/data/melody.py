@@ -38,13 +38,13 @@ def event_to_pitch(event):
     return np.asarray(event) - FIRST_PITCH_CLASS + MIN_PITCH
 
 
-def fold_into_range(pitches: np.ndarray) -> np.ndarray:
-    """Octave-shift pitches outside 21..108 into range."""
+def fold_into_range(pitches: np.ndarray, low: int = MIN_PITCH, high: int = MAX_PITCH) -> np.ndarray:
+    """Octave-shift pitches outside ``low..high`` (default 21..108, at least an octave wide) into range."""
     p = np.asarray(pitches, dtype=np.int64).copy()
-    while (p < MIN_PITCH).any():
-        p[p < MIN_PITCH] += 12
-    while (p > MAX_PITCH).any():
-        p[p > MAX_PITCH] -= 12
+    while (p < low).any():
+        p[p < low] += 12
+    while (p > high).any():
+        p[p > high] -= 12
     return p
 
 
@@ -91,15 +91,12 @@ def events_to_notes(events, start_tick: int = 0, velocity: int = 90) -> np.ndarr
 
 
 def held_pitch(events: np.ndarray) -> np.ndarray:
-    """Event id of the pitch sounding at each step (NOTE_OFF where silent)."""
+    """Event id of the pitch sounding at each step (NOTE_OFF where silent), along the last axis
+    (one sequence, or a batch of windows)."""
     ev = np.asarray(events, dtype=np.int64)
-    out = ev.copy()
-    cur = NOTE_OFF
-    for i in range(len(out)):  # tunes are short; a plain loop is clear and fast enough here
-        if ev[i] != NO_EVENT:
-            cur = ev[i]
-        out[i] = cur
-    return out
+    last = np.maximum.accumulate(np.where(ev != NO_EVENT, np.arange(ev.shape[-1]), -1), axis=-1)
+    held = np.take_along_axis(ev, np.maximum(last, 0), axis=-1)
+    return np.where(last >= 0, held, NOTE_OFF)
 
 
 def bar_steps(numerator: int, denominator: int) -> int:
@@ -113,6 +110,15 @@ class WindowSpec:
     min_onsets: int = 2    # windows with fewer note-ons are skipped (silence teaches nothing)
 
 
+def standalone(window: np.ndarray, held_at_start: int) -> np.ndarray:
+    """A copy of a window cut from a tune that stands alone: a note held across its start is
+    re-struck there, a hold over silence becomes NOTE_OFF. ``held_at_start``: ``held_pitch`` there."""
+    w = np.array(window, dtype=np.uint8)
+    if len(w) and w[0] == NO_EVENT:
+        w[0] = held_at_start if held_at_start >= FIRST_PITCH_CLASS else NOTE_OFF
+    return w
+
+
 def windows_from_events(events: np.ndarray, steps_per_bar: int, spec: WindowSpec = WindowSpec()) -> np.ndarray:
     """All bar-aligned windows of one tune as an (n, length) uint8 array."""
     ev = np.asarray(events, dtype=np.uint8)
@@ -121,11 +127,7 @@ def windows_from_events(events: np.ndarray, steps_per_bar: int, spec: WindowSpec
     held = held_pitch(ev)
     out = []
     for s in range(0, len(ev) - spec.length + 1, steps_per_bar * spec.stride_bars):
-        w = ev[s: s + spec.length].copy()
-        if w[0] == NO_EVENT and held[s] >= FIRST_PITCH_CLASS:
-            w[0] = held[s]
-        elif w[0] == NO_EVENT:
-            w[0] = NOTE_OFF
+        w = standalone(ev[s: s + spec.length], held[s])
         if int((w >= FIRST_PITCH_CLASS).sum()) >= spec.min_onsets:
             out.append(w)
     return np.stack(out) if out else np.zeros((0, spec.length), dtype=np.uint8)

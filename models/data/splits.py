@@ -70,3 +70,42 @@ def build_windows(tunes: list[Tune], style_names: list[str], spec: WindowSpec = 
     if not ev:
         return WindowSet(np.zeros((0, spec.length), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
     return WindowSet(np.concatenate(ev), np.concatenate(st).astype(np.int64), np.concatenate(tu).astype(np.int64))
+
+
+def held_out_sample(corpus: Corpus, per_style: int = 40, seed: int = SPLIT_SEED) -> Corpus:
+    """A small corpus of test-split tunes only: the committed test fixture. Because it holds only
+    held-out tunes, shipped models can be quality-checked on it honestly."""
+    test = set(split_ids(corpus)["test"])
+    rng = np.random.default_rng(seed)
+    picked = []
+    for style in sorted({t.style for t in corpus.tunes}):
+        pool = [t for t in corpus.tunes if t.style == style and t.tune_id in test]
+        idx = rng.permutation(len(pool))[:per_style]
+        picked += [pool[i] for i in sorted(idx)]
+    return Corpus(picked)
+
+
+@dataclass
+class MelodyData:
+    """The 2-bar windows of the shared split: what the VAE, the autoencoder and the judge read."""
+
+    train: WindowSet
+    valid: WindowSet
+    test: WindowSet
+
+
+def melody_data(corpus: Corpus, cfg) -> MelodyData:
+    """Windows of ``cfg.window`` steps from each split, labelled with ``cfg.styles``."""
+    ids = split_ids(corpus)
+    spec = WindowSpec(length=cfg.window)
+    sets = {}
+    for name in SPLITS:
+        keep = set(ids[name])
+        sets[name] = build_windows([t for t in corpus.tunes if t.tune_id in keep], list(cfg.styles), spec)
+    return MelodyData(**sets)
+
+
+def window_counts(corpus: Corpus, data: MelodyData) -> dict:
+    """What a run records about its data (the model card's Data section)."""
+    return {"tunes": len(corpus.tunes), "by_style": corpus.by_style(),
+            "windows": {k: len(getattr(data, k)) for k in SPLITS}}

@@ -32,6 +32,19 @@ class ClassifierConfig:
     seed: int = 0
 
 
+CONFIGS: dict[str, ClassifierConfig] = {}
+
+
+def _register() -> None:
+    from latentroll.models.data.corpus import STYLE_NAMES
+
+    CONFIGS["styles6"] = ClassifierConfig(styles=tuple(STYLE_NAMES))
+    CONFIGS["tiny"] = ClassifierConfig(styles=tuple(STYLE_NAMES), channels=16, token_dim=8, epochs=1, batch_size=64)
+
+
+_register()
+
+
 class StyleNet(nn.Module):
     def __init__(self, cfg: ClassifierConfig):
         super().__init__()
@@ -95,10 +108,11 @@ def balanced_accuracy(pred: np.ndarray, truth: np.ndarray, n: int) -> float:
     return float(np.mean(accs)) if accs else 0.0
 
 
-def train_classifier(cfg: ClassifierConfig, train_set: WindowSet, valid_set: WindowSet, run_dir: Path) -> StyleNet:
+def train_classifier(cfg: ClassifierConfig, train_set: WindowSet, valid_set: WindowSet, run_dir: Path,
+                     progress=None, max_steps: int | None = None) -> StyleNet:
     task = _Task(cfg, train_set, valid_set)
     loop = LoopConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, lr_decay=0.9995, seed=cfg.seed)
-    train(task, loop, run_dir)
+    train(task, loop, run_dir, progress=progress, max_steps=max_steps)
     return task.model
 
 
@@ -114,3 +128,22 @@ def load_classifier(folder: Path) -> StyleNet:
     model = StyleNet(ClassifierConfig(**d))
     model.load_state_dict(load_tensors(folder / "model.safetensors"))
     return model.eval()
+
+
+def train_cli(config: str, run_dir: Path, corpus, progress=None, max_steps=None, **overrides) -> dict:
+    """The registry's train entry: train on the shared melody windows, save into resources/."""
+    import dataclasses
+
+    from latentroll.models.vae.config import get_config
+    from latentroll.models.vae.evaluate import shipped_classifier_dir
+    from latentroll.models.vae.train import melody_data
+
+    cfg = dataclasses.replace(CONFIGS[config], **overrides) if overrides else CONFIGS[config]
+    data = melody_data(corpus, get_config("mel_2bar"))
+    model = train_classifier(cfg, data.train, data.valid, Path(run_dir), progress, max_steps)
+    pred = predict(model, data.test.events)
+    out = shipped_classifier_dir()
+    save_classifier(model, out)
+    return {"config": config, "test_accuracy": float((pred == data.test.styles).mean()),
+            "test_balanced_accuracy": balanced_accuracy(pred, data.test.styles, len(cfg.styles)),
+            "saved": str(out)}

@@ -1,16 +1,15 @@
 """Named VAE configs. The name is saved with the weights so a checkpoint always knows its shape."""
 from __future__ import annotations
 
-import dataclasses
-import json
 from dataclasses import dataclass
 
+from latentroll.models.common.config import ConfigJSON, StyleLabels, pick
 from latentroll.models.data.corpus import STYLE_NAMES
 from latentroll.models.data.melody import NUM_CLASSES
 
 
 @dataclass(frozen=True)
-class VAEConfig:
+class VAEConfig(ConfigJSON, StyleLabels):
     name: str
     window: int = 32                 # steps (16ths) per melody window
     num_classes: int = NUM_CLASSES
@@ -34,21 +33,6 @@ class VAEConfig:
     epochs: int = 20
     seed: int = 0
 
-    @property
-    def any_style(self) -> int:
-        """Index of the extra 'any style' label used when no style is asked for."""
-        return len(self.styles)
-
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), indent=2)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "VAEConfig":
-        d = dict(d)
-        d["styles"] = tuple(d.get("styles", STYLE_NAMES))
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
-
 
 CONFIGS: dict[str, VAEConfig] = {
     "mel_2bar": VAEConfig(name="mel_2bar", z_dim=256, batch_size=256, free_bits=64.0, beta_warmup_steps=3000,
@@ -60,6 +44,4 @@ CONFIGS: dict[str, VAEConfig] = {
 
 
 def get_config(name: str, **overrides) -> VAEConfig:
-    if name not in CONFIGS:
-        raise KeyError(f"unknown VAE config {name!r}; choose one of {', '.join(CONFIGS)}")
-    return dataclasses.replace(CONFIGS[name], **overrides) if overrides else CONFIGS[name]
+    return pick(CONFIGS, name, "VAE", **overrides)

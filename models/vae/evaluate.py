@@ -9,19 +9,26 @@ Definitions (also in docs/models.md):
 - oa: Yang–Lerch overlapping area per feature, prior samples (temperature 1) vs test windows.
 - style_fidelity: share of samples asked in style S that the style classifier labels S (all styles
   pooled, equal samples per style); classifier_accuracy: its accuracy on real test windows.
+- lm_midpoint_ratio: mean NLL per step, under the shipped LSTM language model ('any style'), of
+  the greedy decodings of slerp midpoints divided by that of the decoded endpoints, over the
+  interpolation pairs (goal ≤ 1.2: a midpoint is about as plausible as its ends);
+  lm_midpoint_ratio_mixing: the same for naive data-space mixing (each 16th step taken from A or
+  B at random) against the original windows. Only when LSTM weights are shipped.
 - decode64_ms / interp16_ms: median wall time to decode 64 latents / to encode 2 clips and decode a
   16-step interpolation, on this machine's CPU threads.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
 
+from latentroll.models.common.weights import shipped_model_dir
 from latentroll.models.eval.style_classifier import StyleNet, balanced_accuracy, predict
+from latentroll.models.eval.timing import median_ms
 from latentroll.models.eval.yang_lerch import compare_sets
 
 from . import latent as lat
@@ -53,19 +60,28 @@ def hamming_monotone(model: MelodyVAE, za: np.ndarray, zb: np.ndarray, points: i
     return np.array(ok)
 
 
-def _median_ms(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return float(np.median(times))
+@torch.no_grad()
+def lm_midpoint_ratios(model: MelodyVAE, lm_nll: Callable[[np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray,
+                       za: np.ndarray, zb: np.ndarray, seed: int = 0) -> dict[str, float]:
+    """Midpoint-to-endpoint NLL ratios under a language model: latent slerp vs data-space mixing.
+
+    ``lm_nll(events (n, steps)) -> (n,)`` mean NLL per step; a/b windows and za/zb their latents.
+    """
+    style = torch.full((len(a),), model.cfg.any_style, dtype=torch.long)
+    mid = np.stack([lat.slerp(x, y, np.array([0.5]))[0] for x, y in zip(za, zb)]).astype(np.float32)
+    dec = [model.decode(torch.as_tensor(z, dtype=torch.float32), style, model.cfg.window).numpy()
+           for z in (za, zb, mid)]
+    ends = (lm_nll(dec[0]) + lm_nll(dec[1])) / 2
+    take_a = np.random.default_rng(seed).random(a.shape) < 0.5
+    mixed = np.where(take_a, a, b)
+    return {"lm_midpoint_ratio": float(lm_nll(dec[2]).mean() / ends.mean()),
+            "lm_midpoint_ratio_mixing": float(lm_nll(mixed).mean() / ((lm_nll(a) + lm_nll(b)) / 2).mean())}
 
 
 @torch.no_grad()
 def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None,
-                 cfg: EvalConfig = EvalConfig()) -> dict:
+                 cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None) -> dict:
+    """Every figure of the card; ``lm_nll`` (events → NLL per step) adds the LM midpoint ratios."""
     model.eval()
     rng = np.random.default_rng(cfg.seed)
     test = data.test
@@ -77,6 +93,9 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
     pairs = rng.integers(0, len(test), size=(cfg.interp_pairs, 2))
     z = encode_windows(model, test.events[pairs.ravel()]).reshape(cfg.interp_pairs, 2, -1)
     out["interp_monotone"] = float(hamming_monotone(model, z[:, 0], z[:, 1]).mean())
+    if lm_nll is not None:
+        out.update(lm_midpoint_ratios(model, lm_nll, test.events[pairs[:, 0]], test.events[pairs[:, 1]],
+                                      z[:, 0], z[:, 1], cfg.seed))
 
     # prior samples vs test set
     zs = torch.as_tensor(rng.standard_normal((cfg.oa_pieces, model.cfg.z_dim)), dtype=torch.float32)
@@ -109,7 +128,7 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
     # speed
     z64 = torch.randn(64, model.cfg.z_dim)
     st64 = torch.full((64,), model.cfg.any_style, dtype=torch.long)
-    out["decode64_ms"] = _median_ms(lambda: model.decode(z64, st64, model.cfg.window), cfg.timing_repeats)
+    out["decode64_ms"] = median_ms(lambda: model.decode(z64, st64, model.cfg.window), cfg.timing_repeats)
     two = torch.as_tensor(test.events[:2].astype(np.int64))
     st16 = torch.full((16,), model.cfg.any_style, dtype=torch.long)
 
@@ -118,24 +137,37 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
         zz = torch.as_tensor(lat.path(mu[0].numpy(), mu[1].numpy(), 16), dtype=torch.float32)
         model.decode(zz, st16, model.cfg.window)
 
-    out["interp16_ms"] = _median_ms(interp16, cfg.timing_repeats)
+    out["interp16_ms"] = median_ms(interp16, cfg.timing_repeats)
     out["torch_threads"] = torch.get_num_threads()
     return out
 
 
-def format_table(res: dict) -> str:
-    rows = []
-    for k, v in res.items():
-        if isinstance(v, dict):
-            rows.append(f"{k:<28}" + "  ".join(f"{kk}={vv:.3f}" for kk, vv in v.items()))
-        elif isinstance(v, float):
-            rows.append(f"{k:<28}{v:.4f}")
-        else:
-            rows.append(f"{k:<28}{v}")
-    return "\n".join(rows)
-
-
 def shipped_classifier_dir() -> Path:
-    from importlib.resources import files
+    return shipped_model_dir("style_classifier")
 
-    return Path(str(files("latentroll.resources"))) / "models" / "style_classifier"
+
+def shipped_lm_nll() -> Callable[[np.ndarray], np.ndarray] | None:
+    """The shipped LSTM's per-step NLL of event windows, or None when no LSTM is shipped."""
+    from latentroll.models.lstm.service import MelodyLSTMService, default_model_dir
+
+    if not (default_model_dir() / "model.safetensors").exists():
+        return None
+    return MelodyLSTMService.load().score
+
+
+def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
+    """The registry's evaluate entry: load the shipped (or given) model and its judge, measure."""
+    from latentroll.models.eval.style_classifier import load_classifier
+
+    from .service import MelodyVAEService
+    from .train import melody_data
+
+    svc = MelodyVAEService.load(model_dir)
+    data = melody_data(corpus, svc.cfg)
+    cls_dir = shipped_classifier_dir()
+    classifier = load_classifier(cls_dir) if (cls_dir / "model.safetensors").exists() else None
+    cfg = EvalConfig(recon_windows=300, interp_pairs=20, oa_pieces=60, samples_per_style=20, timing_repeats=3) \
+        if quick else EvalConfig()
+    res = evaluate_vae(svc.model, data, classifier, cfg, shipped_lm_nll())
+    res["model"] = svc.name
+    return res

@@ -5,13 +5,13 @@ from training windows only, and saved as safetensors beside the weights.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from latentroll.models.common.weights import load_tensors, save_json, save_tensors
+from latentroll.models.common.export import load_run_weights, publish_model
+from latentroll.models.common.weights import save_tensors
 
 from . import latent as lat
 from .attributes import measure
@@ -51,23 +51,10 @@ def latent_stats(model: MelodyVAE, data: MelodyData, limit: int = 20000, seed: i
 
 def export_model(checkpoint: Path, cfg: VAEConfig, data: MelodyData, out_dir: Path) -> Path:
     """Write ``out_dir`` with model.safetensors, config.json and latent_stats.safetensors."""
-    model = MelodyVAE(cfg)
-    model.load_state_dict(load_tensors(Path(checkpoint) / "model.safetensors"))
-    model.eval()
-    tmp = Path(str(out_dir) + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    save_tensors(model.state_dict(), tmp / "model.safetensors", metadata={"config": cfg.name})
-    (tmp / "config.json").write_text(cfg.to_json() + "\n")
-    stats = latent_stats(model, data)
-    save_tensors({k: torch.as_tensor(v) for k, v in stats.items()}, tmp / "latent_stats.safetensors")
-    # keep files the model card step adds (card, eval) if re-exporting
-    if out_dir.exists():
-        for keep in ("model_card.md", "eval.json"):
-            if (out_dir / keep).exists() and not (tmp / keep).exists():
-                shutil.copy2(out_dir / keep, tmp / keep)
-        shutil.rmtree(out_dir)
-    tmp.rename(out_dir)
-    save_json({"source_checkpoint": str(checkpoint)}, out_dir / "export.json")
-    return out_dir
+    model = load_run_weights(MelodyVAE(cfg), checkpoint)
+
+    def stats(folder: Path) -> None:
+        t = latent_stats(model, data)
+        save_tensors({k: torch.as_tensor(v) for k, v in t.items()}, folder / "latent_stats.safetensors")
+
+    return publish_model(model, cfg, checkpoint, out_dir, stats)

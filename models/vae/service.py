@@ -14,13 +14,13 @@ from typing import Sequence
 import numpy as np
 import torch
 
-from latentroll.core.song import PPQ, Track
+from latentroll.core.song import Track
 from latentroll.core.theory import Scale
-from latentroll.models.common.weights import load_json, load_tensors
-from latentroll.models.data.corpus import STYLES
-from latentroll.models.data.melody import (
-    FIRST_PITCH_CLASS, MIN_PITCH, NUM_CLASSES, STEP_TICKS, MelodyError, events_to_notes, notes_to_events,
-)
+from latentroll.models.common.service import load_model_folder, style_label
+from latentroll.models.common.weights import load_tensors, shipped_model_dir
+from latentroll.models.data.corpus import StyleInfo, style_infos
+from latentroll.models.data.melody import FIRST_PITCH_CLASS, STEP_TICKS, MelodyError
+from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, scale_mask, track_events
 
 from . import latent as lat
 from .config import VAEConfig
@@ -30,15 +30,7 @@ MAX_TRANSFER_BARS = 512
 
 
 def default_model_dir() -> Path:
-    from importlib.resources import files
-
-    return Path(str(files("latentroll.resources"))) / "models" / "vae_mel_2bar"
-
-
-@dataclass(frozen=True)
-class StyleInfo:
-    name: str
-    description: str
+    return shipped_model_dir("vae_mel_2bar")
 
 
 @dataclass
@@ -50,16 +42,6 @@ class LatentStats:
     map_points: np.ndarray   # (n, 2) corpus latents projected
     map_styles: np.ndarray   # (n,) style index per point
     map_latents: np.ndarray  # (n, z)
-
-
-def velocities_for(starts: np.ndarray, beat_ticks: int = PPQ) -> np.ndarray:
-    """Give generated notes a musical accent (downbeats louder) instead of one flat velocity."""
-    pos = np.asarray(starts) % (4 * beat_ticks)
-    v = np.full(len(pos), 78)
-    v[pos % (beat_ticks // 2) == 0] = 84
-    v[pos % beat_ticks == 0] = 92
-    v[pos == 0] = 100
-    return v
 
 
 class MelodyVAEService:
@@ -74,11 +56,8 @@ class MelodyVAEService:
     @classmethod
     def load(cls, model_dir: str | Path | None = None) -> "MelodyVAEService":
         folder = Path(model_dir) if model_dir else default_model_dir()
-        if not (folder / "model.safetensors").exists():
-            raise MelodyError(f"no VAE weights in {folder}; train one with `latentroll train vae`")
-        cfg = VAEConfig.from_dict(load_json(folder / "config.json"))
-        model = MelodyVAE(cfg)
-        model.load_state_dict(load_tensors(folder / "model.safetensors"))
+        model = load_model_folder(folder, VAEConfig, MelodyVAE, "vae")
+        cfg = model.cfg
         stats = None
         if (folder / "latent_stats.safetensors").exists():
             t = {k: v.numpy() for k, v in load_tensors(folder / "latent_stats.safetensors").items()}
@@ -100,56 +79,27 @@ class MelodyVAEService:
         return self.cfg.window * STEP_TICKS
 
     def styles(self) -> list[StyleInfo]:
-        return [StyleInfo(s, STYLES.get(s, s)) for s in self.cfg.styles]
+        return style_infos(self.cfg.styles)
 
     def attributes(self) -> list[str]:
         return sorted(self.stats.attributes) if self.stats else []
 
     def _style_index(self, style: str | None) -> int:
-        if style is None or style == "any":
-            return self.cfg.any_style
-        if style not in self.cfg.styles:
-            raise MelodyError(f"unknown style {style!r}; choose one of {', '.join(self.cfg.styles)}")
-        return self.cfg.styles.index(style)
+        return style_label(self.cfg, style)
 
     # ---- melody <-> events ----------------------------------------------------------------
-    @staticmethod
-    def _melody_notes(track: Track) -> np.ndarray:
-        if track.is_drum:
-            raise MelodyError(f"track {track.name!r} is a drum track; pick a pitched track for melody tools")
-        if len(track.notes) == 0:
-            raise MelodyError(f"track {track.name!r} has no notes")
-        return track.sorted_notes()
-
-    def _events(self, track: Track, origin: int | None = None, total_steps: int | None = None) -> tuple[np.ndarray, int]:
-        """Events of a track from ``origin`` (default: the bar holding its first note)."""
-        n = self._melody_notes(track)
-        if origin is None:
-            origin = int(n["start"].min()) // (4 * PPQ) * (4 * PPQ)
-        keep = n["start"] >= origin
-        n = n[keep]
-        ev = notes_to_events(n["start"] - origin, n["duration"], n["pitch"], total_steps)
-        return ev, origin
-
     def _window(self, track: Track) -> np.ndarray:
-        ev, _ = self._events(track, total_steps=self.steps)
+        ev, _ = track_events(track, total_steps=self.steps)
         if (ev >= FIRST_PITCH_CLASS).sum() == 0:
             raise MelodyError(f"track {track.name!r} has no notes in its first two bars")
         if ev[0] == 0:
             ev[0] = 1  # a window starts with silence, not with 'hold'
         return ev
 
-    def _to_track(self, events: np.ndarray, name: str) -> Track:
-        notes = events_to_notes(events)
-        notes["velocity"] = velocities_for(notes["start"])
-        return Track(name=name, program=0, notes=notes)
-
-    def _mask(self, scale: Scale | None) -> torch.Tensor | None:
-        if scale is None:
-            return None
-        pitches = np.arange(NUM_CLASSES - FIRST_PITCH_CLASS) + MIN_PITCH
-        allowed = np.concatenate([[True, True], scale.contains(pitches)])
-        return torch.as_tensor(allowed)
+    @staticmethod
+    def _mask(scale: Scale | None) -> torch.Tensor | None:
+        m = scale_mask(scale)
+        return None if m is None else torch.as_tensor(m)
 
     # ---- the API --------------------------------------------------------------------------
     def encode(self, tracks: Sequence[Track] | Track) -> np.ndarray:
@@ -172,7 +122,7 @@ class MelodyVAEService:
     def decode(self, latents: np.ndarray, temperature: float = 0.0, style: str | None = None,
                scale: Scale | None = None, seed: int | None = None, name: str = "VAE") -> list[Track]:
         ev = self.decode_events(latents, temperature, style, scale, seed)
-        return [self._to_track(e, f"{name} {i + 1}") for i, e in enumerate(ev)]
+        return [events_to_track(e, f"{name} {i + 1}") for i, e in enumerate(ev)]
 
     def sample(self, n: int, style: str | None = None, temperature: float = 1.0, scale: Scale | None = None,
                seed: int | None = None) -> list[Track]:
@@ -200,7 +150,7 @@ class MelodyVAEService:
         flat = np.stack(walk, axis=1).reshape(n * segments, -1).astype(np.float32)
         ev = self.decode_events(flat, temperature, style, scale, seed).reshape(n, segments * self.steps)
         label = style or "any"
-        return [self._to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
+        return [events_to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
 
     def interpolate(self, a: Track, b: Track, steps: int = 5, method: str = "slerp", temperature: float = 0.0,
                     style: str | None = None, scale: Scale | None = None, seed: int | None = None) -> list[Track]:
@@ -228,22 +178,20 @@ class MelodyVAEService:
     def transfer(self, melody: Track, style: str, temperature: float = 0.0, scale: Scale | None = None,
                  seed: int | None = None) -> Track:
         """Re-decode every 2-bar segment of ``melody`` in ``style``; same length, same start."""
-        n = self._melody_notes(melody)
-        origin = int(n["start"].min()) // (4 * PPQ) * (4 * PPQ)
+        n = melody_notes(melody)
+        origin = bar_origin(n)
         end = int((n["start"] + n["duration"]).max())
         segments = max(1, -(-(end - origin) // self.clip_ticks))
         if segments * 2 > MAX_TRANSFER_BARS:
             raise MelodyError(f"melody is longer than {MAX_TRANSFER_BARS} bars; select a shorter part")
-        ev, _ = self._events(melody, origin, segments * self.steps)
+        ev, _ = track_events(melody, origin, segments * self.steps)
         windows = ev.reshape(segments, self.steps).copy()
         keep = (windows >= FIRST_PITCH_CLASS).any(1)
         windows[windows[:, 0] == 0, 0] = 1
         z, _ = self.model.encode(torch.as_tensor(windows.astype(np.int64)))
         out = self.decode_events(z.numpy(), temperature, style, scale, seed)
         out[~keep] = windows[~keep]  # silent stretches stay silent
-        notes = events_to_notes(out.reshape(-1), start_tick=origin)
-        notes["velocity"] = velocities_for(notes["start"] - origin)
-        return Track(name=f"{melody.name} ({style})", program=melody.program, notes=notes)
+        return events_to_track(out.reshape(-1), f"{melody.name} ({style})", origin, melody.program)
 
     def project_2d(self, latents: np.ndarray) -> np.ndarray:
         if not self.stats:

@@ -1,7 +1,6 @@
 """Training the melody VAE: the batching/loss task for the shared loop, and the run entry point."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -9,32 +8,16 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from latentroll.models.common.distributed import Dist, device, init_distributed, shutdown
-from latentroll.models.common.trainer import LoopConfig, Progress, train
+from latentroll.models.common.distributed import device, init_distributed
+from latentroll.models.common.run import run_training
+from latentroll.models.common.trainer import Progress
 from latentroll.models.data.corpus import Corpus, load_corpus
-from latentroll.models.data.melody import WindowSpec, transpose_events
-from latentroll.models.data.splits import WindowSet, build_windows, split_ids
+from latentroll.models.data.melody import transpose_events
+from latentroll.models.data.splits import MelodyData, melody_data, window_counts
 
 from .config import VAEConfig, get_config
 from .metrics import reconstruction_metrics
 from .network import MelodyVAE, kl_divergence
-
-
-@dataclass
-class MelodyData:
-    train: WindowSet
-    valid: WindowSet
-    test: WindowSet
-
-
-def melody_data(corpus: Corpus, cfg: VAEConfig) -> MelodyData:
-    ids = split_ids(corpus)
-    spec = WindowSpec(length=cfg.window)
-    sets = {}
-    for name in ("train", "valid", "test"):
-        keep = set(ids[name])
-        sets[name] = build_windows([t for t in corpus.tunes if t.tune_id in keep], list(cfg.styles), spec)
-    return MelodyData(**sets)
 
 
 class VAETask:
@@ -89,18 +72,5 @@ def train_vae(config: str | VAEConfig, run_dir: Path, corpus: Corpus | None = No
     corpus = corpus if corpus is not None else load_corpus()
     data = melody_data(corpus, cfg)
     task = VAETask(cfg, data)
-    run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.json").write_text(cfg.to_json())
-    counts = {"tunes": len(corpus.tunes), "by_style": corpus.by_style(),
-              "windows": {k: len(getattr(data, k)) for k in ("train", "valid", "test")}}
-    loop = LoopConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, lr_min=cfg.lr_min,
-                      lr_decay=cfg.lr_decay, grad_clip=cfg.grad_clip, seed=cfg.seed)
-    try:
-        state = train(task, loop, run_dir, dist=dist, progress=progress, max_steps=max_steps,
-                      should_stop=should_stop, extra_json={"config": cfg.name, "data": counts})
-    finally:
-        shutdown(dist)
-    return {"config": cfg.name, "data": counts, "steps": state.step, "epochs": state.epoch,
-            "seconds": state.seconds, "history": state.history,
-            "params": sum(p.numel() for p in task.model.parameters())}
+    return run_training(cfg, task, run_dir, window_counts(corpus, data), dist=dist, progress=progress,
+                        max_steps=max_steps, should_stop=should_stop)

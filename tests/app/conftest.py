@@ -24,7 +24,7 @@ def _flush_deletes() -> None:
         QCoreApplication.processEvents()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def leak_check(qapp):
     """Fails a test that leaves top-level widgets or busy threads behind."""
     before_widgets = {id(w) for w in QApplication.topLevelWidgets()}

@@ -197,3 +197,42 @@ def test_drag_out_writes_a_real_midi_file(window, tmp_path):
     urls = file_mime(path).urls()
     assert urls[0].toLocalFile() == str(path)
     assert path.is_file(), "the file stays after the drag"
+
+
+def test_export_musicxml_keeps_the_notes(make_window, qtbot, tmp_path):
+    w = make_window(make_song())
+    path = tmp_path / "score.musicxml"
+    with qtbot.waitSignal(w.files.exported, timeout=60000):
+        w.files.export_song("musicxml", path)
+    back = read_song(path)
+    for got, want in zip(back.tracks, make_song().tracks, strict=True):
+        assert got.sorted_notes()[["start", "duration", "pitch"]].tolist() == \
+            want.sorted_notes()[["start", "duration", "pitch"]].tolist()
+
+
+def test_audio_export_dialog_choice(qtbot, tmp_path):
+    from latentroll.app.gui.export_dialogs import AudioExportDialog
+
+    d = AudioExportDialog(None, stems=False, suggested=tmp_path / "song", sample_rate=48000, bits=16)
+    qtbot.addWidget(d)
+    choice = d.choice()
+    assert (choice.target, choice.sample_rate, choice.bits) == (tmp_path / "song.wav", 48000, 16)
+    d.bits.setCurrentIndex(1)
+    assert d.choice().bits == 24
+
+
+@pytest.mark.skipif(not TIMGM.exists(), reason="apt install timgm6mb-soundfont")
+def test_soundfont_dialog_accepts_only_real_soundfonts(qtbot, tmp_path):
+    from latentroll.app.gui.export_dialogs import SoundFontDialog
+
+    d = SoundFontDialog(None, "no SoundFont found")
+    qtbot.addWidget(d)
+    from PySide6.QtWidgets import QLabel
+
+    assert "apt install fluid-soundfont-gm" in d.findChild(QLabel).text()
+    fake = tmp_path / "fake.sf2"
+    fake.write_bytes(b"not a soundfont")
+    d.choose(fake)
+    assert d.path is None and d.result() == 0
+    d.choose(TIMGM)
+    assert d.path == TIMGM.resolve()

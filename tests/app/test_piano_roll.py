@@ -1,5 +1,4 @@
 """Mouse gestures on the painted piano roll change the Song as a DAW user expects."""
-import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest

@@ -6,7 +6,8 @@ import json
 
 def register(sub) -> None:
     p = sub.add_parser("data", help="build or describe the training corpus cache")
-    p.add_argument("action", choices=["build", "info"])
+    p.add_argument("action", choices=["build", "info", "fixture"],
+                   help="build the cache, describe it, or write the small held-out test fixture")
     p.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
     p.add_argument("--out", help="cache file (default: the user cache dir)")
     p.set_defaults(func=run)
@@ -20,6 +21,14 @@ def run(args) -> int:
     from ..progress import progress_bar
 
     path = Path(args.out) if args.out else default_cache_path()
+    if args.action == "fixture":
+        from latentroll.models.data.splits import held_out_sample
+
+        out = Path(args.out or "resources/fixtures/corpus_small.npz")
+        small = held_out_sample(Corpus.load(default_cache_path()))
+        small.save(out)
+        print(json.dumps({"path": str(out), "tunes": len(small.tunes), "by_style": small.by_style()}, indent=2))
+        return 0
     if args.action == "info":
         if not path.exists():
             print(f"no corpus cache at {path}; run `latentroll data build`")

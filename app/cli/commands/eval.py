@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 
-MODELS = ("vae",)
-
 
 def register(sub) -> None:
+    from latentroll.models.registry import MODELS
+
     p = sub.add_parser("eval", help="evaluate a shipped (or given) model on the held-out test tunes")
-    p.add_argument("model", choices=MODELS)
+    p.add_argument("model", choices=[k for k, e in MODELS.items() if e.evaluate])
     p.add_argument("--model-dir", help="model folder (default: the shipped one)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quick", action="store_true", help="small subsets (for smoke tests)")
@@ -23,20 +23,11 @@ def run(args) -> int:
     import torch
 
     from latentroll.models.data.corpus import load_corpus
-    from latentroll.models.eval.style_classifier import load_classifier
-    from latentroll.models.vae.evaluate import EvalConfig, evaluate_vae, format_table, shipped_classifier_dir
-    from latentroll.models.vae.service import MelodyVAEService
-    from latentroll.models.vae.train import melody_data
+    from latentroll.models.eval.report import format_table
+    from latentroll.models.registry import entry, resolve
 
     torch.set_num_threads(args.threads)
-    svc = MelodyVAEService.load(args.model_dir)
     corpus = load_corpus(Path(args.corpus) if args.corpus else None)
-    data = melody_data(corpus, svc.cfg)
-    cls_dir = shipped_classifier_dir()
-    classifier = load_classifier(cls_dir) if (cls_dir / "model.safetensors").exists() else None
-    cfg = EvalConfig(recon_windows=300, interp_pairs=20, oa_pieces=60, samples_per_style=20, timing_repeats=3) \
-        if args.quick else EvalConfig()
-    res = evaluate_vae(svc.model, data, classifier, cfg)
-    res["model"] = svc.name
+    res = resolve(entry(args.model).evaluate)(Path(args.model_dir) if args.model_dir else None, corpus, args.quick)
     print(json.dumps(res, indent=2) if args.json else format_table(res))
     return 0

@@ -1,40 +1,53 @@
-"""``latentroll generate``: new melodies from a model, in a style and key, as MIDI."""
+"""``latentroll generate``: new melodies from a model, in a style and key, as MIDI.
+
+``--model vae`` samples the melody VAE (2-bar latents, chained); ``--model gan`` runs the melody
+GAN bar by bar, each bar conditioned on the one before.
+"""
 from __future__ import annotations
 
-MODELS = ("vae",)
+MODELS = ("vae", "gan")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("generate", help="generate melodies (VAE samples in a style) and write MIDI")
+    p = sub.add_parser("generate", help="generate melodies (VAE or GAN samples in a style) and write MIDI")
     p.add_argument("--model", choices=MODELS, default="vae")
     p.add_argument("--style", default="any", help="style name (see `latentroll styles`), default any")
     p.add_argument("-n", "--variations", type=int, default=4, help="how many clips (1-16, default 4)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = safest, 2 = wildest (default 1.0)")
-    p.add_argument("--bars", type=int, default=2, help="bars per clip: 2, 4, 8 ... (chained latents)")
+    p.add_argument("--bars", type=int, default=2, help="bars per clip: VAE 2, 4, 8 ... (chained latents); GAN 1-64")
     p.add_argument("--key", help="constrain to a key/scale, e.g. 'D dorian' or 'A minor'")
     p.add_argument("--bpm", type=float, default=120.0)
     p.add_argument("--seed", type=int)
     p.add_argument("--separate", action="store_true", help="one track per clip instead of one after another")
+    p.add_argument("--model-dir", help="model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from latentroll.models.vae.service import MelodyVAEService
-
-    from ..clips import clips_song, parse_scale, write_clips
+    from ..clips import clips_song, model_errors, parse_scale, write_clips
     from ..errors import UsageError
 
     if not 1 <= args.variations <= 16:
         raise UsageError("--variations must be between 1 and 16")
     if not 0.0 <= args.temperature <= 2.0:
         raise UsageError("--temperature must be between 0 and 2")
-    if args.bars < 2 or args.bars % 2 or args.bars > 64:
+    if args.model == "gan" and not 1 <= args.bars <= 64:
+        raise UsageError("--bars must be between 1 and 64")
+    if args.model == "vae" and (args.bars < 2 or args.bars % 2 or args.bars > 64):
         raise UsageError("--bars must be an even number from 2 to 64")
     scale = parse_scale(args.key)
-    svc = MelodyVAEService.load()
-    clips = svc.generate(args.variations, style=args.style, temperature=args.temperature, bars=args.bars,
-                         scale=scale, seed=args.seed)
+    with model_errors():
+        if args.model == "gan":
+            from latentroll.models.gan.service import MelodyGANService
+
+            svc = MelodyGANService.load(args.model_dir)
+        else:
+            from latentroll.models.vae.service import MelodyVAEService
+
+            svc = MelodyVAEService.load(args.model_dir)
+        clips = svc.generate(args.variations, style=args.style, temperature=args.temperature, bars=args.bars,
+                             scale=scale, seed=args.seed)
     song = clips_song(clips, f"LatentRoll {args.style}", args.bpm, gap_bars=0 if args.separate else 1,
                       scale=scale, separate_tracks=args.separate)
     path = write_clips(song, args.output)

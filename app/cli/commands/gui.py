@@ -22,4 +22,7 @@ def run(args: argparse.Namespace) -> int:
         from latentroll.app.gui.app import run as run_gui
     except ImportError as exc:
         raise UsageError(f"the desktop app needs PySide6: pip install 'latentroll[gui]' ({exc})") from None
-    return run_gui(args.file)
+    try:
+        return run_gui(args.file)
+    except RuntimeError as exc:  # a broken Qt binding: one line, not a crash minutes later
+        raise UsageError(str(exc)) from None

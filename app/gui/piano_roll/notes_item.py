@@ -8,8 +8,8 @@ few milliseconds. ``boundingRect`` spans the whole song so the item is always pa
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from latentroll.core.song import NOTE_DTYPE
@@ -24,6 +24,7 @@ VELOCITY_BUCKETS = np.array([48, 80, 112])  # 4 shades: soft → loud
 LABEL_MIN_ROW_PX = 11
 LABEL_MIN_WIDTH_PX = 26
 MAX_LABELS = 400
+LABEL_COLOR = QColor("#15171a")
 
 
 def velocity_shades(base: QColor) -> list[QColor]:
@@ -40,6 +41,7 @@ class NotesItem(QGraphicsItem):
         self.preview = np.zeros(0, dtype=NOTE_DTYPE)  # notes being drawn, not yet in the song
         self.erase_marks = np.zeros(0, dtype=np.int64)  # rows an erase swipe will remove
         self._label_font = QFont("DejaVu Sans", 7)
+        self._labels: list[QStaticText] | None = None
 
     # ---- geometry ----------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -144,17 +146,19 @@ class NotesItem(QGraphicsItem):
         painter.setBrush(ROLL.erase_mark)
         draw_rects(painter, fills[mark_v])
         if m.sy >= LABEL_MIN_ROW_PX:
-            self._paint_labels(painter, rects, notes["pitch"][vis], sel_v)
+            self._paint_labels(painter, rects, notes["pitch"][vis])
 
-    def _paint_labels(self, painter, rects, pitches, sel_v) -> None:
+    def _paint_labels(self, painter, rects, pitches) -> None:
         wide = np.flatnonzero(rects[:, 2] >= LABEL_MIN_WIDTH_PX)[:MAX_LABELS]
         if not len(wide):
             return
         painter.setFont(self._label_font)
-        dark = QColor("#15171a")
-        for i in wide:
-            x, y, w, h = rects[i]
-            painter.setPen(dark)
-            painter.drawText(QRectF(x + 3, y, w - 4, h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             pitch_name(int(pitches[i])))
+        painter.setPen(LABEL_COLOR)
+        if self._labels is None:  # laid out once: drawStaticText is far cheaper than drawText
+            self._labels = [QStaticText(pitch_name(p)) for p in range(128)]
+            for label in self._labels:
+                label.prepare(font=self._label_font)
+        text_h = self._labels[60].size().height()
+        for i, x, y, h in zip(wide.tolist(), rects[wide, 0].tolist(), rects[wide, 1].tolist(), rects[wide, 3].tolist()):
+            painter.drawStaticText(QPointF(x + 3, y + (h - text_h) / 2), self._labels[int(pitches[i])])
         painter.setPen(Qt.PenStyle.NoPen)

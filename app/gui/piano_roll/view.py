@@ -25,7 +25,7 @@ from .mapping import Mapping, TOP_PITCH
 from .notes_item import NotesItem
 from .tools import EDGE_PX, Gesture, RollEvent, begin_gesture, hit_note
 
-MIN_SX, MAX_SX = 0.004, 2.0  # pixels per tick
+MIN_SX, MAX_SX = 0.0005, 2.0  # pixels per tick (0.0005: ~1 px per 4/4 bar)
 MIN_SY, MAX_SY = 4.0, 40.0  # pixels per pitch row
 DEFAULT_SX, DEFAULT_SY = 0.1, 14.0
 EXTRA_BARS = 8  # room to draw after the last note
@@ -102,13 +102,15 @@ class PianoRollView(QGraphicsView):
 
     def _update_extent(self) -> None:
         song = self.doc.song
-        end = song.bar_start(song.bar_count() + EXTRA_BARS)
+        bars = song.bar_count()
+        self._song_end = song.bar_start(bars) if song.end_tick() else 0  # painted every frame: cached
+        end = song.bar_start(bars + EXTRA_BARS)
         self.notes_item.set_extent(end)
         self._scene.setSceneRect(QRectF(0, 0, end, TOP_PITCH + 1))
 
     def song_end_tick(self) -> int:
-        song = self.doc.song
-        return song.bar_start(song.bar_count()) if song.end_tick() else 0
+        """End of the song's last bar (0 for an empty song)."""
+        return self._song_end
 
     # ---- zoom and scroll ---------------------------------------------------------------
     def set_zoom(self, sx: float | None = None, sy: float | None = None, anchor: QPointF | None = None) -> None:
@@ -181,7 +183,6 @@ class PianoRollView(QGraphicsView):
             if old is not None:
                 vp.update(QRect(int(math.floor(old)) - 2, 0, 5, vp.height()))
         self._playhead_x = x
-        self.viewChanged.emit()
 
     def set_rubber_band(self, rect: QRectF | None) -> None:
         self._rubber = rect

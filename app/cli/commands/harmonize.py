@@ -1,0 +1,53 @@
+"""``latentroll harmonize IN -o OUT``: the chorale CNN adds alto, tenor and bass under a melody.
+
+The output song is the input song plus three voice tracks. With ``--candidates K`` > 1, K files
+are written, ``OUT-1.mid`` … ``OUT-K.mid``, one harmonization each.
+"""
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("harmonize", help="add alto, tenor and bass under a melody (Bach-chorale style)")
+    p.add_argument("input", help="melody file (.mid/.musicxml/.abc/.lrproj)")
+    p.add_argument("--candidates", type=int, default=1, help="how many harmonizations (1-8, default 1)")
+    p.add_argument("--temperature", type=float, help="0 = safest, 2 = wildest (default: the model's, 0.8)")
+    p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'G major'")
+    p.add_argument("--track", type=int, help="track index of the melody (default: first pitched track)")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--model-dir", help="chorale model folder (default: the shipped one)")
+    p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
+    p.set_defaults(func=run)
+
+
+def candidate_paths(output: str, k: int) -> list[str]:
+    """``output`` itself for one candidate, else ``stem-1.ext`` … ``stem-k.ext`` beside it."""
+    from pathlib import Path
+
+    if k == 1:
+        return [output]
+    p = Path(output)
+    return [str(p.with_name(f"{p.stem}-{i + 1}{p.suffix}")) for i in range(k)]
+
+
+def run(args) -> int:
+    from latentroll.models.coconet.service import DEFAULT_TEMPERATURE, MAX_CANDIDATES, ChoraleService
+
+    from ..clips import melody_track, model_errors, parse_scale, write_clips
+    from ..errors import UsageError
+
+    if not 1 <= args.candidates <= MAX_CANDIDATES:
+        raise UsageError(f"--candidates must be between 1 and {MAX_CANDIDATES}")
+    temperature = DEFAULT_TEMPERATURE if args.temperature is None else args.temperature
+    if not 0.0 <= temperature <= 2.0:
+        raise UsageError("--temperature must be between 0 and 2")
+    scale = parse_scale(args.key)
+    song, melody = melody_track(args.input, args.track)
+    with model_errors():
+        svc = ChoraleService.load(args.model_dir)
+        results = svc.harmonize(melody, temperature, args.candidates, args.seed, scale)
+    for voices, path in zip(results, candidate_paths(args.output, args.candidates)):
+        out = song.copy()
+        out.tracks += voices
+        written = write_clips(out, path)
+        print(f"wrote {written}: " + ", ".join(f"{t.name} {len(t.notes)} notes" for t in voices))
+    return 0

@@ -1,0 +1,253 @@
+"""Clips: the short melodies the model panels trade — picked from the song or a file, generated,
+interpolated — and the three things a user does with one: hear it, insert it, drag it out.
+
+A ``Clip`` holds a Track whose notes start at its first bar (tick 0), plus where it came from.
+``ClipLibrary`` is the shared shelf (explorer pickers, the map overlay and the Generate panel
+all read it). Insertion is ONE undo step through the core commands.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from latentroll.core.commands import AddNotes, AddTrack, Command
+from latentroll.core.song import PPQ, Song, Track
+
+from .document import Document
+from .edit_ops import round_up
+from .editor_state import EditorState
+from .piano_roll.grid import bar_at
+
+BAR_4_4 = 4 * PPQ
+LIBRARY_LIMIT = 64
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Clip:
+    name: str
+    track: Track  # notes start at the clip's first bar line (tick 0)
+    source: str = "generated"
+    anchor: int | None = None  # where it belongs in the song (a transfer); None: at the playhead
+    uid: int = field(default_factory=lambda: next(_ids), compare=False)
+
+    @property
+    def span(self) -> int:
+        return self.track.end_tick()
+
+    @property
+    def empty(self) -> bool:
+        return len(self.track.notes) == 0
+
+
+def clip_from_track(track: Track, name: str | None = None, source: str = "generated",
+                    song: Song | None = None, keep_place: bool = False) -> Clip:
+    """Shift ``track`` so its first bar starts at tick 0 (bars of ``song``, else 4/4).
+    ``keep_place``: remember where it was, so inserting puts it back there (a style transfer)."""
+    t = track.copy()
+    t.mute = t.solo = False
+    origin = 0
+    if len(t.notes):
+        first = int(t.notes["start"].min())
+        origin = bar_at(song, first).start if song is not None else first // BAR_4_4 * BAR_4_4
+        t.notes["start"] -= origin
+    t.name = name or t.name
+    return Clip(t.name, t, source, origin if keep_place else None)
+
+
+def selection_clip(state: EditorState) -> Clip | None:
+    """The selected notes of the current track (the whole track when nothing is selected)."""
+    track = state.track
+    if track is None or not len(track.notes):
+        return None
+    rows = state.selected_or_all()
+    part = track.copy()
+    part.notes = track.notes[rows].copy()
+    song = state.document.song
+    bar = bar_at(song, int(part.notes["start"].min())).number + 1
+    what = "selection" if len(state.selection) else "track"
+    return clip_from_track(part, f"{track.name} {what} @ bar {bar}", "song", song=song)
+
+
+def selection_track(state: EditorState) -> Track | None:
+    """The selected notes (or the whole track) at their place in the song: what a transfer takes."""
+    track = state.track
+    if track is None or not len(track.notes):
+        return None
+    return replace_notes(track, track.notes[state.selected_or_all()].copy())
+
+
+def clip_song(clip: Clip, song: Song, program: int | None = None) -> Song:
+    """A one-track song holding ``clip`` with ``song``'s tempo, meter and key: to hear or drag."""
+    t = clip.track.copy()
+    if program is not None:
+        t.program = program
+    return Song(title=clip.name, tracks=[t], tempos=list(song.tempos),
+                time_signatures=list(song.time_signatures), keys=list(song.keys))
+
+
+# ---- insertion -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Insertion:
+    command: Command
+    track_index: int
+    at: int
+
+
+def insertion(song: Song, clip: Clip, current_track: int, at: int, new_track: bool = False) -> Insertion:
+    """The command that puts ``clip`` into ``song`` at tick ``at``: into the current track, or a
+    new track when asked, when there is none, or when the current one is a drum track."""
+    notes = clip.track.notes.copy()
+    notes["start"] += at
+    target = song.tracks[current_track] if 0 <= current_track < len(song.tracks) else None
+    if new_track or target is None or target.is_drum:
+        track = replace_notes(clip.track, notes)
+        if target is not None and not target.is_drum:
+            track.program = target.program
+        return Insertion(AddTrack(track, text=f"Insert {clip.name} as a track"), len(song.tracks), at)
+    return Insertion(AddNotes(current_track, notes, text=f"Insert {clip.name}"), current_track, at)
+
+
+def replace_notes(track: Track, notes: np.ndarray) -> Track:
+    t = track.copy()
+    t.notes = notes
+    return t
+
+
+def insert_clip(doc: Document, state: EditorState, clip: Clip, new_track: bool = False) -> Insertion | None:
+    """Insert at the clip's anchor or the playhead; select what was inserted and move the
+    playhead past it (so accepting several candidates lays them end to end)."""
+    if clip.empty:
+        return None
+    at = clip.anchor if clip.anchor is not None else state.playhead
+    ins = insertion(doc.song, clip, state.current_track, at, new_track or clip.anchor is not None)
+    doc.push(ins.command)
+    state.set_current_track(ins.track_index)
+    if isinstance(ins.command, AddNotes):
+        state.set_selection(ins.command.new_indices)
+    else:
+        state.select_all()
+    if clip.anchor is None:
+        bar = doc.song.time_signature_at(at).bar_ticks
+        state.set_playhead(at + round_up(max(clip.span, 1), bar))
+    return ins
+
+
+# ---- the shared shelf ------------------------------------------------------------------
+
+class ClipLibrary(QObject):
+    """Clips the user can pick as interpolation ends, grid corners, and see on the map."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.clips: list[Clip] = []
+
+    def add(self, clips: Clip | list[Clip]) -> list[Clip]:
+        new = [clips] if isinstance(clips, Clip) else list(clips)
+        new = [c for c in new if not c.empty]
+        if not new:
+            return []
+        names = {c.name for c in self.clips}
+        out = []
+        for c in new:
+            name, k = c.name, 2
+            while name in names:
+                name, k = f"{c.name} ({k})", k + 1
+            names.add(name)
+            out.append(c if name == c.name else replace(c, name=name, track=_renamed(c.track, name)))
+        self.clips.extend(out)
+        # Drop the oldest generated clips first; the user's own stay.
+        while len(self.clips) > LIBRARY_LIMIT:
+            old = next((c for c in self.clips if c.source not in ("song", "file")), self.clips[0])
+            self.clips.remove(old)
+        self.changed.emit()
+        return out
+
+    def remove(self, clip: Clip) -> None:
+        if clip in self.clips:
+            self.clips.remove(clip)
+            self.changed.emit()
+
+    def by_uid(self, uid: int) -> Clip | None:
+        return next((c for c in self.clips if c.uid == uid), None)
+
+
+def _renamed(track: Track, name: str) -> Track:
+    t = track.copy()
+    t.name = name
+    return t
+
+
+def write_clip_file(clip: Clip, song: Song, folder: Path) -> Path:
+    """A real .mid of ``clip`` (the song's tempo and meter) for dragging into a DAW."""
+    from .drag_midi import write_part_file
+
+    return write_part_file(clip_song(clip, song), "clip", folder)
+
+
+# ---- hearing a clip --------------------------------------------------------------------
+
+class ClipAudition(QObject):
+    """Plays one clip through the window's player (the song's transport stops first).
+
+    Without an output device it says so in the status bar; everything else keeps working."""
+
+    playingChanged = Signal(object)  # the playing clip's uid, or None
+    message = Signal(str)
+
+    POLL_MS = 100
+
+    def __init__(self, playback, doc: Document, state: EditorState, parent: QObject | None = None):
+        super().__init__(parent)
+        from PySide6.QtCore import QTimer
+
+        self.playback = playback
+        self.doc = doc
+        self.state = state
+        self.current: int | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(self.POLL_MS)
+        self._poll.timeout.connect(self._check_done)
+        playback.playingChanged.connect(lambda on: on and self._finished())
+
+    def play(self, clip: Clip) -> bool:
+        player = self.playback.player
+        if player is None:
+            self.message.emit(f"Can't play “{clip.name}” ({self.playback.audio_status}); "
+                              "insert it or drag it out instead")
+            return False
+        self.playback.stop()
+        track = self.state.track
+        program = track.program if track is not None and not track.is_drum else 0
+        try:
+            player.play(clip_song(clip, self.doc.song, program), start_tick=0)
+        except Exception as exc:  # the device vanished or no SoundFont: say so, keep going
+            self.message.emit(f"Can't play “{clip.name}”: {exc}")
+            return False
+        self.current = clip.uid
+        self._poll.start()
+        self.playingChanged.emit(clip.uid)
+        return True
+
+    def stop(self) -> None:
+        if self.current is not None and self.playback.player is not None and not self.playback.playing:
+            self.playback.player.stop()
+        self._finished()
+
+    def _check_done(self) -> None:
+        player = self.playback.player
+        if player is None or not player.is_playing:
+            self._finished()
+
+    def _finished(self) -> None:
+        self._poll.stop()
+        if self.current is not None:
+            self.current = None
+            self.playingChanged.emit(None)

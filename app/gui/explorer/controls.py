@@ -1,0 +1,42 @@
+"""Small controls the explorer tabs share: temperature, the key constraint, a clip picker."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QWidget
+
+from latentroll.core.theory import Scale
+
+from ..clip_widgets import ClipPicker
+
+
+def temperature_box(parent: QWidget, value: float = 0.5) -> QDoubleSpinBox:
+    box = QDoubleSpinBox(parent)
+    box.setRange(0.0, 2.0)
+    box.setSingleStep(0.1)
+    box.setValue(value)
+    box.setPrefix("temp ")
+    box.setToolTip("Temperature: 0 plays the most likely notes, higher values surprise more")
+    return box
+
+
+class KeyCheck(QCheckBox):
+    """"In song key": constrain decoded notes to the song's key and scale."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__("In song key", parent)
+        self.ctx = ctx
+        self.setChecked(True)
+        ctx.state.scaleChanged.connect(self._tip)
+        self._tip()
+
+    def _tip(self) -> None:
+        self.setToolTip(f"Only use notes of {self.ctx.song_scale().name} (the song's key)")
+
+    @property
+    def scale(self) -> Scale | None:
+        return self.ctx.song_scale() if self.isChecked() else None
+
+
+def clip_picker(ctx, parent: QWidget, tip: str) -> ClipPicker:
+    picker = ClipPicker(ctx.library, ctx.take_selection, lambda then: ctx.open_clip_file(parent, then), parent)
+    picker.setToolTip(tip)
+    return picker

@@ -1,0 +1,118 @@
+"""Interpolation strip: clips between A and B, each a mini piano roll to hear, insert or drag."""
+from __future__ import annotations
+
+import random
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
+
+from latentroll.core.song import Track
+
+from ..clip_widgets import ClipActions
+from ..clips import Clip, clip_from_track
+from ..workers import Worker
+from .canvas import ClipCanvas
+from .controls import KeyCheck, clip_picker, temperature_box
+from .jobs import InterpolateRequest, interpolate_clips, sample_clips
+
+
+class InterpolateTab(QWidget):
+    resultsChanged = Signal()
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.a = clip_picker(ctx, self, "Clip A: where the strip starts")
+        self.b = clip_picker(ctx, self, "Clip B: where the strip ends")
+        swap = QToolButton(self)
+        swap.setText("⇄")
+        swap.setToolTip("Swap A and B")
+        swap.clicked.connect(self.swap)
+        dice = QToolButton(self)
+        dice.setText("Random A, B")
+        dice.setToolTip("Let the model write two clips to start from")
+        dice.clicked.connect(self.random_ends)
+        self.steps = QSpinBox(self)
+        self.steps.setRange(2, 16)
+        self.steps.setValue(7)
+        self.steps.setPrefix("steps ")
+        self.steps.setToolTip("How many clips from A to B, both included")
+        self.temperature = temperature_box(self)
+        self.method = QComboBox(self)
+        self.method.addItem("slerp", "slerp")
+        self.method.addItem("linear", "lerp")
+        self.method.setToolTip("slerp follows the sphere where the model's codes live (smoother); "
+                               "linear cuts straight across")
+        self.in_key = KeyCheck(ctx, self)
+        self.run_button = QPushButton("Interpolate", self)
+        self.run_button.setObjectName("generate")
+        self.run_button.clicked.connect(self.run)
+        self.canvas = ClipCanvas(self, "Pick clips A and B (from the clip list, the piano-roll selection "
+                                       "or a file), then press Interpolate")
+        self.canvas.clicked.connect(self._on_clicked)
+        self.canvas.activated.connect(lambda i: self.ctx.insert(self.canvas.clip(i)))
+        self.canvas.dragRequested.connect(lambda i: self.ctx.drag(self.canvas, self.canvas.clip(i)))
+        self.actions = ClipActions(lambda: self.canvas.clip(self.canvas.selected), ctx.play, ctx.insert, ctx.keep,
+                                   self)
+        ctx.audition.playingChanged.connect(self.canvas.set_playing)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("A", self))
+        row.addWidget(self.a, 2)
+        row.addWidget(swap)
+        row.addWidget(QLabel("B", self))
+        row.addWidget(self.b, 2)
+        row.addWidget(dice)
+        row.addSpacing(8)
+        row.addWidget(self.steps)
+        row.addWidget(self.temperature)
+        row.addWidget(self.method)
+        row.addWidget(self.in_key)
+        row.addWidget(self.run_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(row)
+        lay.addWidget(self.canvas, 1)
+        lay.addWidget(self.actions)
+
+    def swap(self) -> None:
+        a, b = self.a.clip, self.b.clip
+        self.a.set_clip(b)
+        self.b.set_clip(a)
+
+    def random_ends(self) -> Worker | None:
+        def got(tracks: list[Track]) -> None:
+            clips = self.ctx.library.add([clip_from_track(t, f"Random {t.name.split()[-1]}", "generated")
+                                          for t in tracks])
+            if len(clips) >= 2:
+                self.a.set_clip(clips[0])
+                self.b.set_clip(clips[1])
+
+        return self.ctx.host.start(self.ctx.model_key, "interp-ends", sample_clips, 2, self.temperature.value(),
+                                   self.in_key.scale, random.randrange(2**31), label="Writing two clips",
+                                   on_result=got)
+
+    def run(self) -> Worker | None:
+        a, b = self.a.clip, self.b.clip
+        if a is None or b is None:
+            self.ctx.notifier.info("Choose clip A and clip B first")
+            return None
+        req = InterpolateRequest(a.track, b.track, steps=self.steps.value(), method=self.method.currentData(),
+                                 temperature=self.temperature.value(), scale=self.in_key.scale,
+                                 seed=random.randrange(2**31))
+        return self.ctx.host.start(self.ctx.model_key, "interpolate", interpolate_clips, req,
+                                   label=f"Interpolating {a.name} → {b.name}",
+                                   on_result=lambda tracks: self.show(tracks, a, b))
+
+    def show(self, tracks: list[Track], a: Clip, b: Clip) -> None:
+        clips = [clip_from_track(t, f"{a.name} → {b.name}: {t.name}", "explorer") for t in tracks]
+        self.canvas.set_clips(clips, cols=len(clips), clip_ticks=self.ctx.clip_ticks(),
+                              labels=[t.name for t in tracks])
+        self.actions.refresh()
+        self.resultsChanged.emit()
+
+    def _on_clicked(self, index: int) -> None:
+        self.actions.refresh()
+        clip = self.canvas.clip(index)
+        if clip is not None:
+            self.ctx.play(clip)

@@ -1,0 +1,216 @@
+"""The map: a 2-D projection of the model's latent space.
+
+Corpus melodies are dots coloured by style (with a legend); the user's clips are stars and
+generated ones diamonds, placed by encoding them. Click anywhere to hear the melody the model
+puts there; move the box over a region and press "Sample region" for several melodies from it.
+"""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from latentroll.core.song import Track
+
+from ..clip_widgets import ClipActions
+from ..clips import Clip, clip_from_track
+from ..theme import ACCENT, BG, TEXT, TEXT_DIM, TRACK_COLORS
+from ..workers import Worker
+from .canvas import ClipCanvas
+from .controls import KeyCheck, temperature_box
+from .jobs import PointsRequest, decode_points, project_clips, region_points
+
+OVERLAY_DEBOUNCE_MS = 300
+USER_SOURCES = ("song", "file")
+
+
+def style_title(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+class LatentMapTab(QWidget):
+    pointsShown = Signal()     # the corpus points are drawn
+    overlayChanged = Signal()  # the clips' positions are drawn
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.plot = pg.PlotWidget(self, background=BG)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setAspectLocked(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.12)
+        for side, text in (("bottom", "latent axis 1"), ("left", "latent axis 2")):
+            axis = self.plot.getAxis(side)
+            axis.setLabel(text, color=TEXT_DIM)
+            axis.setTextPen(TEXT_DIM)
+            axis.setPen("#4a515c")
+        self.legend = self.plot.addLegend(offset=(8, 8), labelTextColor=TEXT, brush=pg.mkBrush(30, 33, 38, 200))
+        self.style_items: list[pg.ScatterPlotItem] = []
+        self.user_item = pg.ScatterPlotItem(symbol="star", size=16, pen=pg.mkPen("#101215"),
+                                            brush=pg.mkBrush("#ffffff"), name="Your clips")
+        self.generated_item = pg.ScatterPlotItem(symbol="d", size=11, pen=pg.mkPen("#101215"),
+                                                 brush=pg.mkBrush("#e6e9ee"), name="Generated")
+        self.picked_item = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen(ACCENT, width=2),
+                                              brush=pg.mkBrush(0, 0, 0, 0), name="Heard here")
+        for item in (self.user_item, self.generated_item, self.picked_item):
+            item.setZValue(5)
+        self.region = pg.RectROI((0, 0), (1, 1), pen=pg.mkPen(ACCENT, width=2), movable=True, rotatable=False)
+        self.region.setZValue(6)
+        self.region.setToolTip("Drag the box (or its corner handle) over a region, then press Sample region")
+        self.labels: list[pg.TextItem] = []
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_click)
+        self.message = QLabel("Click the map to hear the melody the model puts there.", self)
+        self.message.setObjectName("dim")
+
+        self.count = QSpinBox(self)
+        self.count.setRange(1, 16)
+        self.count.setValue(6)
+        self.count.setPrefix("melodies ")
+        self.temperature = temperature_box(self)
+        self.in_key = KeyCheck(ctx, self)
+        self.sample_button = QPushButton("Sample region", self)
+        self.sample_button.setObjectName("generate")
+        self.sample_button.setToolTip("Melodies from random points inside the box")
+        self.sample_button.clicked.connect(self.sample_region)
+        self.results = ClipCanvas(self, "Melodies you pick on the map appear here")
+        self.results.setFixedHeight(96)
+        self.results.clicked.connect(self._on_result_clicked)
+        self.results.activated.connect(lambda i: self.ctx.insert(self.results.clip(i)))
+        self.results.dragRequested.connect(lambda i: self.ctx.drag(self.results, self.results.clip(i)))
+        self.actions = ClipActions(lambda: self.results.clip(self.results.selected), ctx.play, ctx.insert,
+                                   ctx.keep, self)
+        ctx.audition.playingChanged.connect(self.results.set_playing)
+
+        row = QHBoxLayout()
+        row.addWidget(self.message, 1)
+        row.addWidget(self.count)
+        row.addWidget(self.temperature)
+        row.addWidget(self.in_key)
+        row.addWidget(self.sample_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(row)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.results)
+        lay.addWidget(self.actions)
+
+        self._overlay_timer = QTimer(self)
+        self._overlay_timer.setSingleShot(True)
+        self._overlay_timer.setInterval(OVERLAY_DEBOUNCE_MS)
+        self._overlay_timer.timeout.connect(self.update_overlay)
+        ctx.library.changed.connect(self._overlay_timer.start)
+        self._shown_for: object = None
+
+    # ---- the corpus ---------------------------------------------------------------------
+    def show_corpus(self) -> bool:
+        """Draw the model's corpus points (once per loaded model); False if it has none."""
+        info = self.ctx.host.info(self.ctx.model_key)
+        if info is None or info is self._shown_for:
+            return info is not None and info.map_points is not None
+        self._shown_for = info
+        self.plot.clear()
+        self.legend.clear()
+        self.style_items = []
+        if info.map_points is None or not len(info.map_points):
+            self.message.setText(f"{info.name} ships no 2-D map.")
+            return False
+        pts, styles = np.asarray(info.map_points), np.asarray(info.map_styles)
+        for i, (name, _desc) in enumerate(info.styles):
+            sel = styles == i
+            if not sel.any():
+                continue
+            color = pg.mkColor(TRACK_COLORS[i % len(TRACK_COLORS)])
+            color.setAlpha(150)
+            item = pg.ScatterPlotItem(pts[sel, 0], pts[sel, 1], size=6, pen=None, brush=pg.mkBrush(color),
+                                      name=style_title(name))
+            self.plot.addItem(item)
+            self.style_items.append(item)
+        for item in (self.user_item, self.generated_item, self.picked_item):
+            self.plot.addItem(item)
+        lo, hi = pts.min(0), pts.max(0)
+        size = (hi - lo) * 0.18
+        centre = (lo + hi) / 2
+        self.region.setPos(centre - size / 2)
+        self.region.setSize(size)
+        self.plot.addItem(self.region)
+        self.plot.enableAutoRange()
+        self.pointsShown.emit()
+        self._overlay_timer.start()
+        return True
+
+    @property
+    def corpus_count(self) -> int:
+        return sum(len(item.data) for item in self.style_items)
+
+    # ---- clips on the map ---------------------------------------------------------------
+    def update_overlay(self) -> Worker | None:
+        if self._shown_for is None:
+            return None
+        clips = list(self.ctx.library.clips)
+        if not clips:
+            self._draw_overlay([], np.zeros((0, 2)))
+            return None
+        return self.ctx.host.start(self.ctx.model_key, "map-overlay", project_clips, [c.track for c in clips],
+                                   label="Placing clips on the map",
+                                   on_result=lambda pts: self._draw_overlay(clips, pts))
+
+    def _draw_overlay(self, clips: list[Clip], pts: np.ndarray) -> None:
+        for label in self.labels:
+            self.plot.removeItem(label)
+        self.labels = []
+        ok = ~np.isnan(pts).any(axis=1) if len(pts) else np.zeros(0, bool)
+        user = np.array([c.source in USER_SOURCES for c in clips], dtype=bool)
+        self.user_item.setData(pts[ok & user, 0], pts[ok & user, 1]) if len(pts) else self.user_item.clear()
+        self.generated_item.setData(pts[ok & ~user, 0], pts[ok & ~user, 1]) if len(pts) else self.generated_item.clear()
+        for clip, p, good, mine in zip(clips, pts, ok, user):
+            if good and mine:
+                label = pg.TextItem(clip.name, color=TEXT, anchor=(0, 1))
+                label.setPos(float(p[0]), float(p[1]))
+                self.plot.addItem(label)
+                self.labels.append(label)
+        self.overlayChanged.emit()
+
+    # ---- hearing the map ----------------------------------------------------------------
+    def _on_scene_click(self, event) -> None:
+        if event.button() != 1 or event.double() or self._shown_for is None:
+            return
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = vb.mapSceneToView(event.scenePos())
+        self.decode_at(np.array([[p.x(), p.y()]]))
+
+    def decode_at(self, points: np.ndarray, what: str = "point") -> Worker | None:
+        req = PointsRequest(np.asarray(points, dtype=np.float64), temperature=self.temperature.value(),
+                            scale=self.in_key.scale, seed=random.randrange(2**31))
+        label = "Decoding the map point" if what == "point" else f"Sampling {len(req.points)} melodies"
+        return self.ctx.host.start(self.ctx.model_key, "map-decode", decode_points, req, label=label,
+                                   on_result=lambda tracks: self._show_results(tracks, req.points))
+
+    def sample_region(self) -> Worker | None:
+        if self._shown_for is None:
+            self.ctx.notifier.info("The map is not ready yet")
+            return None
+        pos, size = self.region.pos(), self.region.size()
+        pts = region_points(pos.x(), pos.x() + size.x(), pos.y(), pos.y() + size.y(), self.count.value(),
+                            random.randrange(2**31))
+        return self.decode_at(pts, what="region")
+
+    def _show_results(self, tracks: list[Track], points: np.ndarray) -> None:
+        clips = [clip_from_track(t, t.name, "map") for t in tracks]
+        self.results.set_clips(clips, cols=max(len(clips), 4), clip_ticks=self.ctx.clip_ticks())
+        self.picked_item.setData(points[:, 0], points[:, 1])
+        self.results.set_selected(0)
+        self.actions.refresh()
+        if clips:
+            self.ctx.play(clips[0])
+
+    def _on_result_clicked(self, index: int) -> None:
+        self.actions.refresh()
+        clip = self.results.clip(index)
+        if clip is not None:
+            self.ctx.play(clip)

@@ -1,0 +1,243 @@
+"""Plug the model panels into the main window: ``install_model_panels(window)``.
+
+Adds the Generate / Style dock, the Latent Explorer dock (built on first open: pyqtgraph is
+imported in a worker first), a Models menu, two tool-bar toggles and the model status in the
+status bar. The model itself loads when a model panel is first shown or used — never at start.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QToolBar, QVBoxLayout, QWidget
+
+from latentroll.core.song import PPQ, Song
+from latentroll.core.theory import Scale
+
+from .clips import Clip, ClipAudition, ClipLibrary, clip_from_track, insert_clip, selection_clip, write_clip_file
+from .clip_widgets import ask_music_file, start_file_drag
+from .document import Document
+from .editor_state import EditorState
+from .models_host import ModelHost, ModelStatusLabel
+from .notify import Notifier
+from .workers import Jobs
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+MODEL_KEY = "vae"
+
+
+@dataclass
+class ModelContext:
+    """Everything a model panel needs from the window, and the actions they all share."""
+
+    doc: Document
+    state: EditorState
+    jobs: Jobs
+    notifier: Notifier
+    host: ModelHost
+    library: ClipLibrary
+    audition: ClipAudition
+    drag_dir: Path
+    folder: Callable[[], str] = lambda: ""  # where file dialogs open
+    model_key: str = MODEL_KEY
+
+    def clip_ticks(self) -> int:
+        """Length of the model's clips (2 bars), for drawing whole clips."""
+        info = self.host.info(self.model_key)
+        return info.clip_ticks if info is not None else 8 * PPQ
+
+    def song_scale(self) -> Scale:
+        return self.state.scale
+
+    def play(self, clip: Clip) -> None:
+        self.audition.play(clip)
+
+    def insert(self, clip: Clip, new_track: bool = False) -> None:
+        ins = insert_clip(self.doc, self.state, clip, new_track)
+        if ins is not None:
+            where = self.doc.song.tracks[ins.track_index].name
+            self.notifier.info(f"Inserted “{clip.name}” into {where} — Ctrl+Z undoes it")
+
+    def keep(self, clip: Clip) -> Clip | None:
+        added = self.library.add(clip)
+        if added:
+            self.notifier.info(f"Kept “{added[0].name}” in the clip list")
+        return added[0] if added else None
+
+    def drag(self, source: QWidget, clip: Clip) -> None:
+        start_file_drag(source, write_clip_file(clip, self.doc.song, self.drag_dir))
+
+    def take_selection(self) -> Clip | None:
+        clip = selection_clip(self.state)
+        if clip is None:
+            self.notifier.info("Select some notes in the piano roll first (or pick a clip from a file)")
+        return clip
+
+    def open_clip_file(self, parent: QWidget, then: Callable[[list[Clip]], None]) -> None:
+        """Ask for a music file; read it in a worker; each pitched track becomes a clip."""
+        path = ask_music_file(parent, self.folder())
+        if path is not None:
+            self.read_clip_file(path, then)
+
+    def read_clip_file(self, path: Path, then: Callable[[list[Clip]], None] | None = None) -> None:
+        from .files import read_any_song
+
+        def done(song: Song) -> None:
+            clips = [clip_from_track(t, f"{path.stem}: {t.name}", "file", song=song)
+                     for t in song.tracks if len(t.notes) and not t.is_drum]
+            if not clips:
+                self.notifier.info(f"{path.name} has no pitched notes to use as a clip")
+                return
+            added = self.library.add(clips)
+            self.notifier.info(f"Took {len(added)} clip(s) from {path.name}")
+            if then is not None:
+                then(added)
+
+        self.jobs.start("clip-file", read_any_song, path, label=f"Reading {path.name}", on_result=done)
+
+
+class LazyDockContent(QWidget):
+    """Shows "Preparing…" until ``build`` has made the real panel (first time the dock opens)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.panel: QWidget | None = None
+        self._lay = QVBoxLayout(self)
+        self._lay.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = QLabel("Preparing the explorer…", self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setObjectName("dim")
+        self._lay.addWidget(self.placeholder)
+
+    def set_panel(self, panel: QWidget) -> None:
+        self.placeholder.hide()
+        self._lay.addWidget(panel)
+        self.panel = panel
+
+
+def _import_explorer() -> None:
+    """Runs in a worker: pyqtgraph and the explorer's modules, so opening it does not stall."""
+    import pyqtgraph  # noqa: F401
+
+    from .explorer import panel  # noqa: F401
+
+
+class ModelPanels(QObject):
+    """The docks, the shared context and the actions; one per main window."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window = window
+        host = ModelHost(window.jobs, window.notifier, parent=self)
+        library = ClipLibrary(self)
+        audition = ClipAudition(window.playback, window.doc, window.state, self)
+        audition.message.connect(window.notifier.info)
+        self.ctx = ModelContext(window.doc, window.state, window.jobs, window.notifier, host, library, audition,
+                                window.paths.drag_dir, folder=window.files._folder)
+        self.host = host
+        self.status_label = ModelStatusLabel(host, MODEL_KEY, window.statusBar())
+        window.statusBar().addPermanentWidget(self.status_label)
+
+        from .generate.panel import GeneratePanel
+
+        self.generate = GeneratePanel(self.ctx)
+        self.generate_dock = self._dock("generateDock", "Generate / Style", self.generate,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.explorer_content = LazyDockContent()
+        self.explorer = None
+        self.explorer_dock = self._dock("explorerDock", "Latent Explorer", self.explorer_content,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.explorer_dock.visibilityChanged.connect(self._on_explorer_visible)
+        self._explorer_loading = False
+        self._install_actions()
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self.window.addDockWidget(area, dock)
+        dock.hide()
+        dock.visibilityChanged.connect(lambda visible: visible and self.host.ensure_loaded(MODEL_KEY))
+        return dock
+
+    # ---- the explorer is built on first open -------------------------------------------
+    def _on_explorer_visible(self, visible: bool) -> None:
+        if not visible or self.explorer is not None or self._explorer_loading:
+            return
+        self._explorer_loading = True
+        if self.explorer_dock.isFloating() is False:
+            height = self.window.height()
+            self.window.resizeDocks([self.explorer_dock], [int(height * 0.46)], Qt.Orientation.Vertical)
+        self.window.jobs.start("explorer-import", _import_explorer, label="Preparing the explorer",
+                               on_result=lambda _r: self._build_explorer())
+
+    def _build_explorer(self) -> None:
+        from .explorer.panel import ExplorerPanel
+
+        self.explorer = ExplorerPanel(self.ctx)
+        self.explorer_content.set_panel(self.explorer)
+        self._explorer_loading = False
+
+    def show_explorer(self, tab: str | None = None) -> None:
+        self.explorer_dock.show()
+        self.explorer_dock.raise_()
+        if tab is not None and self.explorer is not None:
+            self.explorer.show_tab(tab)
+
+    def show_generate(self) -> None:
+        self.generate_dock.show()
+        self.generate_dock.raise_()
+
+    # ---- menus and tool bar ------------------------------------------------------------
+    def _install_actions(self) -> None:
+        win = self.window
+        gen = self.generate_dock.toggleViewAction()
+        gen.setText("&Generate / Style Panel")
+        gen.setShortcut(QKeySequence("Ctrl+G"))
+        gen.setStatusTip("Generate melodies in a style and key, or transfer the selection to a style")
+        exp = self.explorer_dock.toggleViewAction()
+        exp.setText("Latent &Explorer")
+        exp.setShortcut(QKeySequence("Ctrl+Shift+G"))
+        exp.setStatusTip("Interpolate between clips, blend four corners, browse the 2-D map of melodies")
+        transfer = QAction("&Transfer Selection to Style…", win)
+        transfer.setStatusTip("Re-write the selected notes in the style chosen in the Generate panel")
+        transfer.triggered.connect(lambda _c=False: (self.show_generate(), self.generate.transfer()))
+        folder = QAction("Use Model &Folder…", win)
+        folder.setStatusTip("Load the melody model's weights from another folder")
+        folder.triggered.connect(lambda _c=False: self.choose_model_folder())
+        reload_ = QAction("&Reload Model", win)
+        reload_.triggered.connect(lambda _c=False: self.host.ensure_loaded(MODEL_KEY, retry=True))
+        for name, act in (("generate_panel", gen), ("explorer_panel", exp), ("transfer_style", transfer),
+                          ("model_folder", folder), ("reload_model", reload_)):
+            win.addAction(act)
+            win.actions[name] = act
+        bar = win.menuBar()
+        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        menu = bar.addMenu("&Models")
+        if help_action is not None:
+            bar.insertMenu(help_action, menu)
+        for act in (gen, exp, None, transfer, None, folder, reload_):
+            menu.addSeparator() if act is None else menu.addAction(act)
+        tools = QToolBar("Models", win)
+        tools.setObjectName("modelsToolBar")
+        tools.addAction(gen)
+        tools.addAction(exp)
+        win.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
+
+    def choose_model_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self.window, "Melody model folder",
+                                                  str(self.host.model_dir(MODEL_KEY)))
+        if chosen:
+            self.host.set_model_dir(MODEL_KEY, Path(chosen))
+            self.host.ensure_loaded(MODEL_KEY)
+
+
+def install_model_panels(window: "MainWindow") -> ModelPanels:
+    """One call from the main window after its menus exist."""
+    return ModelPanels(window)

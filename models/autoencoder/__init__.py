@@ -1,0 +1,1 @@
+"""Deterministic denoising melody autoencoder: "Repair" and compression."""

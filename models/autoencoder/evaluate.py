@@ -1,0 +1,134 @@
+"""``latentroll eval ae``: reconstruction, repair and code size on held-out test tunes.
+
+Definitions (also in the model card):
+- recon_accuracy: share of 16th steps whose event the autoencoder reproduces (clean window in,
+  per-step argmax out) over held-out test windows (2 bars from each bar line, as for the VAE);
+  onset_accuracy: the same over the steps that hold an event (note-on or note-off).
+- vae_recon_accuracy: the shipped VAE's greedy reconstruction accuracy (z = μ) on the same
+  windows, when VAE weights are shipped.
+- repair_rate: whole test tunes get 10% of their notes (each note-on independently, seeded)
+  shifted ±1 or ±2 semitones; the share of those notes whose original pitch is back at their
+  onset after ``repair`` at strength 0.5.
+- clean_change_rate: the share of the other (clean) notes whose steps (onset to the next event)
+  are not all left as they were.
+- repair_curve: both rates at other strengths (1.0 = plain decoding).
+- bits_per_bar: code bits per 4/4 bar (the code is binary, so this is its exact size).
+- repair16_ms: median wall time to repair a 16-bar melody.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from latentroll.core.song import Track
+from latentroll.models.data.corpus import Corpus
+from latentroll.models.data.melody import FIRST_PITCH_CLASS, NO_EVENT, events_to_notes
+from latentroll.models.data.splits import MelodyData, melody_data, split_ids, tune_events, window_hop
+from latentroll.models.eval.timing import median_ms
+
+from .corruption import shift_notes
+from .repair import apply_margin, margin_for, melody_windows, stitch, window_logprobs
+from .service import MelodyAEService
+from .train import recon_metrics
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    recon_windows: int = 4000
+    repair_tunes: int | None = None   # None: every test tune
+    shift_rate: float = 0.1
+    strength: float = 0.5
+    curve: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
+    timing_repeats: int = 10
+    seed: int = 0
+
+
+def note_changes(original: np.ndarray, repaired: np.ndarray) -> np.ndarray:
+    """For each note-on of ``original``, whether any step of its span (to the next event) changed."""
+    seg = np.cumsum(original != NO_EVENT) - 1
+    changed = np.zeros(int(seg.max()) + 1 if len(seg) else 0, dtype=bool)
+    diff = (original != repaired) & (seg >= 0)
+    changed[seg[diff]] = True
+    events = original[original != NO_EVENT]
+    return changed[events >= FIRST_PITCH_CLASS]
+
+
+def repair_scores(model, tunes: list[tuple[np.ndarray, int]], shift_rate: float, strengths: tuple[float, ...],
+                  seed: int) -> dict[float, dict[str, float]]:
+    """repair_rate and clean_change_rate at each strength over (events, steps per bar) tunes."""
+    rng = np.random.default_rng(seed)
+    tallies = {s: np.zeros(4, dtype=np.int64) for s in strengths}  # restored, corrupted, changed, clean
+    for ev, bar in tunes:
+        rough, shifted = shift_notes(ev[None], shift_rate, rng)
+        rough, shifted = rough[0], shifted[0]
+        wins, starts, stride = melody_windows(rough, bar, model.cfg.window)
+        logp = window_logprobs(model, wins)
+        onsets = ev >= FIRST_PITCH_CLASS
+        clean_notes = ~shifted[onsets]
+        for s in strengths:
+            fixed = stitch(rough, apply_margin(wins, logp, margin_for(s, model.cfg.repair_margin)), starts, stride)
+            t = tallies[s]
+            t[0] += int((fixed[shifted] == ev[shifted]).sum())
+            t[1] += int(shifted.sum())
+            t[2] += int(note_changes(ev, fixed)[clean_notes].sum())
+            t[3] += int(clean_notes.sum())
+    return {s: {"repair_rate": t[0] / max(1, t[1]), "clean_change_rate": t[2] / max(1, t[3]),
+                "corrupted_notes": int(t[1])} for s, t in tallies.items()}
+
+
+@torch.no_grad()
+def evaluate_ae(svc: MelodyAEService, corpus: Corpus, data: MelodyData, vae=None,
+                cfg: EvalConfig = EvalConfig()) -> dict:
+    model = svc.model
+    rng = np.random.default_rng(cfg.seed)
+    test = data.test
+    windows = test.events[np.sort(rng.permutation(len(test))[: cfg.recon_windows])]
+    out: dict = {"test_windows": int(len(windows))}
+    rec = recon_metrics(model, windows)
+    out["recon_accuracy"] = rec["recon_accuracy"]
+    out["onset_accuracy"] = rec["onset_accuracy"]
+    if vae is not None:
+        from latentroll.models.vae.metrics import reconstruction_metrics
+
+        out["vae_recon_accuracy"] = reconstruction_metrics(vae, windows)["recon_accuracy"]
+
+    ids = set(split_ids(corpus)["test"])
+    tunes = [(tune_events(t), window_hop(t.meter)) for t in corpus.tunes if t.tune_id in ids]
+    tunes = [(ev, bar) for ev, bar in tunes if (ev >= FIRST_PITCH_CLASS).any()]
+    if cfg.repair_tunes is not None:
+        tunes = [tunes[i] for i in np.sort(rng.permutation(len(tunes))[: cfg.repair_tunes])]
+    strengths = tuple(sorted(set(cfg.curve) | {cfg.strength}))
+    scores = repair_scores(model, tunes, cfg.shift_rate, strengths, cfg.seed)
+    out["repair_tunes"] = len(tunes)
+    out["corrupted_notes"] = scores[cfg.strength]["corrupted_notes"]
+    out["repair_rate"] = scores[cfg.strength]["repair_rate"]
+    out["clean_change_rate"] = scores[cfg.strength]["clean_change_rate"]
+    out["repair_curve"] = {f"s{s:g}": f"{v['repair_rate']:.3f}/{v['clean_change_rate']:.3f}" for s, v in scores.items()}
+    out["bits_per_bar"] = model.cfg.bits_per_bar
+
+    longest = max(tunes, key=lambda t: len(t[0]))[0][:256]
+    melody = Track(name="melody", notes=events_to_notes(longest))
+    out["repair16_ms"] = median_ms(lambda: svc.repair(melody), cfg.timing_repeats)
+    out["torch_threads"] = torch.get_num_threads()
+    return out
+
+
+def shipped_vae():
+    """The shipped VAE's network for the comparison row, or None when no VAE is shipped."""
+    from latentroll.models.vae.service import MelodyVAEService, default_model_dir
+
+    if not (default_model_dir() / "model.safetensors").exists():
+        return None
+    return MelodyVAEService.load().model
+
+
+def evaluate_cli(model_dir: Path | None, corpus: Corpus, quick: bool = False) -> dict:
+    """The registry's evaluate entry: load the shipped (or given) model, measure it."""
+    svc = MelodyAEService.load(model_dir)
+    cfg = EvalConfig(recon_windows=400, repair_tunes=60, timing_repeats=3) if quick else EvalConfig()
+    res = evaluate_ae(svc, corpus, melody_data(corpus, svc.cfg), shipped_vae(), cfg)
+    res["model"] = svc.name
+    return res

@@ -1,0 +1,226 @@
+"""The chorale service: Harmonize and Infill. Core Tracks in, core Tracks out, never tensors.
+
+- ``harmonize(melody)``: the melody is the soprano; alto, tenor and bass are drawn by annealed
+  blocked Gibbs sampling. Returns, per candidate, three new tracks spanning the melody.
+- ``infill(tracks, start, end, voices)``: four voices (a Song with four pitched tracks, or four
+  tracks); the frames of ``voices`` between ``start`` and ``end`` are redrawn consistent with the
+  music around them (two bars of context each side). Returns, per candidate, the four tracks with
+  only that region changed; everything outside it, velocities included, is kept.
+
+Tracks are assigned to voices by mean pitch (highest = soprano); ``voices`` indexes the given
+tracks. A melody far from the soprano register is moved by whole octaves for the model and the
+result moved back. Drum, empty or overlong input raises ``ChoraleError`` with a message for users.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from latentroll.core.song import NOTE_DTYPE, PPQ, Song, Track
+from latentroll.core.theory import Scale
+from latentroll.models.common.service import load_model_folder
+from latentroll.models.common.weights import shipped_model_dir
+from latentroll.models.data.melody import STEP_TICKS, MelodyError
+from latentroll.models.data.tracks import melody_notes, velocities_for
+
+from .config import CoconetConfig
+from .gibbs import Schedule, gibbs_sample
+from .network import ChoraleCNN
+from .roll import NUM_VOICES, VOICES, beat_phase, frames_to_notes, voice_frames
+
+MAX_FRAMES = 64 * 16          # 64 bars of 4/4
+CONTEXT_FRAMES = 32           # infill: music seen on each side of the region
+MAX_CANDIDATES = 8
+DEFAULT_TEMPERATURE = 0.8
+SOPRANO_CENTER = 70           # A#4: the middle of Bach's soprano lines
+VOICE_PROGRAM = 52            # GM "Choir Aahs"
+
+
+class ChoraleError(MelodyError):
+    """Input the chorale tools cannot use. The message is for users."""
+
+
+def default_model_dir() -> Path:
+    return shipped_model_dir("cnn_chorale")
+
+
+def _ceil_step(tick: int) -> int:
+    return -(-tick // STEP_TICKS) * STEP_TICKS
+
+
+def _free_channels(used: set[int], n: int) -> list[int]:
+    return [c for c in range(16) if c != 9 and c not in used][:n] or [0] * n
+
+
+def _octave_shift(pitches: np.ndarray) -> int:
+    """Whole octaves that bring the median of ``pitches`` nearest the soprano's register."""
+    return 12 * int(round((SOPRANO_CENTER - float(np.median(pitches))) / 12))
+
+
+class ChoraleService:
+    def __init__(self, model: ChoraleCNN, name: str = "chorale"):
+        self.model = model.eval()
+        self.cfg: CoconetConfig = model.cfg
+        self.name = name
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> "ChoraleService":
+        model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), CoconetConfig, ChoraleCNN,
+                                  "cnn")
+        return cls(model, name=model.cfg.name)
+
+    # ---- checks ---------------------------------------------------------------------------
+    @staticmethod
+    def _check(temperature: float, candidates: int) -> None:
+        if not 0.0 <= temperature <= 2.0:
+            raise ChoraleError("temperature must be between 0 and 2")
+        if not 1 <= candidates <= MAX_CANDIDATES:
+            raise ChoraleError(f"ask for between 1 and {MAX_CANDIDATES} candidates")
+
+    def _allowed(self, scale: Scale | None) -> torch.Tensor | None:
+        """Classes a drawn frame may take: scale pitches (rest always); None = all."""
+        if scale is None:
+            return None
+        pitches = np.arange(self.cfg.pitches) + self.cfg.low_pitch
+        return torch.as_tensor(np.append(scale.contains(pitches), True))
+
+    def sample_roll(self, roll: np.ndarray, free: np.ndarray, temperature: float, candidates: int,
+                seed: int | None, scale: Scale | None, steps: int | None) -> np.ndarray:
+        """Gibbs-sample ``candidates`` copies of ``roll`` (4, T) on the ``free`` frames → (K, 4, T).
+        The roll-level call under harmonize and infill (the evaluation uses it directly)."""
+        frames = roll.shape[1]
+        gen = torch.Generator().manual_seed(int(seed) if seed is not None else int(torch.seed() % 2**31))
+        schedule = Schedule.of(self.cfg)
+        if steps is not None:
+            schedule = Schedule(steps, schedule.pmax, schedule.pmin, schedule.anneal)
+        x = torch.as_tensor(np.repeat(roll[None], candidates, 0).astype(np.int64))
+        f = torch.as_tensor(np.repeat(free[None], candidates, 0))
+        phase = torch.as_tensor(np.repeat(beat_phase(frames)[None], candidates, 0))
+        with torch.no_grad():
+            out = gibbs_sample(self.model, x, f, phase, schedule, temperature, gen, self._allowed(scale))
+        return out.numpy()
+
+    def _voice_notes(self, row: np.ndarray, start_tick: int, shift: int) -> np.ndarray:
+        notes = frames_to_notes(row, self.cfg, start_tick)
+        notes["pitch"] = np.clip(notes["pitch"].astype(np.int64) - shift, 0, 127)
+        notes["velocity"] = velocities_for(notes["start"])
+        return notes
+
+    # ---- Harmonize --------------------------------------------------------------------------
+    def harmonize(self, melody: Track, temperature: float = DEFAULT_TEMPERATURE, candidates: int = 1,
+                  seed: int | None = None, scale: Scale | None = None, steps: int | None = None) -> list[list[Track]]:
+        """Per candidate, [alto, tenor, bass] tracks under ``melody`` (its first note's beat to its end)."""
+        self._check(temperature, candidates)
+        notes = melody_notes(melody)
+        origin = int(notes["start"].min()) // PPQ * PPQ
+        end = _ceil_step(int((notes["start"] + notes["duration"]).max()))
+        frames = (end - origin) // STEP_TICKS
+        if frames > MAX_FRAMES:
+            raise ChoraleError(f"melody is longer than {MAX_FRAMES // 16} bars; select a shorter part")
+        shift = _octave_shift(notes["pitch"])
+        roll = np.full((NUM_VOICES, frames), self.cfg.rest, dtype=np.int64)
+        roll[0] = voice_frames(notes["start"] - origin, notes["duration"], notes["pitch"].astype(np.int64) + shift,
+                               frames, self.cfg)
+        free = np.zeros_like(roll, dtype=bool)
+        free[1:] = True
+        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps)
+        channels = _free_channels({melody.channel}, NUM_VOICES - 1)
+        return [[Track(name=VOICES[v].capitalize(), program=VOICE_PROGRAM, channel=channels[v - 1],
+                       notes=self._voice_notes(cand[v], origin, shift)) for v in range(1, NUM_VOICES)]
+                for cand in out]
+
+    # ---- Infill -----------------------------------------------------------------------------
+    @staticmethod
+    def voice_tracks(source: Song | Sequence[Track]) -> list[Track]:
+        """The four voice tracks of a Song (its pitched tracks with notes) or a list of four tracks."""
+        tracks = [t for t in source.tracks if not t.is_drum and len(t.notes)] if isinstance(source, Song) \
+            else list(source)
+        if len(tracks) != NUM_VOICES:
+            raise ChoraleError(f"infill needs exactly four voices (soprano, alto, tenor, bass); got {len(tracks)} tracks")
+        for t in tracks:
+            if t.is_drum:
+                raise ChoraleError(f"track {t.name!r} is a drum track; infill needs four pitched voices")
+        return tracks
+
+    @staticmethod
+    def voice_order(tracks: Sequence[Track]) -> list[int]:
+        """Track indices from soprano to bass (by mean pitch; an empty track counts as lowest)."""
+        means = [float(t.notes["pitch"].mean()) if len(t.notes) else -1.0 for t in tracks]
+        return sorted(range(len(tracks)), key=lambda i: -means[i])
+
+    def infill(self, source: Song | Sequence[Track], start_tick: int, end_tick: int,
+               voices: Sequence[int] = (0, 1, 2, 3), temperature: float = DEFAULT_TEMPERATURE,
+               candidates: int = 1, seed: int | None = None, scale: Scale | None = None,
+               steps: int | None = None) -> list[list[Track]]:
+        """Per candidate, the four tracks (in the given order) with ``voices`` (indices into them)
+        redrawn in [start_tick, end_tick) (snapped to 16ths)."""
+        self._check(temperature, candidates)
+        tracks = self.voice_tracks(source)
+        if not voices or any(not 0 <= v < NUM_VOICES for v in voices):
+            raise ChoraleError("voices must be track indices 0..3")
+        start = int(round(start_tick / STEP_TICKS)) * STEP_TICKS
+        end = int(round(end_tick / STEP_TICKS)) * STEP_TICKS
+        song_end = max(t.end_tick() for t in tracks)
+        if start < 0 or end <= start:
+            raise ChoraleError("the infill range is empty; pick a start before its end")
+        if start >= song_end:
+            raise ChoraleError("the infill range starts after the music ends")
+        if (end - start) // STEP_TICKS > MAX_FRAMES:
+            raise ChoraleError(f"the infill range is longer than {MAX_FRAMES // 16} bars; pick a shorter one")
+        origin = max(0, start - CONTEXT_FRAMES * STEP_TICKS) // PPQ * PPQ
+        stop = max(end, min(_ceil_step(song_end), end + CONTEXT_FRAMES * STEP_TICKS))
+        frames = (stop - origin) // STEP_TICKS
+        order = self.voice_order(tracks)             # order[role] = track index
+        all_pitches = np.concatenate([t.notes["pitch"] for t in tracks if len(t.notes)])
+        shift = _octave_shift(tracks[order[0]].notes["pitch"] if len(tracks[order[0]].notes) else all_pitches)
+        roll = np.full((NUM_VOICES, frames), self.cfg.rest, dtype=np.int64)
+        for role, ti in enumerate(order):
+            n = tracks[ti].sorted_notes()
+            if len(n):
+                roll[role] = voice_frames(n["start"] - origin, n["duration"], n["pitch"].astype(np.int64) + shift,
+                                          frames, self.cfg)
+        f0, f1 = (start - origin) // STEP_TICKS, (end - origin) // STEP_TICKS
+        free = np.zeros_like(roll, dtype=bool)
+        for role, ti in enumerate(order):
+            if ti in voices:
+                free[role, f0:f1] = True
+        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps)
+        results = []
+        for cand in out:
+            new = [t.copy() for t in tracks]
+            for role, ti in enumerate(order):
+                if ti in voices:
+                    new[ti].notes = splice(tracks[ti].notes, self._voice_notes(cand[role, f0:f1], start, shift),
+                                           start, end)
+            results.append(new)
+        return results
+
+
+def splice(notes: np.ndarray, region: np.ndarray, start: int, end: int) -> np.ndarray:
+    """``notes`` with [start, end) replaced by ``region``. A note crossing a boundary is cut there;
+    where a cut piece and a region note meet at a boundary with the same pitch they become one note."""
+    n = np.sort(notes, order="start")
+    n_end = n["start"] + n["duration"]
+    kept = n[(n_end <= start) | (n["start"] >= end)]
+    head = n[(n["start"] < start) & (n_end > start)].copy()
+    head["duration"] = start - head["start"]
+    tail = n[(n["start"] < end) & (n_end > end)].copy()
+    tail["duration"] = tail["start"] + tail["duration"] - end
+    tail["start"] = end
+    # (start, duration, pitch, velocity, kind): kind 0 = cut head, 1 = region note, 2 = cut tail
+    pieces = [(*map(int, r), k) for k, part in enumerate((head, np.sort(region, order="start"), tail)) for r in part]
+    for boundary in (start, end):
+        for a in [p for p in pieces if p[0] + p[1] == boundary and p[4] < 2]:
+            b = next((q for q in pieces if q[0] == boundary and q[2] == a[2] and q[4] > a[4]), None)
+            if b is not None and a in pieces:
+                pieces.remove(b)
+                pieces[pieces.index(a)] = (a[0], a[1] + b[1], a[2], a[3], a[4])
+    joined = np.array([p[:4] for p in pieces], dtype=NOTE_DTYPE) if pieces else np.zeros(0, NOTE_DTYPE)
+    out = np.concatenate([kept, joined])
+    return np.sort(out[out["duration"] > 0], order=["start", "pitch"])
+
+
+__all__ = ["ChoraleService", "ChoraleError", "default_model_dir", "splice", "DEFAULT_TEMPERATURE"]

@@ -1,0 +1,28 @@
+"""Chained generation: bar after bar, each conditioned on the one before (the first stands alone)."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .network import MelodyGAN
+from .roll import steps_to_events
+
+
+@torch.no_grad()
+def sample_steps(model: MelodyGAN, n: int, bars: int, style: int | None, temperature: float = 1.0,
+                 generator: torch.Generator | None = None, allowed: torch.Tensor | None = None) -> np.ndarray:
+    """(n, bars * bar) step classes; fresh noise for every bar. ``style`` None = any style."""
+    model.eval()
+    label = torch.full((n,), model.cfg.any_style if style is None else style, dtype=torch.long)
+    prev, out = None, []
+    for _ in range(bars):
+        z = torch.randn(n, model.cfg.z_dim, generator=generator)
+        prev = model.sample_bar(z, label, prev, temperature, generator, allowed)
+        out.append(prev)
+    return torch.cat(out, 1).numpy()
+
+
+def sample_melodies(model: MelodyGAN, n: int, bars: int, style: int | None, temperature: float = 1.0,
+                    generator: torch.Generator | None = None, allowed: torch.Tensor | None = None) -> np.ndarray:
+    """(n, bars * bar) melody events (a note held over a bar line stays one note)."""
+    return steps_to_events(sample_steps(model, n, bars, style, temperature, generator, allowed), model.cfg)

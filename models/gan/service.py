@@ -1,0 +1,62 @@
+"""The melody GAN service: ``generate`` melodies bar by bar. Core Tracks out, never tensors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from latentroll.core.song import Track
+from latentroll.core.theory import Scale
+from latentroll.models.common.service import load_model_folder, style_label
+from latentroll.models.common.weights import shipped_model_dir
+from latentroll.models.data.corpus import STYLES
+from latentroll.models.data.melody import MelodyError
+from latentroll.models.data.tracks import events_to_track
+
+from .config import GANConfig
+from .network import MelodyGAN
+from .roll import scale_classes
+from .sampling import sample_melodies
+
+MAX_BARS = 64
+MAX_MELODIES = 256
+
+
+def default_model_dir() -> Path:
+    return shipped_model_dir("gan_mel_bar")
+
+
+class MelodyGANService:
+    def __init__(self, model: MelodyGAN, name: str = "gan"):
+        self.model = model.eval()
+        self.cfg: GANConfig = model.cfg
+        self.name = name
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> "MelodyGANService":
+        model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), GANConfig, MelodyGAN, "gan")
+        return cls(model, name=model.cfg.name)
+
+    def styles(self) -> list[tuple[str, str]]:
+        """(name, description) of the styles it can be asked for."""
+        return [(s, STYLES.get(s, s)) for s in self.cfg.styles]
+
+    def generate(self, n: int, style: str | None = None, bars: int = 2, temperature: float = 1.0,
+                 scale: Scale | None = None, seed: int | None = None) -> list[Track]:
+        """``n`` melodies of ``bars`` 4/4 bars. temperature 0 = the most likely step each time,
+        1 = as trained, higher = wilder. ``scale`` keeps every note in a key."""
+        if not 1 <= n <= MAX_MELODIES:
+            raise MelodyError(f"ask for between 1 and {MAX_MELODIES} melodies")
+        if not 1 <= bars <= MAX_BARS:
+            raise MelodyError(f"bars must be between 1 and {MAX_BARS}")
+        if not 0.0 <= temperature <= 2.0:
+            raise MelodyError("temperature must be between 0 and 2")
+        label = style_label(self.cfg, style)
+        allowed = torch.as_tensor(scale_classes(scale.mask(), self.cfg)) if scale is not None else None
+        gen = torch.Generator().manual_seed(int(seed) if seed is not None else int(torch.seed() % 2**31))
+        events = sample_melodies(self.model, n, bars, label, temperature, gen, allowed)
+        name = style or "any"
+        return [events_to_track(e, f"GAN {name} {i + 1}") for i, e in enumerate(events)]
+
+
+__all__ = ["MelodyGANService", "default_model_dir"]

@@ -1,0 +1,1 @@
+"""Style-conditioned LSTM melody language model: "Continue"."""

@@ -1,0 +1,205 @@
+"""The denoising autoencoder: corruption, repair mechanics, tiny training, the Repair service."""
+import numpy as np
+import pytest
+import torch
+
+from latentroll.core.song import NOTE_DTYPE, PPQ, Track
+from latentroll.models.autoencoder.config import get_config
+from latentroll.models.autoencoder.corruption import Corruption, corrupt, drop_notes, jitter_onsets, shift_notes
+from latentroll.models.autoencoder.evaluate import EvalConfig, evaluate_ae, note_changes
+from latentroll.models.autoencoder.network import MelodyAE, binarize
+from latentroll.models.autoencoder.repair import (
+    apply_margin, margin_for, melody_windows, repair_events, segment_starts, stitch,
+)
+from latentroll.models.autoencoder.service import MelodyAEService, default_model_dir
+from latentroll.models.autoencoder.train import train_ae
+from latentroll.models.common.export import load_run_weights, publish_model
+from latentroll.models.data.melody import (
+    FIRST_PITCH_CLASS, NO_EVENT, NOTE_OFF, MelodyError, events_to_notes, held_pitch, notes_to_events,
+    pitch_to_event,
+)
+from latentroll.models.data.splits import melody_data
+
+BAR = 4 * PPQ
+
+
+def _scale_tune(bars: int = 4) -> np.ndarray:
+    """Quarter notes up and down a C major scale, as events."""
+    pitches = [60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62, 60, 62]
+    ev = np.zeros(16 * bars, np.uint8)
+    ev[::4] = pitch_to_event([pitches[i % 16] for i in range(4 * bars)])
+    return ev
+
+
+# ---- corruption ---------------------------------------------------------------------------
+def test_shift_moves_only_note_ons_by_one_or_two_semitones():
+    ev = np.tile(_scale_tune(), (50, 1))
+    out, mask = shift_notes(ev, 0.3, np.random.default_rng(0))
+    d = out.astype(int) - ev.astype(int)
+    assert set(np.unique(np.abs(d[mask]))) == {1, 2}
+    assert (d[~mask] == 0).all() and (ev[mask] >= FIRST_PITCH_CLASS).all()
+    assert 0.25 < mask.sum() / (ev >= FIRST_PITCH_CLASS).sum() < 0.35
+
+
+def test_jitter_and_drop_keep_the_window_start_and_the_note_count():
+    ev = np.tile(_scale_tune(2), (200, 1))
+    rng = np.random.default_rng(1)
+    j = jitter_onsets(ev, 0.5, rng)
+    assert (j[:, 0] == ev[:, 0]).all()
+    assert ((j >= FIRST_PITCH_CLASS).sum(1) == (ev >= FIRST_PITCH_CLASS).sum(1)).all()  # moved, not lost
+    moved = (j != ev).any(1)
+    assert moved.mean() > 0.5
+    # every moved onset is one step away from where it was
+    r, c = np.nonzero((j >= FIRST_PITCH_CLASS) & (ev == NO_EVENT))
+    assert all(ev[i, k - 1] == j[i, k] or ev[i, k + 1] == j[i, k] for i, k in zip(r, c))
+    d = drop_notes(ev, 0.5, rng)
+    assert (d[:, 0] == ev[:, 0]).all() and ((d >= FIRST_PITCH_CLASS).sum() < (ev >= FIRST_PITCH_CLASS).sum())
+    assert set(np.unique(d[(d != ev)])) <= {NO_EVENT, NOTE_OFF}
+    c, shifted = corrupt(ev, Corruption(0.1, 0.1, 0.1), rng)
+    assert c.shape == ev.shape and shifted.any()
+
+
+# ---- repair mechanics ---------------------------------------------------------------------
+def test_margin_rule():
+    w = np.array([[5, 0, 7]], np.uint8)
+    logp = np.log(np.full((1, 3, 10), 0.01))
+    logp[0, 0, 5], logp[0, 0, 6] = np.log(0.3), np.log(0.6)  # best beats the event by log 2
+    logp[0, 1, 0] = np.log(0.9)                                # the event is the best: kept
+    logp[0, 2, 7], logp[0, 2, 8] = np.log(0.01), np.log(0.9)   # best beats it by log 90
+    assert apply_margin(w, logp, 0.0).tolist() == [[6, 0, 8]]
+    assert apply_margin(w, logp, 1.0).tolist() == [[5, 0, 8]]
+    assert apply_margin(w, logp, 5.0).tolist() == [[5, 0, 7]]
+    assert margin_for(0.0, 2.0) == np.inf and margin_for(1.0, 2.0) == 0.0 and margin_for(0.5, 2.0) == 2.0
+
+
+def test_segments_cover_the_melody_from_bar_lines():
+    assert segment_starts(100, 16, 32) == ([0, 32, 64, 96], 32)
+    assert segment_starts(100, 12, 32) == ([0, 24, 48, 72], 24)  # 3/4: two bars a stride, windows overlap
+    assert segment_starts(10, 16, 32) == ([0], 32)
+    # stitching unchanged windows gives the melody back exactly, holds over a window start too
+    ev = _scale_tune(3)
+    ev[32] = NO_EVENT  # the note from step 28 now lasts over the window start at 32
+    wins, starts, stride = melody_windows(ev, 16, 32)
+    assert starts == [0, 32] and wins.shape == (2, 32)
+    assert wins[1][0] == held_pitch(ev)[32] and wins[1][-1] == NO_EVENT  # re-struck; padded with holds
+    assert np.array_equal(stitch(ev, wins, starts, stride), ev)
+
+
+def test_note_changes_counts_notes_whose_span_changed():
+    ev = _scale_tune(1)  # note-ons at 0, 4, 8, 12
+    out = ev.copy()
+    out[5] = pitch_to_event(50)  # splits the note at 4
+    out[12] = pitch_to_event(70)  # changes the note at 12
+    assert note_changes(ev, out).tolist() == [False, True, False, True]
+
+
+# ---- training and the service -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def trained(small_corpus, tmp_path_factory):
+    run = tmp_path_factory.mktemp("ae_run")
+    losses = []
+    cfg = get_config("tiny", epochs=3)
+    summary = train_ae(cfg, run, corpus=small_corpus, progress=lambda p: losses.append(p.metrics["loss"]))
+    out = run / "model"
+    publish_model(load_run_weights(MelodyAE(cfg), run / "best"), cfg, run / "best", out)
+    return summary, losses, MelodyAEService.load(out)
+
+
+def test_tiny_training_loss_falls(trained):
+    summary, losses, _ = trained
+    assert summary["epochs"] == 3
+    assert np.mean(losses[-5:]) < 0.6 * np.mean(losses[:5]), (losses[:5], losses[-5:])
+    h = summary["history"]
+    assert 0 <= h[-1]["valid_recon_accuracy"] <= 1 and h[-1]["valid_loss"] < h[0]["valid_loss"] * 1.05
+
+
+def test_code_is_binary_and_deterministic(trained):
+    svc = trained[2]
+    x = torch.randn(4, 8, requires_grad=True)
+    b = binarize(x)
+    assert set(b.detach().unique().tolist()) <= {-1.0, 1.0}
+    b.sum().backward()
+    assert torch.allclose(x.grad, torch.ones_like(x))  # straight-through
+    melody = Track(name="m", notes=events_to_notes(_scale_tune(4)))
+    bits = svc.encode(melody)
+    assert bits.shape == (2, svc.cfg.code_bits) and set(np.unique(bits)) <= {0, 1}
+    assert np.array_equal(bits, svc.encode(melody))
+    out = svc.decode(bits, start_tick=BAR)
+    assert isinstance(out, Track) and (out.end_tick() <= BAR + 4 * BAR)
+    assert svc.bits_per_bar == svc.cfg.code_bits / 2
+
+
+def test_repair_keeps_length_and_changes_a_corrupted_melody(trained):
+    svc = trained[2]
+    ev = _scale_tune(4)
+    rough = ev.copy()
+    rough[8] = pitch_to_event(61)   # E → C#: a wrong note
+    rough[36] = pitch_to_event(68)  # A → G#
+    track = Track(name="sketch", program=41, volume=90,
+                  notes=events_to_notes(rough, start_tick=2 * BAR))
+    fixed = svc.repair(track, strength=1.0)
+    assert isinstance(fixed, Track) and fixed.program == 41 and fixed.volume == 90
+    assert fixed.notes["start"].min() >= 2 * BAR
+    assert (fixed.notes["start"] + fixed.notes["duration"]).max() <= 2 * BAR + 4 * BAR
+    assert not np.array_equal(fixed.sorted_notes()[["start", "pitch"]], track.sorted_notes()[["start", "pitch"]])
+    untouched = svc.repair(track, strength=0.0)
+    assert np.array_equal(untouched.sorted_notes(), track.sorted_notes())
+
+
+def test_repair_events_is_the_identity_at_strength_zero_and_keeps_length(trained):
+    model = trained[2].model
+    ev = _scale_tune(5)[:70]
+    assert np.array_equal(repair_events(model, ev, 16, 0.0), ev)
+    assert len(repair_events(model, ev, 12, 1.0)) == 70
+
+
+def test_repair_refuses_bad_input(trained):
+    svc = trained[2]
+    with pytest.raises(MelodyError, match="drum"):
+        svc.repair(Track(name="kit", is_drum=True, notes=np.array([(0, 240, 36, 100)], dtype=NOTE_DTYPE)))
+    with pytest.raises(MelodyError, match="no notes"):
+        svc.repair(Track(name="empty"))
+    with pytest.raises(MelodyError, match="strength"):
+        svc.repair(Track(name="m", notes=events_to_notes(_scale_tune(1))), strength=2.0)
+
+
+def test_evaluate_reports_the_issue_keys(trained, small_corpus):
+    svc = trained[2]
+    res = evaluate_ae(svc, small_corpus, melody_data(small_corpus, svc.cfg), None,
+                      EvalConfig(recon_windows=100, repair_tunes=10, timing_repeats=1))
+    for key in ("recon_accuracy", "repair_rate", "clean_change_rate", "bits_per_bar"):
+        assert np.isfinite(res[key])
+    assert 0 <= res["repair_rate"] <= 1 and 0 <= res["clean_change_rate"] <= 1 and res["corrupted_notes"] > 0
+    assert res["bits_per_bar"] == svc.cfg.code_bits / 2
+    # strength 1 changes at least as many clean notes as strength 0.25
+    lo, hi = (tuple(map(float, res["repair_curve"][k].split("/"))) for k in ("s0.25", "s1"))
+    assert hi[1] >= lo[1]
+
+
+# ---- the shipped weights ------------------------------------------------------------------
+shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(),
+                             reason="no shipped autoencoder weights (train and ship them: docs/training.md)")
+
+
+@shipped
+def test_shipped_ae_repairs_held_out_tunes(small_corpus):
+    """The fixture's tunes all come from the full corpus's test split (held out from training)."""
+    svc = MelodyAEService.load()
+    assert (default_model_dir() / "model.safetensors").stat().st_size < 20e6
+    res = evaluate_ae(svc, small_corpus, melody_data(small_corpus, svc.cfg), None,
+                      EvalConfig(recon_windows=1000, repair_tunes=None, curve=(), timing_repeats=1))
+    assert res["repair_rate"] >= 0.75, res
+    assert res["clean_change_rate"] <= 0.03, res
+    assert res["recon_accuracy"] >= 0.85, res
+
+
+@shipped
+def test_shipped_ae_fixes_a_wrong_note_in_a_plain_tune():
+    svc = MelodyAEService.load()
+    ev = _scale_tune(4)
+    rough = ev.copy()
+    rough[8] = pitch_to_event(63)  # E → Eb in a C major scale run
+    fixed = svc.repair(Track(name="m", notes=events_to_notes(rough)))
+    out = notes_to_events(fixed.notes["start"], fixed.notes["duration"], fixed.notes["pitch"], len(ev))
+    assert out[8] == ev[8]
+    assert (out != ev).sum() <= 2
