@@ -45,16 +45,16 @@ class Clip:
 
 
 def clip_from_track(track: Track, name: str | None = None, source: str = "generated",
-                    song: Song | None = None, keep_place: bool = False) -> Clip:
-    """Shift ``track`` so its first bar starts at tick 0 (bars of ``song``, else 4/4).
-    ``keep_place``: remember where it was, so inserting puts it back there (a style transfer)."""
+                    song: Song | None = None, keep_place: bool = False, origin: int | None = None) -> Clip:
+    """Shift ``track`` so ``origin`` (default: the bar line before its first note, in ``song``'s
+    bars, else 4/4) becomes tick 0. ``keep_place``: remember the origin, so inserting puts the
+    clip back there (a style transfer)."""
     t = track.copy()
     t.mute = t.solo = False
-    origin = 0
-    if len(t.notes):
-        first = int(t.notes["start"].min())
+    if origin is None:
+        first = int(t.notes["start"].min()) if len(t.notes) else 0
         origin = bar_at(song, first).start if song is not None else first // BAR_4_4 * BAR_4_4
-        t.notes["start"] -= origin
+    t.notes["start"] -= origin
     t.name = name or t.name
     return Clip(t.name, t, source, origin if keep_place else None)
 

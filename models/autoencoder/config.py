@@ -17,7 +17,7 @@ class AEConfig(ConfigJSON):
     token_dim: int = 64
     enc_hidden: int = 256
     code_bits: int = 128             # the binary bottleneck
-    pos_dim: int = 16
+    step_dim: int = 64               # decoder input per step, unfolded from the code
     dec_hidden: int = 256
     dec_layers: int = 2
     # training corruption (per note of a corrupted window)
@@ -44,7 +44,7 @@ class AEConfig(ConfigJSON):
 CONFIGS: dict[str, AEConfig] = {
     "mel_ae": AEConfig(name="mel_ae"),
     # For tests and smoke runs: trains in seconds.
-    "tiny": AEConfig(name="tiny", token_dim=16, enc_hidden=32, code_bits=16, pos_dim=4, dec_hidden=32, dec_layers=1,
+    "tiny": AEConfig(name="tiny", token_dim=16, enc_hidden=32, code_bits=16, step_dim=8, dec_hidden=32, dec_layers=1,
                      batch_size=32, epochs=2, lr=3e-3),
 }
 

@@ -1,4 +1,4 @@
-"""The denoising autoencoder: BiLSTM encoder → binary code → parallel BiLSTM decoder.
+"""The denoising autoencoder: BiLSTM encoder → binary code → per-step features → BiLSTM decoder.
 
 The code is ``code_bits`` signs (straight-through in training), so the model is deterministic
 and its size in bits per bar is exact. The decoder is not autoregressive: every step's event
@@ -26,8 +26,8 @@ class MelodyAE(nn.Module):
         self.token = nn.Embedding(c.num_classes, c.token_dim)
         self.encoder = nn.LSTM(c.token_dim, c.enc_hidden, batch_first=True, bidirectional=True)
         self.to_code = nn.Linear(2 * c.enc_hidden, c.code_bits)
-        self.pos = nn.Embedding(c.window, c.pos_dim)
-        self.decoder = nn.LSTM(c.code_bits + c.pos_dim, c.dec_hidden, num_layers=c.dec_layers, batch_first=True,
+        self.unfold = nn.Linear(c.code_bits, c.window * c.step_dim)  # the code, spelled out per step
+        self.decoder = nn.LSTM(c.step_dim, c.dec_hidden, num_layers=c.dec_layers, batch_first=True,
                                bidirectional=True)
         self.head = nn.Linear(2 * c.dec_hidden, c.num_classes)
 
@@ -38,9 +38,8 @@ class MelodyAE(nn.Module):
 
     def decode_logits(self, code: torch.Tensor) -> torch.Tensor:
         """code (B, bits) → logits (B, window, classes)."""
-        w = self.cfg.window
-        pos = self.pos(torch.arange(w, device=code.device))[None].expand(code.shape[0], -1, -1)
-        out, _ = self.decoder(torch.cat([code[:, None].expand(-1, w, -1), pos], dim=-1))
+        steps = torch.relu(self.unfold(code)).view(code.shape[0], self.cfg.window, self.cfg.step_dim)
+        out, _ = self.decoder(steps)
         return self.head(out)
 
     def forward(self, events: torch.Tensor) -> torch.Tensor:

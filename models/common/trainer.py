@@ -129,7 +129,9 @@ def train(task: TrainTask, cfg: LoopConfig, run_dir: Path, *, dist: Dist = Dist(
                 for g in o.param_groups:
                     g["lr"] = _lr_at(cfg, state.step) * spec.lr_scale
                 for _ in range(spec.repeats):
-                    loss, pm = task.loss(batch, state.step, phase=spec.name) if multi else task.loss(batch, state.step)
+                    with torch.enable_grad():  # even if a service in this process turned autograd off
+                        loss, pm = (task.loss(batch, state.step, phase=spec.name) if multi
+                                    else task.loss(batch, state.step))
                     o.zero_grad(set_to_none=True)
                     loss.backward()
                     if cfg.grad_clip:

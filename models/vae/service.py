@@ -7,6 +7,7 @@ refused with a ``MelodyError`` whose message is meant for users.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -30,7 +31,9 @@ MAX_TRANSFER_BARS = 512
 
 
 def default_model_dir() -> Path:
-    return shipped_model_dir("vae_mel_2bar")
+    """The shipped model, unless ``LATENTROLL_VAE_DIR`` points elsewhere (tests, experiments)."""
+    env = os.environ.get("LATENTROLL_VAE_DIR")
+    return Path(env) if env else shipped_model_dir("vae_mel_2bar")
 
 
 @dataclass

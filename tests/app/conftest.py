@@ -79,3 +79,39 @@ def make_window(qtbot, tmp_path, leak_check):
 @pytest.fixture
 def window(make_window):
     return make_window(make_song())
+
+
+# ---- the model panels ------------------------------------------------------------------
+FIXTURE_CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "fixtures", "corpus_small.npz")
+
+
+@pytest.fixture(scope="session")
+def tiny_vae_dir(tmp_path_factory):
+    """A tiny melody VAE trained for a few seconds on the fixture corpus and exported like the
+    shipped one (weights, config, latent stats). The model panels' tests use it, never the
+    shipped weights."""
+    from latentroll.models.data.corpus import Corpus
+    from latentroll.models.vae.config import get_config
+    from latentroll.models.vae.export import export_model
+    from latentroll.models.vae.train import melody_data, train_vae
+
+    run = tmp_path_factory.mktemp("tiny_vae")
+    corpus = Corpus.load(FIXTURE_CORPUS)
+    cfg = get_config("tiny", epochs=1)
+    train_vae(cfg, run, corpus=corpus, max_steps=60)
+    return export_model(run / "last", cfg, melody_data(corpus, cfg), run / "model")
+
+
+@pytest.fixture
+def model_window(make_window, tiny_vae_dir, monkeypatch, qtbot):
+    """``model_window(song=None)`` → a main window whose model panels use the tiny VAE, with
+    the Generate panel open and the model loaded (in the model process)."""
+    monkeypatch.setenv("LATENTROLL_VAE_DIR", str(tiny_vae_dir))
+
+    def factory(song: Song | None = None):
+        w = make_window(song if song is not None else make_song())
+        w.model_panels.show_generate()
+        qtbot.waitUntil(lambda: w.model_panels.host.ready("vae"), timeout=60000)
+        return w
+
+    return factory

@@ -22,6 +22,7 @@ from latentroll.core.theory import NOTE_NAMES, SCALE_STEPS, Scale
 from ..clip_widgets import ClipCard
 from ..clips import Clip, clip_from_track, selection_track
 from ..models_host import ModelBanner
+from ..piano_roll.grid import bar_at
 from ..workers import Worker
 from .jobs import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
 
@@ -259,12 +260,14 @@ class GeneratePanel(QWidget):
             return None
         req = TransferRequest(track, style, temperature=min(self.temperature.value(), 0.5), scale=self.scale,
                               seed=random.randrange(2**31))
+        origin = bar_at(self.ctx.doc.song, int(track.notes["start"].min())).start
         return self.host.start(self.model_key, "transfer", transfer_selection, req,
                                label=f"Transferring {track.name} to {style_title(style)}",
-                               on_result=self._on_transferred)
+                               on_result=lambda out: self._on_transferred(out, origin))
 
-    def _on_transferred(self, track: Track) -> None:
-        clip = clip_from_track(track, source="generated", song=self.ctx.doc.song, keep_place=True)
+    def _on_transferred(self, track: Track, origin: int) -> None:
+        print("DBG on_transferred", flush=True)
+        clip = clip_from_track(track, source="generated", keep_place=True, origin=origin)
         self.show_candidates(self.ctx.library.add(clip))
 
     # ---- candidates --------------------------------------------------------------------

@@ -1,0 +1,56 @@
+"""Training throughput of the chorale CNN and the melody GAN, to plan CPU training runs.
+
+Runs ``--steps`` optimizer steps (default 100) of a named config through the shared training loop
+at ``--threads`` torch threads (default 1) on the full corpus cache (or the test fixture with
+``--fixture``), and prints examples per second and the hours the config's full run would take at
+that rate. Figures drop when other processes share the cores: run it niced on a quiet machine.
+Run: ``.venv/bin/python tests/benchmarks/bench_training_cnn_gan.py cnn --config chorale``.
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+FIXTURE = Path(__file__).resolve().parents[2] / "resources" / "fixtures" / "corpus_small.npz"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model", choices=["cnn", "gan"])
+    parser.add_argument("--config", help="named config (default: the shipped one)")
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--fixture", action="store_true", help="use the small test corpus")
+    args = parser.parse_args()
+
+    import torch
+
+    from latentroll.models.data.corpus import Corpus, load_corpus
+    from latentroll.models.registry import entry, resolve
+
+    torch.set_num_threads(args.threads)
+    e = entry(args.model)
+    config = args.config or e.default_config
+    cfg = resolve(e.configs)[config]
+    corpus = Corpus.load(FIXTURE) if args.fixture else load_corpus(build_if_missing=False)
+    train = resolve(e.train)
+    with tempfile.TemporaryDirectory() as tmp:
+        train(config, Path(tmp) / "warm", corpus=corpus, max_steps=3)  # data building, first-call costs
+        t = time.perf_counter()
+        summary = train(config, Path(tmp) / "run", corpus=corpus, max_steps=args.steps)
+        seconds = time.perf_counter() - t
+    per_s = summary["steps"] * cfg.batch_size / seconds
+    if args.model == "cnn":
+        epoch = summary["data"]["chorales"]["train"] * cfg.crops_per_chorale
+    else:
+        epoch = summary["data"]["windows"]["train"]
+    print(f"{args.model} {config}: {summary['params']:,} parameters, batch {cfg.batch_size}, "
+          f"{args.threads} thread(s)")
+    print(f"{summary['steps']} steps in {seconds:.1f} s (incl. data building) -> {per_s:.1f} examples/s")
+    print(f"epoch = {epoch} examples; {cfg.epochs} epochs ≈ {cfg.epochs * epoch / per_s / 3600:.2f} h at this rate")
+
+
+if __name__ == "__main__":
+    main()
