@@ -14,11 +14,12 @@ import sys
 from latentroll.core.commands import CommandError
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.theory import ScaleError
+from latentroll.models.data.melody import MelodyError
 
 from . import commands
 from .errors import UsageError
 
-USER_ERRORS: tuple[type[BaseException], ...] = (MusicFileError, CommandError, ScaleError, UsageError)
+USER_ERRORS: tuple[type[BaseException], ...] = (MusicFileError, CommandError, ScaleError, MelodyError, UsageError)
 EXIT_USER_ERROR = 2
 
 

@@ -17,6 +17,7 @@ from .piano_roll.rects import draw_rects, rect_array
 from .theme import ACCENT, BORDER, PANEL, SELECT, TEXT, TEXT_DIM
 
 MIN_ROWS = 14  # a clip spanning few pitches is still drawn at a readable height
+MAX_ROW_PX = 9  # in a tall cell, show more rows rather than fat notes
 
 
 class MiniRollStyle:
@@ -37,12 +38,12 @@ class MiniRollStyle:
 STYLE = MiniRollStyle()
 
 
-def pitch_window(notes: np.ndarray) -> tuple[int, int]:
-    """Lowest and highest pitch row to show (at least ``MIN_ROWS`` rows, centred on the notes)."""
+def pitch_window(notes: np.ndarray, min_rows: int = MIN_ROWS) -> tuple[int, int]:
+    """Lowest and highest pitch row to show (at least ``min_rows`` rows, centred on the notes)."""
     if not len(notes):
-        return 60 - MIN_ROWS // 2, 60 + MIN_ROWS // 2
+        return 60 - min_rows // 2, 60 + min_rows // 2
     lo, hi = int(notes["pitch"].min()), int(notes["pitch"].max())
-    pad = max(1, (MIN_ROWS - (hi - lo + 1)) // 2)
+    pad = max(1, (min_rows - (hi - lo + 1)) // 2)
     return lo - pad, hi + pad
 
 
@@ -75,7 +76,7 @@ def paint_clip(painter: QPainter, notes: np.ndarray, rect: QRectF, span: int, la
         x = rect.left() + tick * sx
         painter.drawLine(int(x), int(rect.top()), int(x), int(rect.bottom()))
     if len(notes):
-        lo, hi = pitch_window(notes)
+        lo, hi = pitch_window(notes, max(MIN_ROWS, int(rect.height() // MAX_ROW_PX)))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(style.note)
         draw_rects(painter, note_rects(notes, span, rect.adjusted(2, 2, -2, -2), lo, hi))

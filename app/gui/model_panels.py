@@ -145,6 +145,9 @@ class ModelPanels(QObject):
 
         from .generate.panel import GeneratePanel
 
+        # The Generate dock keeps the full height on the right; the explorer sits under the roll.
+        window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
         self.generate = GeneratePanel(self.ctx)
         self.generate_dock = self._dock("generateDock", "Generate / Style", self.generate,
                                         Qt.DockWidgetArea.RightDockWidgetArea)

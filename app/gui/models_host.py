@@ -160,9 +160,10 @@ class ModelHost(QObject):
         spec = self.specs[key]
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ModelUnavailable):
-                self._set_status(key, NOT_LOADED)  # the process died: the next use restarts it
+            if isinstance(exc, ModelUnavailable):  # the process died: start a fresh one now
+                self._set_status(key, NOT_LOADED)
                 self._info.pop(key, None)
+                self.ensure_loaded(key)
             if on_error is not None:
                 on_error(exc)
             else:

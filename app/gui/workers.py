@@ -163,7 +163,6 @@ class Jobs(QObject):
         return self._latest.get(info.kind) == info.request_id and not info.worker.cancelled
 
     def _on_returned(self, info: JobInfo, result: Any) -> None:
-        print("DBG returned", info.kind, self.is_current(info), info.on_result, flush=True)
         if self.is_current(info) and info.on_result is not None:
             try:
                 info.on_result(result)

@@ -32,7 +32,7 @@ class AEConfig(ConfigJSON):
     lr_decay: float = 0.9999         # per step
     grad_clip: float = 1.0
     batch_size: int = 128
-    epochs: int = 20
+    epochs: int = 12                 # windows start every bar, so each bar is seen twice an epoch
     seed: int = 0
 
     @property

@@ -8,10 +8,10 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from latentroll.models.common.distributed import device, init_distributed
-from latentroll.models.common.run import run_training
+from latentroll.models.common.distributed import device
+from latentroll.models.common.run import train_model
 from latentroll.models.common.trainer import Progress
-from latentroll.models.data.corpus import Corpus, load_corpus
+from latentroll.models.data.corpus import Corpus
 from latentroll.models.data.melody import transpose_events
 from latentroll.models.data.splits import MelodyData, melody_data, window_counts
 
@@ -77,14 +77,13 @@ class AETask:
                 "loss": rough["nll"]}
 
 
+def _prepare(corpus: Corpus, cfg: AEConfig) -> tuple[AETask, dict]:
+    data = melody_data(corpus, cfg)
+    return AETask(cfg, data), window_counts(corpus, data)
+
+
 def train_ae(config: str | AEConfig, run_dir: Path, corpus: Corpus | None = None,
              progress: Callable[[Progress], None] | None = None, max_steps: int | None = None,
              should_stop: Callable[[], bool] | None = None, **overrides) -> dict:
     """Train (or resume) an autoencoder run in ``run_dir``; returns a summary with data counts and history."""
-    cfg = get_config(config, **overrides) if isinstance(config, str) else config
-    dist = init_distributed()
-    torch.manual_seed(cfg.seed)
-    corpus = corpus if corpus is not None else load_corpus()
-    data = melody_data(corpus, cfg)
-    return run_training(cfg, AETask(cfg, data), run_dir, window_counts(corpus, data), dist=dist, progress=progress,
-                        max_steps=max_steps, should_stop=should_stop)
+    return train_model(config, get_config, _prepare, run_dir, corpus, progress, max_steps, should_stop, **overrides)

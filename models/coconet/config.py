@@ -24,10 +24,10 @@ class CoconetConfig(ConfigJSON):
     grad_clip: float = 1.0
     batch_size: int = 16
     crops_per_chorale: int = 8       # an epoch draws this many random crops from each chorale
-    epochs: int = 30
+    epochs: int = 24
     seed: int = 0
     # sampling defaults (the service and the evaluation use them)
-    gibbs_steps: int = 96            # blocked-Gibbs sweeps (at least; longer passages get more)
+    gibbs_steps: int = 64            # blocked-Gibbs sweeps (the app can ask for more or fewer)
     gibbs_pmax: float = 0.9
     gibbs_pmin: float = 0.1
     gibbs_anneal: float = 0.7        # share of the sweeps over which the mask probability falls

@@ -90,6 +90,7 @@ def train(task: TrainTask, cfg: LoopConfig, run_dir: Path, *, dist: Dist = Dist(
     wrapper under torchrun (which all-reduces gradients); checkpoints store ``task.model``.
     """
     run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed + dist.rank)
     model = task.model
     task.runner = model

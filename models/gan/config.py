@@ -16,8 +16,8 @@ class GANConfig(ConfigJSON, StyleLabels):
     high_pitch: int = 95             # B6: melodies are octave-folded into this range
     z_dim: int = 64
     style_dim: int = 16
-    g_channels: int = 256
-    d_channels: int = 64
+    g_channels: int = 192
+    d_channels: int = 32
     cond_channels: int = 64          # previous-bar conditioner
     prev_dropout: float = 0.3        # share of training bars generated without their previous bar
     style_dropout: float = 0.15      # share trained with the "any style" label
@@ -45,15 +45,15 @@ class GANConfig(ConfigJSON, StyleLabels):
 
     @property
     def classes(self) -> int:
-        """Per step: rest, onset of each pitch, hold of each pitch."""
-        return 1 + 2 * self.pitches
+        """Per step: rest, hold, or the onset of one of the pitches."""
+        return 2 + self.pitches
 
 
 CONFIGS: dict[str, GANConfig] = {
     "mel_bar": GANConfig(name="mel_bar"),
     # For tests and smoke runs: trains in seconds.
     "tiny": GANConfig(name="tiny", z_dim=8, style_dim=4, g_channels=16, d_channels=8, cond_channels=8,
-                      batch_size=32, epochs=1, lr=1e-3),
+                      batch_size=32, epochs=1, lr=2e-3),
 }
 
 

@@ -5,7 +5,7 @@ predecessor.
 - Conditioner: the previous bar's piano roll, collapsed over pitch, then downsampled in time; its
   features at each resolution are concatenated to the generator's layers (MidiNet's 2-D conditioner).
 - Generator: noise + style (+ 'has previous bar' flag) → transposed 1-D convs over time → per-step
-  logits over rest / onset / hold of each pitch. In training a bar is drawn with straight-through
+  logits over rest / hold / onset of each pitch. In training a bar is drawn with straight-through
   Gumbel-softmax, so the critic always sees hard piano rolls, as real data are.
 - Critic: 2-D convs over (time, pitch) of [previous bar | bar] with octave-wide kernels, a
   minibatch-deviation feature against mode collapse, and a style projection (Miyato & Koyama 2018).
@@ -107,8 +107,8 @@ class MelodyGAN(nn.Module):
         self.generator = Generator(cfg)
         self.critic = Critic(cfg)
 
-    def planes(self, steps: torch.Tensor) -> torch.Tensor:
-        return roll_planes(F.one_hot(steps, self.cfg.classes).float(), self.cfg)
+    def planes(self, steps: torch.Tensor, before: torch.Tensor | None = None) -> torch.Tensor:
+        return roll_planes(F.one_hot(steps, self.cfg.classes).float(), self.cfg, before)
 
     def fake_bar(self, style, prev_planes, has_prev) -> torch.Tensor:
         """A straight-through Gumbel-softmax bar (B, 16, classes), hard in value, soft in gradient."""
@@ -120,17 +120,18 @@ class MelodyGAN(nn.Module):
                 style: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         cfg = self.cfg
         prev_planes = self.planes(prev) * has_prev.float().view(-1, 1, 1, 1)
-        real = self.planes(bar)
+        before = prev_planes[:, 0, -1]  # what sounds at the end of the previous bar
+        real = self.planes(bar, before)
         if phase == "critic":
             with torch.no_grad():
-                fake = roll_planes(self.fake_bar(style, prev_planes, has_prev), cfg)
+                fake = roll_planes(self.fake_bar(style, prev_planes, has_prev), cfg, before)
             real_logit, _ = self.critic(real, prev_planes, has_prev, style)
             fake_logit, _ = self.critic(fake, prev_planes, has_prev, style)
             loss = (F.binary_cross_entropy_with_logits(real_logit, torch.full_like(real_logit, cfg.label_smoothing))
                     + F.binary_cross_entropy_with_logits(fake_logit, torch.zeros_like(fake_logit)))
             return loss, {"d_loss": loss.detach(), "d_real": torch.sigmoid(real_logit).mean().detach(),
                           "d_fake": torch.sigmoid(fake_logit).mean().detach()}
-        fake = roll_planes(self.fake_bar(style, prev_planes, has_prev), cfg)
+        fake = roll_planes(self.fake_bar(style, prev_planes, has_prev), cfg, before)
         fake_logit, fake_h = self.critic(fake, prev_planes, has_prev, style)
         with torch.no_grad():
             _, real_h = self.critic(real, prev_planes, has_prev, style)
@@ -140,11 +141,13 @@ class MelodyGAN(nn.Module):
         return loss, {"g_loss": loss.detach(), "g_adv": adv.detach(), "g_fm": fm.detach()}
 
     @torch.no_grad()
-    def sample_bar(self, z: torch.Tensor, style: torch.Tensor, prev: torch.Tensor | None, temperature: float = 1.0,
-                   generator: torch.Generator | None = None, allowed: torch.Tensor | None = None) -> torch.Tensor:
-        """Step classes (B, 16) of one bar after ``prev`` (B, 16) classes, or standing alone."""
-        has_prev = torch.full((len(z),), prev is not None, dtype=torch.bool)
-        prev_planes = self.planes(prev) if prev is not None else torch.zeros(len(z), 2, self.cfg.bar, self.cfg.pitches)
+    def sample_bar(self, z: torch.Tensor, style: torch.Tensor, prev_planes: torch.Tensor | None,
+                   temperature: float = 1.0, generator: torch.Generator | None = None,
+                   allowed: torch.Tensor | None = None) -> torch.Tensor:
+        """Step classes (B, 16) of one bar after the previous bar's planes (B, 2, 16, P), or alone."""
+        has_prev = torch.full((len(z),), prev_planes is not None, dtype=torch.bool)
+        if prev_planes is None:
+            prev_planes = torch.zeros(len(z), 2, self.cfg.bar, self.cfg.pitches)
         logits = self.generator(z, style, prev_planes, has_prev)
         if allowed is not None:
             logits = logits.masked_fill(~allowed, float("-inf"))

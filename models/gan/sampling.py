@@ -14,11 +14,12 @@ def sample_steps(model: MelodyGAN, n: int, bars: int, style: int | None, tempera
     """(n, bars * bar) step classes; fresh noise for every bar. ``style`` None = any style."""
     model.eval()
     label = torch.full((n,), model.cfg.any_style if style is None else style, dtype=torch.long)
-    prev, out = None, []
+    planes, out = None, []
     for _ in range(bars):
         z = torch.randn(n, model.cfg.z_dim, generator=generator)
-        prev = model.sample_bar(z, label, prev, temperature, generator, allowed)
-        out.append(prev)
+        bar = model.sample_bar(z, label, planes, temperature, generator, allowed)
+        planes = model.planes(bar, None if planes is None else planes[:, 0, -1])  # notes tied over the bar line
+        out.append(bar)
     return torch.cat(out, 1).numpy()
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from latentroll.models.common.distributed import device, init_distributed
-from latentroll.models.common.run import run_training
+from latentroll.models.common.distributed import device
+from latentroll.models.common.run import train_model
 from latentroll.models.common.trainer import Progress
-from latentroll.models.data.corpus import Corpus, load_corpus
+from latentroll.models.data.corpus import Corpus
 from latentroll.models.data.melody import transpose_events
 from latentroll.models.data.sequences import SequenceData, sequence_data
 
@@ -67,15 +67,13 @@ def lm_counts(corpus: Corpus, data: SequenceData) -> dict:
                             "test": len(data.test)}}
 
 
+def _prepare(corpus: Corpus, cfg: LSTMConfig) -> tuple[LSTMTask, dict]:
+    data = sequence_data(corpus, cfg)
+    return LSTMTask(cfg, data), lm_counts(corpus, data)
+
+
 def train_lstm(config: str | LSTMConfig, run_dir: Path, corpus: Corpus | None = None,
                progress: Callable[[Progress], None] | None = None, max_steps: int | None = None,
                should_stop: Callable[[], bool] | None = None, **overrides) -> dict:
     """Train (or resume) an LSTM run in ``run_dir``; returns a summary with data counts and history."""
-    cfg = get_config(config, **overrides) if isinstance(config, str) else config
-    dist = init_distributed()
-    torch.manual_seed(cfg.seed)
-    corpus = corpus if corpus is not None else load_corpus()
-    data = sequence_data(corpus, cfg)
-    task = LSTMTask(cfg, data)
-    return run_training(cfg, task, run_dir, lm_counts(corpus, data), dist=dist, progress=progress,
-                        max_steps=max_steps, should_stop=should_stop)
+    return train_model(config, get_config, _prepare, run_dir, corpus, progress, max_steps, should_stop, **overrides)

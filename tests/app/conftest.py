@@ -95,11 +95,18 @@ def tiny_vae_dir(tmp_path_factory):
     from latentroll.models.vae.export import export_model
     from latentroll.models.vae.train import melody_data, train_vae
 
+    import torch
+
     run = tmp_path_factory.mktemp("tiny_vae")
     corpus = Corpus.load(FIXTURE_CORPUS)
     cfg = get_config("tiny", epochs=1)
-    train_vae(cfg, run, corpus=corpus, max_steps=60)
-    return export_model(run / "last", cfg, melody_data(corpus, cfg), run / "model")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: extra threads only contend with the UI and the trainer
+    try:
+        train_vae(cfg, run, corpus=corpus, max_steps=60)
+        return export_model(run / "last", cfg, melody_data(corpus, cfg), run / "model")
+    finally:
+        torch.set_num_threads(threads)
 
 
 @pytest.fixture

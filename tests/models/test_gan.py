@@ -13,7 +13,7 @@ from latentroll.models.eval.musegan import musegan_metrics, relative_gap
 from latentroll.models.gan.config import get_config
 from latentroll.models.gan.evaluate import EvalConfig, evaluate_gan
 from latentroll.models.gan.network import MelodyGAN
-from latentroll.models.gan.roll import REST, events_to_steps, roll_planes, steps_to_events
+from latentroll.models.gan.roll import FIRST_ONSET, HOLD, REST, events_to_steps, roll_planes, steps_to_events
 from latentroll.models.gan.sampling import sample_melodies, sample_steps
 from latentroll.models.gan.service import MelodyGANService, default_model_dir
 from latentroll.models.gan.train import GANTask, train_gan
@@ -37,18 +37,22 @@ def test_windows_round_trip_through_the_piano_roll_view(small_corpus):
 
 
 def test_step_rules_by_hand():
-    c4 = 1 + 60 - CFG.low_pitch  # onset of C4
-    hold_c4 = c4 + CFG.pitches
-    hold_d4 = hold_c4 + 2
-    steps = np.array([[hold_d4, hold_d4, REST, c4, hold_c4, REST, REST]])
-    ev = steps_to_events(steps, CFG)[0].tolist()
-    d4, c4e = int(pitch_to_event(62)), int(pitch_to_event(60))
-    # a hold of a silent pitch starts it; rest after a note is NOTE_OFF, rest after rest is nothing
-    assert ev == [d4, NO_EVENT, NOTE_OFF, c4e, NO_EVENT, NOTE_OFF, NO_EVENT]
-    # after a bar ending on C4, a held C4 continues it
-    assert steps_to_events(np.array([[hold_c4, REST]]), CFG, before=np.array([c4]))[0].tolist() == [NO_EVENT, NOTE_OFF]
-    # a standalone bar starting with rest starts with NOTE_OFF, like every melody window
-    assert steps_to_events(np.array([[REST, c4]]), CFG)[0].tolist() == [NOTE_OFF, c4e]
+    c4 = FIRST_ONSET + 60 - CFG.low_pitch
+    d4 = c4 + 2
+    steps = np.array([[HOLD, d4, HOLD, REST, c4, HOLD, REST, REST, HOLD]])
+    d4e, c4e = int(pitch_to_event(62)), int(pitch_to_event(60))
+    # rest after a note ends it, rest after rest and hold over silence are nothing; a lone row starts with NOTE_OFF
+    assert steps_to_events(steps, CFG)[0].tolist() == [NOTE_OFF, d4e, NO_EVENT, NOTE_OFF, c4e, NO_EVENT, NOTE_OFF,
+                                                       NO_EVENT, NO_EVENT]
+    # after a bar ending on a note, a hold continues it and a rest ends it
+    assert steps_to_events(np.array([[HOLD, REST]]), CFG, np.array([True]))[0].tolist() == [NO_EVENT, NOTE_OFF]
+    # the sounding plane carries a note held over the bar line
+    before = torch.zeros(1, CFG.pitches)
+    before[0, 12] = 1
+    onehot = torch.nn.functional.one_hot(torch.tensor([[HOLD, HOLD, REST, d4]]), CFG.classes).float()
+    planes = roll_planes(onehot, CFG, before)
+    assert planes[0, 0, :, 12].tolist() == [1, 1, 0, 0] and planes[0, 0, 3].argmax() == d4 - FIRST_ONSET
+    assert planes[0, 1].sum() == 1
 
 
 def test_musegan_metrics_by_hand():

@@ -260,3 +260,20 @@ def test_shipped_lstm_continues_in_key():
     out = svc.continue_melody(_melody(2, 0), bars=8, variations=4, scale=scale, seed=0)
     assert all(len(t.notes) >= 8 for t in out)
     assert set(np.concatenate([t.notes["pitch"] % 12 for t in out]).tolist()) <= set(scale.pitch_classes)
+
+
+def test_ship_writes_weights_card_and_eval(trained, small_corpus, tmp_path):
+    import json
+
+    from latentroll.models.lstm.ship import ship_lstm
+
+    run, _, _ = trained
+    res = ship_lstm(run, "best", tmp_path / "model", small_corpus, [])
+    folder = tmp_path / "model"
+    assert {p.name for p in folder.iterdir()} >= {"model.safetensors", "config.json", "model_card.md", "eval.json"}
+    assert not list(folder.glob("*.pt")) and not list(folder.glob("*.pkl"))
+    card = (folder / "model_card.md").read_text()
+    assert "baseline_nll" in card and "latentroll train lstm --config tiny" in card
+    saved = json.loads((folder / "eval.json").read_text())
+    assert saved["nll"] == pytest.approx(res["nll"]) and set(saved["baseline_nll_per_style"]) <= set(get_config("tiny").styles)
+    assert MelodyLSTMService.load(folder).cfg == get_config("tiny", epochs=3)

@@ -25,6 +25,7 @@ from .jobs import PointsRequest, decode_points, project_clips, region_points
 
 OVERLAY_DEBOUNCE_MS = 300
 USER_SOURCES = ("song", "file")
+LEGEND_ROOM = 0.32  # head room above the points for the legend, as a share of their height
 
 
 def style_title(name: str) -> str:
@@ -48,7 +49,8 @@ class LatentMapTab(QWidget):
             axis.setLabel(text, color=TEXT_DIM)
             axis.setTextPen(TEXT_DIM)
             axis.setPen("#4a515c")
-        self.legend = self.plot.addLegend(offset=(8, 8), labelTextColor=TEXT, brush=pg.mkBrush(30, 33, 38, 200))
+        self.legend = self.plot.addLegend(offset=(8, 4), labelTextColor=TEXT, brush=pg.mkBrush(30, 33, 38, 210),
+                                          colCount=5)
         self.style_items: list[pg.ScatterPlotItem] = []
         self.user_item = pg.ScatterPlotItem(symbol="star", size=16, pen=pg.mkPen("#101215"),
                                             brush=pg.mkBrush("#ffffff"), name="Your clips")
@@ -118,7 +120,7 @@ class LatentMapTab(QWidget):
         if info.map_points is None or not len(info.map_points):
             self.message.setText(f"{info.name} ships no 2-D map.")
             return False
-        pts, styles = np.asarray(info.map_points), np.asarray(info.map_styles)
+        pts, styles = np.asarray(info.map_points, dtype=np.float64), np.asarray(info.map_styles)
         for i, (name, _desc) in enumerate(info.styles):
             sel = styles == i
             if not sel.any():
@@ -131,13 +133,15 @@ class LatentMapTab(QWidget):
             self.style_items.append(item)
         for item in (self.user_item, self.generated_item, self.picked_item):
             self.plot.addItem(item)
-        lo, hi = pts.min(0), pts.max(0)
+        lo, hi = pts.min(0).astype(np.float64), pts.max(0).astype(np.float64)
         size = (hi - lo) * 0.18
         centre = (lo + hi) / 2
         self.region.setPos(centre - size / 2)
         self.region.setSize(size)
         self.plot.addItem(self.region)
-        self.plot.enableAutoRange()
+        span = np.maximum(hi - lo, 1e-6)
+        self.plot.setRange(xRange=(lo[0] - 0.04 * span[0], hi[0] + 0.04 * span[0]),
+                           yRange=(lo[1] - 0.06 * span[1], hi[1] + LEGEND_ROOM * span[1]), padding=0)
         self.pointsShown.emit()
         self._overlay_timer.start()
         return True

@@ -28,6 +28,7 @@ from .jobs import GenerateRequest, TransferRequest, generate_candidates, transfe
 
 ANY_STYLE = "Any style"
 MAX_CARDS = 32
+MAX_STYLE_ROWS = 10  # more styles scroll
 
 
 def style_title(name: str) -> str:
@@ -54,7 +55,6 @@ class GeneratePanel(QWidget):
         self.styles = QListWidget(self)
         self.styles.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.styles.setToolTip("The style the model writes in")
-        self.styles.setMaximumHeight(170)
         self.styles.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.temperature = QDoubleSpinBox(self)
         self.temperature.setRange(0.0, 2.0)
@@ -177,6 +177,8 @@ class GeneratePanel(QWidget):
         rows = [i for i in range(self.styles.count())
                 if self.styles.item(i).data(Qt.ItemDataRole.UserRole) == current]
         self.styles.setCurrentRow(rows[0] if rows else 0)
+        shown = min(self.styles.count(), MAX_STYLE_ROWS)
+        self.styles.setFixedHeight(self.styles.sizeHintForRow(0) * shown + 2 * self.styles.frameWidth() + 2)
 
     @property
     def style(self) -> str | None:
@@ -246,10 +248,14 @@ class GeneratePanel(QWidget):
 
     def _on_candidates(self, tracks: list[Track]) -> None:
         clips = self.ctx.library.add([clip_from_track(t, source="generated") for t in tracks])
+        silent = len(tracks) - len(clips)
+        if silent:
+            self.ctx.notifier.info(f"{silent} of {len(tracks)} melodies came out silent and were left out; "
+                                   "a higher temperature helps")
         self.show_candidates(clips)
 
     # ---- transfer ----------------------------------------------------------------------
-    def transfer(self) -> Worker | None:
+    def transfer(self, seed: int | None = None) -> Worker | None:
         track = selection_track(self.ctx.state)
         if track is None:
             self.ctx.notifier.info("Select the notes to transfer (or pick a track with notes)")
@@ -258,15 +264,17 @@ class GeneratePanel(QWidget):
         if style is None:
             self.ctx.notifier.info("Choose the style to transfer to in the Generate panel's list")
             return None
-        req = TransferRequest(track, style, temperature=min(self.temperature.value(), 0.5), scale=self.scale,
-                              seed=random.randrange(2**31))
+        req = TransferRequest(track, style, temperature=self.temperature.value(), scale=self.scale,
+                              seed=random.randrange(2**31) if seed is None else seed)
         origin = bar_at(self.ctx.doc.song, int(track.notes["start"].min())).start
         return self.host.start(self.model_key, "transfer", transfer_selection, req,
                                label=f"Transferring {track.name} to {style_title(style)}",
                                on_result=lambda out: self._on_transferred(out, origin))
 
     def _on_transferred(self, track: Track, origin: int) -> None:
-        print("DBG on_transferred", flush=True)
+        if not len(track.notes):
+            self.ctx.notifier.info("The transfer came out silent; try again or raise the temperature")
+            return
         clip = clip_from_track(track, source="generated", keep_place=True, origin=origin)
         self.show_candidates(self.ctx.library.add(clip))
 

@@ -1,0 +1,114 @@
+"""The model panels: how long the user waits, and whether the UI thread ever stalls meanwhile.
+
+Opens the main window (offscreen unless DISPLAY is set), opens the Generate panel and the Latent
+Explorer, and times: window shown, model ready (model process + torch + weights), 8 melodies of
+4 bars, a 7-step interpolation, an 11 × 11 corner grid, 8 samples from a map region. A 5 ms
+timer on the UI thread records the longest gap between its ticks through all of it (budget:
+50 ms). Uses the shipped weights, or the folder in LATENTROLL_VAE_DIR.
+
+Run: ``.venv/bin/python tests/benchmarks/bench_model_panels.py``
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+T0 = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
+
+
+class Probe:
+    """Longest gap between ticks of a 5 ms UI-thread timer, per phase."""
+
+    def __init__(self):
+        from PySide6.QtCore import QTimer
+
+        self.last = time.perf_counter()
+        self.gaps: dict[str, float] = {}
+        self.phase = "idle"
+        self.timer = QTimer()
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps[self.phase] = max(self.gaps.get(self.phase, 0.0), now - self.last)
+        self.last = now
+
+
+def main() -> int:
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    from latentroll.app.gui.main_window import MainWindow
+    from latentroll.app.gui.paths import AppPaths
+    from latentroll.app.gui.theme import apply_theme
+
+    apply_theme(app)
+    w = MainWindow(paths=AppPaths.under(tempfile.mkdtemp()), dialogs=False, probe_audio=False,
+                   check_recovery=False)
+    w.resize(1600, 1000)
+    w.show()
+    app.processEvents()
+    shown = time.perf_counter() - T0
+    probe = Probe()
+
+    def until(cond, phase: str, timeout: float = 300.0) -> float:
+        probe.phase = phase
+        t = time.perf_counter()
+        while not cond():
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if time.perf_counter() - t > timeout:
+                raise TimeoutError(phase)
+        return time.perf_counter() - t
+
+    mp = w.model_panels
+    results: dict[str, float] = {}
+    mp.show_generate()
+    mp.show_explorer()
+    results["model ready (first use)"] = until(lambda: mp.host.ready("vae") and mp.explorer is not None, "load")
+    if not mp.host.ready("vae"):
+        print(mp.host.errors)
+        return 1
+    gen = mp.generate
+    gen.variations.setValue(8)
+    gen.bars.setValue(4)
+    gen.generate()
+    results["generate 8 × 4 bars"] = until(lambda: len(gen.cards) >= 8 or not w.jobs.busy, "generate")
+    ex = mp.explorer
+    clips = [c.clip for c in gen.cards]
+    ex.interpolate.a.set_clip(clips[0])
+    ex.interpolate.b.set_clip(clips[1])
+    ex.interpolate.steps.setValue(7)
+    ex.interpolate.run()
+    results["interpolate 7 steps"] = until(lambda: len(ex.interpolate.canvas.items) == 7, "interpolate")
+    ex.show_tab("grid")
+    for picker, clip in zip(ex.grid.corners, clips[:4]):
+        picker.set_clip(clip)
+    ex.grid.size.setValue(11)
+    ex.grid.run()
+    results["grid 11 × 11"] = until(lambda: len(ex.grid.canvas.items) == 121, "grid")
+    ex.show_tab("map")
+    results["map: draw corpus"] = until(lambda: ex.map.corpus_count > 0 or ex.map._shown_for is not None, "map")
+    ex.map.count.setValue(8)
+    ex.map.sample_region()
+    results["map: sample 8 in a region"] = until(lambda: len(ex.map.results.items) == 8, "map")
+    probe.phase = "idle"
+    w._closing_ok = True
+    w.close()
+
+    print(f"window shown after start: {shown:.2f} s (torch imported in UI process: {'torch' in sys.modules})")
+    for k, v in results.items():
+        print(f"{k:28s} {v * 1000:8.0f} ms")
+    print("longest UI-thread gap per phase (budget 50 ms):")
+    for k, v in probe.gaps.items():
+        print(f"  {k:12s} {v * 1000:6.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
