@@ -183,8 +183,12 @@ class ModelPanels(QObject):
     def _build_explorer(self) -> None:
         from .explorer.panel import ExplorerPanel
 
-        self.explorer = ExplorerPanel(self.ctx)
-        self.explorer_content.set_panel(self.explorer)
+        panel = ExplorerPanel(self.ctx)
+        self.explorer_content.set_panel(panel)
+        panel.built.connect(lambda: self._explorer_built(panel))
+
+    def _explorer_built(self, panel) -> None:
+        self.explorer = panel
         self._explorer_loading = False
 
     def show_explorer(self, tab: str | None = None) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shiboken6
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from ..models_host import ModelBanner
@@ -28,25 +29,47 @@ def _delete_all(widgets: list[QWidget]) -> None:
 
 
 class ExplorerPanel(QWidget):
+    """Builds one tab per event-loop turn (each costs a few tens of ms of widget and pyqtgraph
+    set-up) so opening the explorer never freezes the window; ``built`` fires after the last."""
+
+    built = Signal()
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
+        self.interpolate: InterpolateTab | None = None
+        self.grid: CornerGridTab | None = None
+        self.map: LatentMapTab | None = None
         self.banner = ModelBanner(ctx.host, ctx.model_key, parent=self)
-        (self.interpolate, self.grid, self.map), orphans = collect_orphans(
-            lambda: (InterpolateTab(ctx, self), CornerGridTab(ctx, self), LatentMapTab(ctx, self)))
-        self.destroyed.connect(lambda _o=None, ws=orphans: _delete_all(ws))
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.interpolate, "Interpolate A → B")
-        self.tabs.addTab(self.grid, "Corner grid")
-        self.tabs.addTab(self.map, "Map")
         self.tabs.currentChanged.connect(lambda _i: self._on_tab())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addWidget(self.banner)
         lay.addWidget(self.tabs, 1)
+        self._orphans: list[QWidget] = []
+        self.destroyed.connect(lambda _o=None, ws=self._orphans: _delete_all(ws))
+        self._pending = [("interpolate", InterpolateTab, "Interpolate A → B"), ("grid", CornerGridTab, "Corner grid"),
+                         ("map", LatentMapTab, "Map")]
         self.banner.readyChanged.connect(self._on_ready)
         self._on_ready(self.banner.ready)
+        self._build_next()
+
+    @property
+    def complete(self) -> bool:
+        return not self._pending
+
+    def _build_next(self) -> None:
+        name, cls, title = self._pending.pop(0)
+        tab, orphans = collect_orphans(lambda: cls(self.ctx, self))
+        self._orphans.extend(orphans)
+        setattr(self, name, tab)
+        self.tabs.addTab(tab, title)
+        if self._pending:
+            QTimer.singleShot(0, self._build_next)
+        else:
+            self.built.emit()
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TABS.index(name))
@@ -58,5 +81,5 @@ class ExplorerPanel(QWidget):
             self._on_tab()
 
     def _on_tab(self) -> None:
-        if self.tabs.currentWidget() is self.map and self.banner.ready:
-            self.map.show_corpus()
+        if self.map is not None and self.tabs.currentWidget() is self.map and self.banner.ready:
+            QTimer.singleShot(0, self.map.show_corpus)  # after the tab has painted once
