@@ -23,9 +23,9 @@ def write_card(folder: Path, state: dict, evaluation: dict, commands: list[str],
     lines = [
         f"# Model card: chorale CNN `{cfg['name']}` (Harmonize, Infill)",
         "",
-        "A Coconet-style convolutional net (Huang et al. 2017) over a 4-voice × 16th-step piano roll, pitches",
-        f"{cfg['low_pitch']}–{cfg['high_pitch']} plus a rest class per voice. Trained to fill in randomly hidden voice",
-        "frames; sampled with annealed blocked Gibbs (mask probability"
+        "A Coconet-style convolutional net (Huang et al. 2017) over a 4-voice × 16th-step piano roll, pitches"
+        f" {cfg['low_pitch']}–{cfg['high_pitch']} plus a rest class per voice.",
+        "Trained to fill in randomly hidden voice frames; sampled with annealed blocked Gibbs (mask probability"
         f" {cfg['gibbs_pmax']}→{cfg['gibbs_pmin']} over the first {cfg['gibbs_anneal']:.0%} of {cfg['gibbs_steps']} sweeps).",
         "",
         "## Data",

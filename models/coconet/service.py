@@ -52,7 +52,8 @@ def _ceil_step(tick: int) -> int:
 
 
 def _free_channels(used: set[int], n: int) -> list[int]:
-    return [c for c in range(16) if c != 9 and c not in used][:n] or [0] * n
+    """The first ``n`` MIDI channels not in ``used`` (never the drum channel 9)."""
+    return [c for c in range(16) if c != 9 and c not in used][:n]
 
 
 def _octave_shift(pitches: np.ndarray) -> int:
@@ -88,11 +89,11 @@ class ChoraleService:
         return torch.as_tensor(np.append(scale.contains(pitches), True))
 
     def sample_roll(self, roll: np.ndarray, free: np.ndarray, temperature: float, candidates: int,
-                seed: int | None, scale: Scale | None, steps: int | None) -> np.ndarray:
+                    seed: int | None, scale: Scale | None, steps: int | None) -> np.ndarray:
         """Gibbs-sample ``candidates`` copies of ``roll`` (4, T) on the ``free`` frames → (K, 4, T).
         The roll-level call under harmonize and infill (the evaluation uses it directly)."""
         frames = roll.shape[1]
-        gen = torch.Generator().manual_seed(int(seed) if seed is not None else int(torch.seed() % 2**31))
+        gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
         schedule = Schedule.of(self.cfg)
         if steps is not None:
             schedule = Schedule(steps, schedule.pmax, schedule.pmin, schedule.anneal)
@@ -173,9 +174,8 @@ class ChoraleService:
         origin = max(0, start - CONTEXT_FRAMES * STEP_TICKS) // PPQ * PPQ
         stop = max(end, min(_ceil_step(song_end), end + CONTEXT_FRAMES * STEP_TICKS))
         frames = (stop - origin) // STEP_TICKS
-        order = self.voice_order(tracks)             # order[role] = track index
-        all_pitches = np.concatenate([t.notes["pitch"] for t in tracks if len(t.notes)])
-        shift = _octave_shift(tracks[order[0]].notes["pitch"] if len(tracks[order[0]].notes) else all_pitches)
+        order = self.voice_order(tracks)             # order[role] = track index; the soprano has notes
+        shift = _octave_shift(tracks[order[0]].notes["pitch"])
         roll = np.full((NUM_VOICES, frames), self.cfg.rest, dtype=np.int64)
         for role, ti in enumerate(order):
             n = tracks[ti].sorted_notes()

@@ -9,7 +9,7 @@ from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.common.weights import shipped_model_dir
-from latentroll.models.data.corpus import STYLES
+from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import MelodyError
 from latentroll.models.data.tracks import events_to_track
 
@@ -37,9 +37,9 @@ class MelodyGANService:
         model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), GANConfig, MelodyGAN, "gan")
         return cls(model, name=model.cfg.name)
 
-    def styles(self) -> list[tuple[str, str]]:
-        """(name, description) of the styles it can be asked for."""
-        return [(s, STYLES.get(s, s)) for s in self.cfg.styles]
+    def styles(self) -> list[StyleInfo]:
+        """The styles it can be asked for (besides None / "any")."""
+        return style_infos(self.cfg.styles)
 
     def generate(self, n: int, style: str | None = None, bars: int = 2, temperature: float = 1.0,
                  scale: Scale | None = None, seed: int | None = None) -> list[Track]:
@@ -53,7 +53,7 @@ class MelodyGANService:
             raise MelodyError("temperature must be between 0 and 2")
         label = style_label(self.cfg, style)
         allowed = torch.as_tensor(scale_classes(scale.mask(), self.cfg)) if scale is not None else None
-        gen = torch.Generator().manual_seed(int(seed) if seed is not None else int(torch.seed() % 2**31))
+        gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
         events = sample_melodies(self.model, n, bars, label, temperature, gen, allowed)
         name = style or "any"
         return [events_to_track(e, f"GAN {name} {i + 1}") for i, e in enumerate(events)]

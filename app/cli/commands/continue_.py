@@ -29,7 +29,7 @@ def run(args) -> int:
     from latentroll.core.song import Track
     from latentroll.models.lstm.service import MAX_BARS, MAX_VARIATIONS, MelodyLSTMService
 
-    from ..clips import melody_track, model_errors, parse_scale, write_clips
+    from ..clips import melody_track, parse_scale, write_clips
     from ..errors import UsageError
 
     if not 1 <= args.bars <= MAX_BARS:
@@ -41,10 +41,9 @@ def run(args) -> int:
     scale = parse_scale(args.key)
     song, melody = melody_track(args.input, args.track)
     ts = song.time_signature_at(max(0, melody.end_tick() - 1))
-    with model_errors():
-        svc = MelodyLSTMService.load(args.model_dir)
-        conts = svc.continue_melody(melody, args.bars, args.variations, args.temperature, args.style, scale,
-                                    args.seed, meter=(ts.numerator, ts.denominator))
+    svc = MelodyLSTMService.load(args.model_dir)
+    conts = svc.continue_melody(melody, args.bars, args.variations, args.temperature, args.style, scale,
+                                args.seed, meter=(ts.numerator, ts.denominator))
     out = song.copy()
     out.tracks = [Track(name=f"{melody.name or 'Melody'} + continuation {i + 1}", program=melody.program,
                         channel=melody.channel, notes=np.concatenate([melody.sorted_notes(), c.notes]))

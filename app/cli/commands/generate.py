@@ -25,7 +25,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..clips import clips_song, model_errors, parse_scale, write_clips
+    from ..clips import clips_song, parse_scale, write_clips
     from ..errors import UsageError
 
     if not 1 <= args.variations <= 16:
@@ -37,17 +37,16 @@ def run(args) -> int:
     if args.model == "vae" and (args.bars < 2 or args.bars % 2 or args.bars > 64):
         raise UsageError("--bars must be an even number from 2 to 64")
     scale = parse_scale(args.key)
-    with model_errors():
-        if args.model == "gan":
-            from latentroll.models.gan.service import MelodyGANService
+    if args.model == "gan":
+        from latentroll.models.gan.service import MelodyGANService
 
-            svc = MelodyGANService.load(args.model_dir)
-        else:
-            from latentroll.models.vae.service import MelodyVAEService
+        svc = MelodyGANService.load(args.model_dir)
+    else:
+        from latentroll.models.vae.service import MelodyVAEService
 
-            svc = MelodyVAEService.load(args.model_dir)
-        clips = svc.generate(args.variations, style=args.style, temperature=args.temperature, bars=args.bars,
-                             scale=scale, seed=args.seed)
+        svc = MelodyVAEService.load(args.model_dir)
+    clips = svc.generate(args.variations, style=args.style, temperature=args.temperature, bars=args.bars,
+                         scale=scale, seed=args.seed)
     song = clips_song(clips, f"LatentRoll {args.style}", args.bpm, gap_bars=0 if args.separate else 1,
                       scale=scale, separate_tracks=args.separate)
     path = write_clips(song, args.output)

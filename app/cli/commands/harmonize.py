@@ -32,7 +32,7 @@ def candidate_paths(output: str, k: int) -> list[str]:
 def run(args) -> int:
     from latentroll.models.coconet.service import DEFAULT_TEMPERATURE, MAX_CANDIDATES, ChoraleService
 
-    from ..clips import melody_track, model_errors, parse_scale, write_clips
+    from ..clips import melody_track, parse_scale, write_clips
     from ..errors import UsageError
 
     if not 1 <= args.candidates <= MAX_CANDIDATES:
@@ -42,9 +42,8 @@ def run(args) -> int:
         raise UsageError("--temperature must be between 0 and 2")
     scale = parse_scale(args.key)
     song, melody = melody_track(args.input, args.track)
-    with model_errors():
-        svc = ChoraleService.load(args.model_dir)
-        results = svc.harmonize(melody, temperature, args.candidates, args.seed, scale)
+    svc = ChoraleService.load(args.model_dir)
+    results = svc.harmonize(melody, temperature, args.candidates, args.seed, scale)
     for voices, path in zip(results, candidate_paths(args.output, args.candidates)):
         out = song.copy()
         out.tracks += voices

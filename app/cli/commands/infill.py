@@ -58,7 +58,7 @@ def run(args) -> int:
     from latentroll.core.io.formats import read_song
     from latentroll.models.coconet.service import DEFAULT_TEMPERATURE, MAX_CANDIDATES, ChoraleService
 
-    from ..clips import model_errors, parse_scale, write_clips
+    from ..clips import parse_scale, write_clips
     from ..errors import UsageError
     from .harmonize import candidate_paths
 
@@ -71,12 +71,11 @@ def run(args) -> int:
     scale = parse_scale(args.key)
     song = read_song(args.input)
     first, last = parse_bars(args.bars, song.bar_count())
-    with model_errors():
-        tracks = ChoraleService.voice_tracks(song)
-        order = ChoraleService.voice_order(tracks)
-        svc = ChoraleService.load(args.model_dir)
-        results = svc.infill(tracks, song.bar_start(first - 1), song.bar_start(last), [order[r] for r in roles],
-                             temperature, args.candidates, args.seed, scale)
+    tracks = ChoraleService.voice_tracks(song)
+    order = ChoraleService.voice_order(tracks)
+    svc = ChoraleService.load(args.model_dir)
+    results = svc.infill(tracks, song.bar_start(first - 1), song.bar_start(last), [order[r] for r in roles],
+                         temperature, args.candidates, args.seed, scale)
     slots = [next(i for i, t in enumerate(song.tracks) if t is v) for v in tracks]
     for new, path in zip(results, candidate_paths(args.output, args.candidates)):
         out = song.copy()

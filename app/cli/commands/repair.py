@@ -20,16 +20,15 @@ def register(sub) -> None:
 def run(args) -> int:
     from latentroll.models.autoencoder.service import MelodyAEService
 
-    from ..clips import melody_track, model_errors, write_clips
+    from ..clips import melody_track, write_clips
     from ..errors import UsageError
 
     if not 0.0 <= args.strength <= 1.0:
         raise UsageError("--strength must be between 0 and 1")
     song, melody = melody_track(args.input, args.track)
     ts = song.time_signature_at(int(melody.notes["start"].min()) if len(melody.notes) else 0)
-    with model_errors():
-        svc = MelodyAEService.load(args.model_dir)
-        fixed = svc.repair(melody, args.strength, meter=(ts.numerator, ts.denominator))
+    svc = MelodyAEService.load(args.model_dir)
+    fixed = svc.repair(melody, args.strength, meter=(ts.numerator, ts.denominator))
     before = {(int(s), int(p)) for s, p in zip(melody.notes["start"], melody.notes["pitch"])}
     changed = sum((int(s), int(p)) not in before for s, p in zip(fixed.notes["start"], fixed.notes["pitch"]))
     out = song.copy()
