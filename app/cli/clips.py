@@ -1,9 +1,7 @@
 """Shared CLI plumbing for the model commands: pick a melody track from a file, write clips out."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from latentroll.core.io.formats import read_song, write_song
 from latentroll.core.song import PPQ, KeySignature, Song, TempoChange, Track
@@ -23,17 +21,6 @@ def melody_track(path: str, track: int | None = None) -> tuple[Song, Track]:
         if len(t.notes) and not t.is_drum:
             return song, t
     raise UsageError(f"{path}: no pitched track with notes")
-
-
-@contextmanager
-def model_errors() -> Iterator[None]:
-    """Turn a model service's ``MelodyError`` (bad melody, missing weights) into a one-line user error."""
-    from latentroll.models.data.melody import MelodyError
-
-    try:
-        yield
-    except MelodyError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def parse_scale(text: str | None) -> Scale | None:

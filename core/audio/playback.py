@@ -256,6 +256,7 @@ class Player:
         self._callbacks: list[Callable[[int], None]] = []
         self._ticker: threading.Thread | None = None
         self._closing = threading.Event()
+        self._switch = threading.Lock()
         self._lock = threading.Lock()
         self._fill_failed = False
 
@@ -267,8 +268,9 @@ class Player:
     def play(self, song: Song, start_tick: int = 0, loop: Loop | None = None,
              tracks: Sequence[int] | None = None) -> None:
         generator = self._open()
-        generator.load(song, tracks)
-        generator.start(start_tick, loop)
+        with self._switch:  # the playhead reporter never sees the new song at the old position
+            generator.load(song, tracks)
+            generator.start(start_tick, loop)
 
     def update_song(self, song: Song, tracks: Sequence[int] | None = None) -> None:
         """Swap in an edited song (or new mute/solo) without moving the playhead."""
@@ -375,7 +377,8 @@ class Player:
             generator = self._generator
             if generator is None or not self._callbacks:
                 continue
-            tick = generator.position_tick
+            with self._switch:
+                tick = generator.position_tick
             if tick == last:
                 continue
             last = tick

@@ -10,6 +10,7 @@ melody, the music around an infill) are never changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
 from torch.nn import functional as F
@@ -49,13 +50,17 @@ def _redraw(model: ChoraleCNN, roll, block, phase, temperature: float, generator
 @torch.no_grad()
 def gibbs_sample(model: ChoraleCNN, roll: torch.Tensor, free: torch.Tensor, phase: torch.Tensor,
                  schedule: Schedule = Schedule(), temperature: float = 1.0,
-                 generator: torch.Generator | None = None, allowed: torch.Tensor | None = None) -> torch.Tensor:
+                 generator: torch.Generator | None = None, allowed: torch.Tensor | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
     """Redraw the ``free`` frames of ``roll`` (B, 4, T). ``allowed``: bool, broadcastable to
-    (B, 4, T, classes), the classes a frame may take (e.g. a scale and the voices' ranges)."""
+    (B, 4, T, classes), the classes a frame may take (e.g. a scale). ``progress(done, total)`` is
+    called after every sweep (an exception raised there stops the sampling: how a worker cancels)."""
     model.eval()
     x = _redraw(model, roll, free, phase, temperature, generator, allowed)
     for n in range(schedule.steps):
         block = free & (torch.rand(free.shape, generator=generator) < schedule.prob(n))
         if block.any():
             x = _redraw(model, x, block, phase, temperature, generator, allowed)
+        if progress is not None:
+            progress(n + 1, schedule.steps)
     return x

@@ -14,10 +14,10 @@ from typing import Callable
 import numpy as np
 import torch
 
-from latentroll.models.common.distributed import device, init_distributed
-from latentroll.models.common.run import run_training
+from latentroll.models.common.distributed import device
+from latentroll.models.common.run import train_model
 from latentroll.models.common.trainer import Progress
-from latentroll.models.data.corpus import Corpus, load_corpus
+from latentroll.models.data.corpus import Corpus
 from latentroll.models.data.splits import SPLITS, split_ids
 
 from .config import CoconetConfig, get_config
@@ -140,16 +140,14 @@ class CoconetTask:
         return {"loss": float(torch.cat(nll).mean()), "accuracy": float(torch.cat(hits).mean())}
 
 
+def _prepare(corpus: Corpus, cfg: CoconetConfig) -> tuple[CoconetTask, dict]:
+    data = chorale_data(corpus, cfg)
+    return CoconetTask(cfg, data), {"tunes": len(corpus.tunes), "by_style": corpus.by_style(),
+                                    "chorales": data.counts()}
+
+
 def train_coconet(config: str | CoconetConfig, run_dir: Path, corpus: Corpus | None = None,
                   progress: Callable[[Progress], None] | None = None, max_steps: int | None = None,
                   should_stop: Callable[[], bool] | None = None, **overrides) -> dict:
     """Train (or resume) a chorale CNN run in ``run_dir``; returns a summary with data counts and history."""
-    cfg = get_config(config, **overrides) if isinstance(config, str) else config
-    dist = init_distributed()
-    torch.manual_seed(cfg.seed)
-    corpus = corpus if corpus is not None else load_corpus()
-    data = chorale_data(corpus, cfg)
-    task = CoconetTask(cfg, data)
-    counts = {"tunes": len(corpus.tunes), "by_style": corpus.by_style(), "chorales": data.counts()}
-    return run_training(cfg, task, run_dir, counts, dist=dist, progress=progress, max_steps=max_steps,
-                        should_stop=should_stop)
+    return train_model(config, get_config, _prepare, run_dir, corpus, progress, max_steps, should_stop, **overrides)

@@ -10,6 +10,8 @@ import dataclasses
 import json
 from typing import Mapping, TypeVar
 
+import numpy as np
+
 C = TypeVar("C")
 
 
@@ -48,6 +50,12 @@ class StyleLabels:
     def any_style(self) -> int:
         """Index of the extra 'any style' label used when no style is asked for."""
         return len(self.styles)
+
+    def drop_styles(self, styles, rate: float, rng: np.random.Generator) -> np.ndarray:
+        """A copy of ``styles`` with a random ``rate`` share set to the 'any style' label (label dropout)."""
+        out = np.array(styles, copy=True)
+        out[rng.random(len(out)) < rate] = self.any_style
+        return out
 
     def style_index(self, style: str | None) -> int:
         """Label for a style name; None or 'any' → the 'any style' label. KeyError if unknown."""

@@ -133,6 +133,13 @@ def windows_from_events(events: np.ndarray, steps_per_bar: int, spec: WindowSpec
     return np.stack(out) if out else np.zeros((0, spec.length), dtype=np.uint8)
 
 
+def random_transpose(windows: np.ndarray, max_semitones: int, rng: np.random.Generator) -> np.ndarray:
+    """Training augmentation: each window shifted by its own random 0..±``max_semitones`` (0 = none)."""
+    if not max_semitones:
+        return np.asarray(windows)
+    return transpose_events(windows, rng.integers(-max_semitones, max_semitones + 1, len(windows)))
+
+
 def transpose_events(windows: np.ndarray, semitones) -> np.ndarray:
     """Shift note-on events; a window whose shift leaves the range is shifted by an octave less."""
     w = np.asarray(windows).astype(np.int64)

@@ -14,11 +14,11 @@ from typing import Callable
 import numpy as np
 import torch
 
-from latentroll.models.common.distributed import device, init_distributed
-from latentroll.models.common.run import run_training
+from latentroll.models.common.distributed import device
+from latentroll.models.common.run import train_model
 from latentroll.models.common.trainer import OptimizerSpec, Progress
-from latentroll.models.data.corpus import Corpus, load_corpus
-from latentroll.models.data.melody import transpose_events
+from latentroll.models.data.corpus import Corpus
+from latentroll.models.data.melody import random_transpose
 from latentroll.models.data.splits import MelodyData, melody_data, window_counts
 from latentroll.models.eval.musegan import musegan_metrics, relative_gap
 
@@ -52,14 +52,10 @@ class GANTask:
 
     def batch(self, idx: np.ndarray, rng: np.random.Generator):
         c = self.cfg
-        ev = self.data.train.events[idx]
-        if c.transpose:
-            ev = transpose_events(ev, rng.integers(-c.transpose, c.transpose + 1, len(idx)))
-        steps = events_to_steps(ev, c)
+        steps = events_to_steps(random_transpose(self.data.train.events[idx], c.transpose, rng), c)
         has_prev = rng.random(len(idx)) >= c.prev_dropout
         bar = np.where(has_prev[:, None], steps[:, c.bar: 2 * c.bar], steps[:, : c.bar])
-        style = self.data.train.styles[idx].copy()
-        style[rng.random(len(idx)) < c.style_dropout] = c.any_style
+        style = c.drop_styles(self.data.train.styles[idx], c.style_dropout, rng)
         t = lambda a: torch.as_tensor(a, device=self.dev)  # noqa: E731
         return t(bar.astype(np.int64)), t(steps[:, : c.bar].astype(np.int64)), t(has_prev), t(style)
 
@@ -76,15 +72,13 @@ class GANTask:
         return {"loss": relative_gap(m, self.valid_metrics), **m}
 
 
+def _prepare(corpus: Corpus, cfg: GANConfig) -> tuple[GANTask, dict]:
+    data = melody_data(corpus, cfg)
+    return GANTask(cfg, data), window_counts(corpus, data)
+
+
 def train_gan(config: str | GANConfig, run_dir: Path, corpus: Corpus | None = None,
               progress: Callable[[Progress], None] | None = None, max_steps: int | None = None,
               should_stop: Callable[[], bool] | None = None, **overrides) -> dict:
     """Train (or resume) a melody GAN run in ``run_dir``; returns a summary with data counts and history."""
-    cfg = get_config(config, **overrides) if isinstance(config, str) else config
-    dist = init_distributed()
-    torch.manual_seed(cfg.seed)
-    corpus = corpus if corpus is not None else load_corpus()
-    data = melody_data(corpus, cfg)
-    task = GANTask(cfg, data)
-    return run_training(cfg, task, run_dir, window_counts(corpus, data), dist=dist, progress=progress,
-                        max_steps=max_steps, should_stop=should_stop)
+    return train_model(config, get_config, _prepare, run_dir, corpus, progress, max_steps, should_stop, **overrides)

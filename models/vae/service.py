@@ -53,7 +53,6 @@ class MelodyVAEService:
         self.cfg: VAEConfig = model.cfg
         self.stats = stats
         self.name = name
-        torch.set_grad_enabled(False)
 
     # ---- loading ------------------------------------------------------------------------
     @classmethod
@@ -111,7 +110,8 @@ class MelodyVAEService:
         if not tracks:
             return np.zeros((0, self.cfg.z_dim), dtype=np.float32)
         ev = torch.as_tensor(np.stack([self._window(t) for t in tracks]).astype(np.int64))
-        mu, _ = self.model.encode(ev)
+        with torch.inference_mode():
+            mu, _ = self.model.encode(ev)
         return mu.numpy()
 
     def decode_events(self, latents: np.ndarray, temperature: float = 0.0, style: str | None = None,
@@ -191,7 +191,8 @@ class MelodyVAEService:
         windows = ev.reshape(segments, self.steps).copy()
         keep = (windows >= FIRST_PITCH_CLASS).any(1)
         windows[windows[:, 0] == 0, 0] = 1
-        z, _ = self.model.encode(torch.as_tensor(windows.astype(np.int64)))
+        with torch.inference_mode():
+            z, _ = self.model.encode(torch.as_tensor(windows.astype(np.int64)))
         out = self.decode_events(z.numpy(), temperature, style, scale, seed)
         out[~keep] = windows[~keep]  # silent stretches stay silent
         return events_to_track(out.reshape(-1), f"{melody.name} ({style})", origin, melody.program)

@@ -12,7 +12,7 @@ from latentroll.models.common.distributed import device
 from latentroll.models.common.run import train_model
 from latentroll.models.common.trainer import Progress
 from latentroll.models.data.corpus import Corpus
-from latentroll.models.data.melody import transpose_events
+from latentroll.models.data.melody import random_transpose
 from latentroll.models.data.splits import MelodyData, melody_data, window_counts
 
 from .config import VAEConfig, get_config
@@ -37,11 +37,8 @@ class VAETask:
 
     def batch(self, idx: np.ndarray, rng: np.random.Generator):
         c = self.cfg
-        ev = self.data.train.events[idx]
-        if c.transpose:
-            ev = transpose_events(ev, rng.integers(-c.transpose, c.transpose + 1, len(idx)))
-        style = self.data.train.styles[idx].copy()
-        style[rng.random(len(idx)) < c.style_dropout] = c.any_style
+        ev = random_transpose(self.data.train.events[idx], c.transpose, rng)
+        style = c.drop_styles(self.data.train.styles[idx], c.style_dropout, rng)
         return (torch.as_tensor(ev.astype(np.int64), device=self.dev),
                 torch.as_tensor(style, device=self.dev))
 

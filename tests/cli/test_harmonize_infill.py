@@ -21,18 +21,20 @@ def corpus():
     return Corpus.load(FIXTURE)
 
 
+def _tiny_model(train, net_cls, cfg, corpus, folder: Path, **kwargs) -> Path:
+    """Train a tiny model briefly on the fixture and publish it as a model folder."""
+    train(cfg, folder, corpus=corpus, **kwargs)
+    publish_model(load_run_weights(net_cls(cfg), folder / "last"), cfg, folder / "last", folder / "model")
+    return folder / "model"
+
+
 @pytest.fixture(scope="module")
 def cnn_dir(corpus, tmp_path_factory) -> Path:
     from latentroll.models.coconet.config import get_config
     from latentroll.models.coconet.network import ChoraleCNN
     from latentroll.models.coconet.train import train_coconet
 
-    run = tmp_path_factory.mktemp("cnn_run")
-    cfg = get_config("tiny", epochs=1)
-    train_coconet(cfg, run, corpus=corpus)
-    out = run / "model"
-    publish_model(load_run_weights(ChoraleCNN(cfg), run / "last"), cfg, run / "last", out)
-    return out
+    return _tiny_model(train_coconet, ChoraleCNN, get_config("tiny", epochs=1), corpus, tmp_path_factory.mktemp("cnn"))
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +43,7 @@ def gan_dir(corpus, tmp_path_factory) -> Path:
     from latentroll.models.gan.network import MelodyGAN
     from latentroll.models.gan.train import train_gan
 
-    run = tmp_path_factory.mktemp("gan_run")
-    cfg = get_config("tiny")
-    train_gan(cfg, run, corpus=corpus, max_steps=5)
-    out = run / "model"
-    publish_model(load_run_weights(MelodyGAN(cfg), run / "last"), cfg, run / "last", out)
-    return out
+    return _tiny_model(train_gan, MelodyGAN, get_config("tiny"), corpus, tmp_path_factory.mktemp("gan"), max_steps=5)
 
 
 @pytest.fixture(scope="module")

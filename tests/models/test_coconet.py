@@ -162,6 +162,21 @@ def test_harmonize_in_a_key_and_far_from_the_soprano_register(service):
     assert np.median(pitches) < 60
 
 
+def test_harmonize_reports_progress_and_can_be_cancelled(service, chorale):
+    seen = []
+    service.harmonize(chorale[0], seed=0, steps=5, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 5) for i in range(1, 6)]
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done, total):
+        raise Cancelled
+
+    with pytest.raises(Cancelled):
+        service.infill(chorale, 0, 1920, seed=0, steps=5, progress=cancel)
+
+
 def test_harmonize_refuses_bad_input(service):
     with pytest.raises(ChoraleError):
         service.harmonize(Track(name="x", notes=_notes([(0, 480, 60)])), candidates=0)

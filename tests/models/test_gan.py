@@ -134,6 +134,7 @@ def test_generate_gives_tracks_in_a_style_and_key(service):
 
 
 def test_generate_refuses_bad_requests(service):
+    assert [s.name for s in service.styles()] == list(CFG.styles)
     for kwargs in ({"n": 0}, {"n": 1, "bars": 0}, {"n": 1, "temperature": 5.0}, {"n": 1, "style": "polka"}):
         with pytest.raises(MelodyError):
             service.generate(**kwargs)

@@ -29,10 +29,10 @@ def candidate_paths(output: str, k: int) -> list[str]:
     return [str(p.with_name(f"{p.stem}-{i + 1}{p.suffix}")) for i in range(k)]
 
 
-def run(args) -> int:
-    from latentroll.models.coconet.service import DEFAULT_TEMPERATURE, MAX_CANDIDATES, ChoraleService
+def sampling_options(args) -> float:
+    """Check --candidates and --temperature (shared with ``infill``); the temperature to use."""
+    from latentroll.models.coconet.service import DEFAULT_TEMPERATURE, MAX_CANDIDATES
 
-    from ..clips import melody_track, parse_scale, write_clips
     from ..errors import UsageError
 
     if not 1 <= args.candidates <= MAX_CANDIDATES:
@@ -40,6 +40,15 @@ def run(args) -> int:
     temperature = DEFAULT_TEMPERATURE if args.temperature is None else args.temperature
     if not 0.0 <= temperature <= 2.0:
         raise UsageError("--temperature must be between 0 and 2")
+    return temperature
+
+
+def run(args) -> int:
+    from latentroll.models.coconet.service import ChoraleService
+
+    from ..clips import melody_track, parse_scale, write_clips
+
+    temperature = sampling_options(args)
     scale = parse_scale(args.key)
     song, melody = melody_track(args.input, args.track)
     svc = ChoraleService.load(args.model_dir)

@@ -56,17 +56,12 @@ def parse_voices(text: str) -> list[int]:
 
 def run(args) -> int:
     from latentroll.core.io.formats import read_song
-    from latentroll.models.coconet.service import DEFAULT_TEMPERATURE, MAX_CANDIDATES, ChoraleService
+    from latentroll.models.coconet.service import ChoraleService
 
     from ..clips import parse_scale, write_clips
-    from ..errors import UsageError
-    from .harmonize import candidate_paths
+    from .harmonize import candidate_paths, sampling_options
 
-    if not 1 <= args.candidates <= MAX_CANDIDATES:
-        raise UsageError(f"--candidates must be between 1 and {MAX_CANDIDATES}")
-    temperature = DEFAULT_TEMPERATURE if args.temperature is None else args.temperature
-    if not 0.0 <= temperature <= 2.0:
-        raise UsageError("--temperature must be between 0 and 2")
+    temperature = sampling_options(args)
     roles = parse_voices(args.voices)
     scale = parse_scale(args.key)
     song = read_song(args.input)
