@@ -2,9 +2,11 @@
 the current selection, a file) and the action row under a clip view."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QDrag, QMouseEvent
 from PySide6.QtWidgets import (
@@ -72,6 +74,16 @@ class CardRoll(MiniRoll):
         self._press.clear()
 
 
+@dataclass(frozen=True)
+class CardOptions:
+    """How a candidate card differs from a plain generated clip."""
+
+    context: np.ndarray | None = None  # dimmed notes drawn behind the clip's (what it continues, replaces…)
+    before: Clip | None = None         # a second clip to hear: the notes before a repair
+    accept_tip: str = ""               # what Accept does, when it is not "insert at the playhead"
+    as_track: bool = True              # offer "+ Track"
+
+
 class ClipCard(QFrame):
     """One candidate: its notes, its name, ▶, Accept (into the current track) and + Track."""
 
@@ -79,35 +91,43 @@ class ClipCard(QFrame):
     acceptRequested = Signal(object, bool)  # Clip, as a new track
     dragRequested = Signal(object)
 
-    def __init__(self, clip: Clip, clip_ticks: int, parent=None):
+    def __init__(self, clip: Clip, clip_ticks: int, parent=None, options: CardOptions = CardOptions()):
         super().__init__(parent)
         self.clip = clip
+        self.options = options
         self.setObjectName("clipCard")
         self.roll = CardRoll(self)
-        self.roll.set_notes(clip.track.notes, clip_span(clip.track.notes, clip_ticks))
+        span_of = clip.track.notes if options.context is None else np.concatenate([clip.track.notes, options.context])
+        self.roll.set_notes(clip.track.notes, clip_span(span_of, clip_ticks), options.context)
         self.roll.clicked.connect(lambda: self.playRequested.emit(self.clip))
         self.roll.dragRequested.connect(lambda: self.dragRequested.emit(self.clip))
         name = QLabel(clip.name, self)
         name.setObjectName("dim")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(name, 1)
+        if options.before is not None:
+            before = QToolButton(self)
+            before.setText("▶ Before")
+            before.setToolTip("Hear the notes as they are now")
+            before.clicked.connect(lambda: self.playRequested.emit(options.before))
+            row.addWidget(before)
         play = QToolButton(self)
-        play.setText("▶")
+        play.setText("▶" if options.before is None else "▶ After")
         play.setToolTip("Hear this clip")
         play.clicked.connect(lambda: self.playRequested.emit(self.clip))
         accept = QPushButton("Accept", self)
         accept.setObjectName("accept")
-        accept.setToolTip("Insert into the current track at the playhead (undoable)")
+        accept.setToolTip(options.accept_tip or "Insert into the current track at the playhead (undoable)")
         accept.clicked.connect(lambda: self.acceptRequested.emit(self.clip, False))
         as_track = QToolButton(self)
         as_track.setText("+ Track")
         as_track.setToolTip("Insert as a new track at the playhead (undoable)")
         as_track.clicked.connect(lambda: self.acceptRequested.emit(self.clip, True))
-        if clip.anchor is not None:  # a transfer goes back where its source was, on its own track
+        if clip.anchor is not None and not options.accept_tip:  # a transfer goes back where its source was
             accept.setToolTip("Add as a new track under the original (undoable)")
-            as_track.hide()
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
-        row.addWidget(name, 1)
+        as_track.setVisible(options.as_track and clip.anchor is None)
         row.addWidget(play)
         row.addWidget(accept)
         row.addWidget(as_track)

@@ -1,8 +1,8 @@
 """A clip drawn as a tiny piano roll: one paint routine shared by the explorer's pyqtgraph items
-and the Generate panel's cards.
+and the candidate cards of the model panels.
 
 It paints in device pixels (the caller hands it the target rectangle already mapped), so
-note edges stay crisp at any zoom; all notes go out in one ``drawRects`` call.
+note edges stay crisp at any zoom; the notes of each colour go out in one ``drawRects`` call.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class MiniRollStyle:
     beat_line: QColor = QColor("#30353e")
     bar_line: QColor = QColor("#4a515c")
     note: QColor = QColor(ACCENT)
+    context: QColor = QColor("#56606d")  # notes around a candidate (what it continues, harmonizes, replaces)
     border: QColor = QColor(BORDER)
     selected: QColor = QColor(SELECT)
     playing: QColor = QColor("#3aa76d")
@@ -60,8 +61,9 @@ def note_rects(notes: np.ndarray, span: int, rect: QRectF, lo: int, hi: int) -> 
 
 def paint_clip(painter: QPainter, notes: np.ndarray, rect: QRectF, span: int, label: str = "",
                selected: bool = False, playing: bool = False, marked: bool = False,
-               bar_ticks: int = 4 * PPQ, style: MiniRollStyle = STYLE) -> None:
-    """Background, beat and bar lines, the notes, a label and the selection frame."""
+               bar_ticks: int = 4 * PPQ, style: MiniRollStyle = STYLE, context: np.ndarray | None = None) -> None:
+    """Background, beat and bar lines, the notes (over dimmed ``context`` notes), a label and
+    the selection frame."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     painter.fillRect(rect, style.background)
@@ -75,11 +77,15 @@ def paint_clip(painter: QPainter, notes: np.ndarray, rect: QRectF, span: int, la
     for tick in range(bar_ticks, span, bar_ticks):
         x = rect.left() + tick * sx
         painter.drawLine(int(x), int(rect.top()), int(x), int(rect.bottom()))
-    if len(notes):
-        lo, hi = pitch_window(notes, max(MIN_ROWS, int(rect.height() // MAX_ROW_PX)))
+    shown = notes if context is None or not len(context) else np.concatenate([context, notes])
+    if len(shown):
+        lo, hi = pitch_window(shown, max(MIN_ROWS, int(rect.height() // MAX_ROW_PX)))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(style.note)
-        draw_rects(painter, note_rects(notes, span, rect.adjusted(2, 2, -2, -2), lo, hi))
+        inner = rect.adjusted(2, 2, -2, -2)
+        for part, color in ((context, style.context), (notes, style.note)):
+            if part is not None and len(part):
+                painter.setBrush(color)
+                draw_rects(painter, note_rects(part, span, inner, lo, hi))
     if not len(notes):
         painter.setPen(style.label)
         painter.setFont(QFont("DejaVu Sans", 7))
@@ -103,11 +109,12 @@ def clip_span(notes: np.ndarray, clip_ticks: int) -> int:
 
 
 class MiniRoll(QWidget):
-    """A small widget showing one clip (the Generate panel's candidate cards)."""
+    """A small widget showing one clip (the candidate cards)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.notes = empty_notes()
+        self.context: np.ndarray | None = None
         self.span = 8 * PPQ
         self.selected = False
         self.playing = False
@@ -117,8 +124,8 @@ class MiniRoll(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(220, 48)
 
-    def set_notes(self, notes: np.ndarray, span: int) -> None:
-        self.notes, self.span = notes, span
+    def set_notes(self, notes: np.ndarray, span: int, context: np.ndarray | None = None) -> None:
+        self.notes, self.span, self.context = notes, span, context
         self.update()
 
     def set_flags(self, selected: bool | None = None, playing: bool | None = None) -> None:
@@ -130,5 +137,6 @@ class MiniRoll(QWidget):
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
-        paint_clip(p, self.notes, QRectF(self.rect()), self.span, selected=self.selected, playing=self.playing)
+        paint_clip(p, self.notes, QRectF(self.rect()), self.span, selected=self.selected, playing=self.playing,
+                   context=self.context)
         p.end()

@@ -46,7 +46,7 @@ class ModelInfo:
     name: str
     styles: tuple[tuple[str, str], ...]  # (name, one-line description)
     attributes: tuple[str, ...]
-    clip_ticks: int
+    clip_ticks: int  # the model's clip length; 0 when it has none
     map_points: Any = None  # (n, 2) float32 corpus points of the 2-D map, or None
     map_styles: Any = None  # (n,) style index per point
 
@@ -65,13 +65,17 @@ def _service(ref: str, model_dir: str):
 
 
 def child_load(ref: str, model_dir: str) -> ModelInfo:
+    """What the panels need to know; a service without styles, attributes or a clip length
+    (the chorale CNN, the autoencoder) reports none."""
     svc = _service(ref, model_dir)
     stats = getattr(svc, "stats", None)
+    styles = svc.styles() if hasattr(svc, "styles") else ()
+    attributes = svc.attributes() if hasattr(svc, "attributes") else ()
     return ModelInfo(
         name=svc.name,
-        styles=tuple((s.name, s.description) for s in svc.styles()),
-        attributes=tuple(svc.attributes()),
-        clip_ticks=int(svc.clip_ticks),
+        styles=tuple((s.name, s.description) for s in styles),
+        attributes=tuple(attributes),
+        clip_ticks=int(getattr(svc, "clip_ticks", 0)),
         map_points=None if stats is None else stats.map_points,
         map_styles=None if stats is None else stats.map_styles,
     )

@@ -35,6 +35,7 @@ class ModelSpec:
     env_var: str             # a folder that overrides the shipped weights
     tools: frozenset[str]    # what the panels may ask of it
     weights_file: str = "model.safetensors"
+    bar_step: int = 1        # generated lengths are a multiple of this many bars
 
     def model_dir(self) -> Path:
         env = os.environ.get(self.env_var)
@@ -50,18 +51,41 @@ MODEL_SPECS: tuple[ModelSpec, ...] = (
         key="vae", label="Melody VAE (2-bar clips)", short="VAE",
         service="latentroll.models.vae.service:MelodyVAEService", shipped="vae_mel_2bar",
         env_var="LATENTROLL_VAE_DIR",
-        tools=frozenset({"generate", "transfer", "interpolate", "grid", "map"}),
+        tools=frozenset({"generate", "transfer", "interpolate", "grid", "map"}), bar_step=2,
+    ),
+    ModelSpec(
+        key="gan", label="Melody GAN (bar by bar)", short="GAN",
+        service="latentroll.models.gan.service:MelodyGANService", shipped="gan_mel_bar",
+        env_var="LATENTROLL_GAN_DIR", tools=frozenset({"generate"}),
+    ),
+    ModelSpec(
+        key="lstm", label="Melody LSTM (continue)", short="LSTM",
+        service="latentroll.models.lstm.service:MelodyLSTMService", shipped="lstm_mel_lm",
+        env_var="LATENTROLL_LSTM_DIR", tools=frozenset({"continue"}),
+    ),
+    ModelSpec(
+        key="ae", label="Melody autoencoder (repair)", short="AE",
+        service="latentroll.models.autoencoder.service:MelodyAEService", shipped="ae_mel_ae",
+        env_var="LATENTROLL_AE_DIR", tools=frozenset({"repair"}),
+    ),
+    ModelSpec(
+        key="cnn", label="Chorale CNN (harmonize, infill)", short="CNN",
+        service="latentroll.models.coconet.service:ChoraleService", shipped="cnn_chorale",
+        env_var="LATENTROLL_CNN_DIR", tools=frozenset({"harmonize", "infill"}),
     ),
 )
+
+
+def missing_weights_text(spec: ModelSpec, model_dir: Path) -> str:
+    """What to tell a user whose model folder has no weights (one line, with the way out)."""
+    return (f"No {spec.label} weights in {model_dir}. Train a model with `latentroll train {spec.key}` "
+            f"or point {spec.env_var} at a model folder.")
 
 
 def load_model(remote: RemoteService, spec: ModelSpec, model_dir: Path, cancel=None) -> ModelInfo:
     """Runs in a worker: refuse a missing folder before starting the model process."""
     if not (model_dir / spec.weights_file).exists():
-        raise WeightsMissing(
-            f"No {spec.label} weights in {model_dir}. Train a model with `latentroll train {spec.key}` "
-            f"or point {spec.env_var} at a model folder."
-        )
+        raise WeightsMissing(missing_weights_text(spec, model_dir))
     return remote.load()
 
 
@@ -112,6 +136,15 @@ class ModelHost(QObject):
     def model_dir(self, key: str) -> Path:
         return self._dirs.get(key) or self.specs[key].model_dir()
 
+    def weights_present(self, key: str) -> bool:
+        """A cheap look (one stat) whether the model's folder has weights: menus use it to
+        disable a tool before anyone tries it."""
+        return (self.model_dir(key) / self.specs[key].weights_file).exists()
+
+    def missing_reason(self, key: str) -> str:
+        """The user-facing reason when the model has no weights ("" when it has)."""
+        return "" if self.weights_present(key) else missing_weights_text(self.specs[key], self.model_dir(key))
+
     def set_model_dir(self, key: str, folder: Path | None) -> None:
         """Use another weights folder (None: back to the default); reloads on next use."""
         if folder is None:
@@ -125,8 +158,10 @@ class ModelHost(QObject):
     def ensure_loaded(self, key: str = "vae", retry: bool = False) -> None:
         """Start loading unless it is loaded or loading (``retry`` also retries a failure)."""
         state = self._status[key]
-        if state in (READY, LOADING) or (state in (MISSING, FAILED) and not retry):
+        if state in (READY, LOADING) or (state == FAILED and not retry):
             return
+        if state == MISSING and not retry and not self.weights_present(key):
+            return  # still missing; once the weights appear, the next use loads them
         spec, folder = self.specs[key], self.model_dir(key)
         self._set_status(key, LOADING)
         remote = RemoteService(self.process, spec.service, folder)
@@ -180,20 +215,24 @@ class ModelHost(QObject):
 
 
 class ModelStatusLabel(QLabel):
-    """The status-bar piece: "VAE: ready"."""
+    """The status-bar piece: "VAE: ready · CNN: loading…" for the models in use (the tooltip
+    lists them all, with their folders)."""
 
-    def __init__(self, host: ModelHost, key: str = "vae", parent=None):
+    def __init__(self, host: ModelHost, keys: tuple[str, ...] | None = None, parent=None):
         super().__init__(parent)
         self.host = host
-        self.key = key
-        host.statusChanged.connect(lambda k: k == key and self.refresh())
+        self.keys = tuple(keys or host.specs)
+        host.statusChanged.connect(lambda k: k in self.keys and self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
-        text = self.host.status_text(self.key)
-        self.setText(text)
-        err = self.host.errors.get(self.key)
-        self.setToolTip(err or f"{self.host.specs[self.key].label}: {self.host.model_dir(self.key)}")
+        used = [k for k in self.keys if self.host.status(k) != NOT_LOADED]
+        self.setText(" · ".join(self.host.status_text(k) for k in used) if used else "Models: not loaded")
+        lines = []
+        for k in self.keys:
+            err = self.host.errors.get(k) if self.host.status(k) in (MISSING, FAILED) else None
+            lines.append(f"{self.host.status_text(k)} — {err or self.host.model_dir(k)}")
+        self.setToolTip("\n".join(lines))
 
 
 class ModelBanner(QWidget):

@@ -80,8 +80,10 @@ def lm_midpoint_ratios(model: MelodyVAE, lm_nll: Callable[[np.ndarray], np.ndarr
 
 @torch.no_grad()
 def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None,
-                 cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None) -> dict:
-    """Every figure of the card; ``lm_nll`` (events → NLL per step) adds the LM midpoint ratios."""
+                 cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None,
+                 style_latents: Callable[[int, int, np.random.Generator], np.ndarray] | None = None) -> dict:
+    """Every figure of the card; ``lm_nll`` (events → NLL per step) adds the LM midpoint ratios;
+    ``style_latents(style, n, rng)`` is how the service draws latents in a style."""
     model.eval()
     rng = np.random.default_rng(cfg.seed)
     test = data.test
@@ -116,9 +118,12 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
         per_style = {}
         hits = 0
         for s, name in enumerate(model.cfg.styles):
-            zz = torch.as_tensor(rng.standard_normal((cfg.samples_per_style, model.cfg.z_dim)), dtype=torch.float32)
+            # what the service does for "sample in style S": z from S's latent Gaussian (if shipped)
+            zz = style_latents(s, cfg.samples_per_style, rng) if style_latents is not None else \
+                rng.standard_normal((cfg.samples_per_style, model.cfg.z_dim))
             st = torch.full((cfg.samples_per_style,), s, dtype=torch.long)
-            ev = model.decode(zz, st, model.cfg.window, temperature=1.0, generator=gen).numpy()
+            ev = model.decode(torch.as_tensor(zz, dtype=torch.float32), st, model.cfg.window, temperature=1.0,
+                              generator=gen).numpy()
             h = int((predict(classifier, ev) == s).sum())
             per_style[name] = h / cfg.samples_per_style
             hits += h
@@ -168,6 +173,8 @@ def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     classifier = load_classifier(cls_dir) if (cls_dir / "model.safetensors").exists() else None
     cfg = EvalConfig(recon_windows=300, interp_pairs=20, oa_pieces=60, samples_per_style=20, timing_repeats=3) \
         if quick else EvalConfig()
-    res = evaluate_vae(svc.model, data, classifier, cfg, shipped_lm_nll())
+    gauss = svc.stats.styles if svc.stats else None
+    res = evaluate_vae(svc.model, data, classifier, cfg, shipped_lm_nll(),
+                       style_latents=gauss.sample if gauss is not None else None)
     res["model"] = svc.name
     return res

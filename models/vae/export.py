@@ -30,7 +30,7 @@ def encode_windows(model: MelodyVAE, events: np.ndarray, batch: int = 1024) -> n
     return np.concatenate(out) if out else np.zeros((0, model.cfg.z_dim), np.float32)
 
 
-def latent_stats(model: MelodyVAE, data: MelodyData, limit: int = 20000, seed: int = 0) -> dict[str, np.ndarray]:
+def latent_stats(model: MelodyVAE, data: MelodyData, limit: int = 40000, seed: int = 0) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     train = data.train
     pick = np.sort(rng.permutation(len(train))[:limit])
@@ -43,6 +43,8 @@ def latent_stats(model: MelodyVAE, data: MelodyData, limit: int = 20000, seed: i
     map_idx = np.concatenate([
         rng.permutation(np.flatnonzero(styles == s))[:MAP_PER_STYLE] for s in range(len(model.cfg.styles))
     ])
+    gauss = lat.StyleGaussians.fit(z, styles, len(model.cfg.styles))
+    out["style_means"], out["style_chol"] = gauss.means, gauss.chol
     out["map_latents"] = z[map_idx].astype(np.float32)
     out["map_points"] = pca.transform(z[map_idx]).astype(np.float32)
     out["map_styles"] = styles[map_idx].astype(np.int32)

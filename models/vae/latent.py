@@ -75,3 +75,39 @@ def attribute_vector(latents: np.ndarray, values: np.ndarray, quantile: float = 
     if len(top) == 0 or len(bottom) == 0 or lo == hi:
         return np.zeros(latents.shape[1], dtype=np.float32)
     return (top.mean(0) - bottom.mean(0)).astype(np.float32)
+
+
+@dataclass
+class StyleGaussians:
+    """One Gaussian per style over training latents (mean + Cholesky factor of a shrunk
+    covariance): where each style lives in latent space. Sampling "in a style" draws from its
+    Gaussian; transfer moves a latent from its most likely style's mean to the target's."""
+
+    means: np.ndarray   # (styles, z)
+    chol: np.ndarray    # (styles, z, z) lower-triangular
+
+    @classmethod
+    def fit(cls, latents: np.ndarray, styles: np.ndarray, n_styles: int, shrink: float = 0.1) -> "StyleGaussians":
+        z = latents.shape[1]
+        means, chols = [], []
+        for s in range(n_styles):
+            x = latents[styles == s]
+            mu = x.mean(0) if len(x) else np.zeros(z)
+            cov = np.cov(x.T) if len(x) > z else np.eye(z)
+            cov = (1 - shrink) * cov + shrink * np.diag(np.diag(cov)) + 1e-4 * np.eye(z)
+            means.append(mu)
+            chols.append(np.linalg.cholesky(cov))
+        return cls(np.asarray(means, np.float32), np.asarray(chols, np.float32))
+
+    def sample(self, style: int, n: int, rng: np.random.Generator, spread: float = 0.7) -> np.ndarray:
+        """``spread`` < 1 keeps samples nearer the style's centre (more typical of it)."""
+        eps = rng.standard_normal((n, self.means.shape[1]))
+        return (self.means[style] + spread * eps @ self.chol[style].T).astype(np.float32)
+
+    def most_likely(self, latents: np.ndarray) -> np.ndarray:
+        """Index of the style whose Gaussian gives each latent the highest density."""
+        scores = []
+        for mu, L in zip(self.means, self.chol):
+            d = np.linalg.solve(L, (np.atleast_2d(latents) - mu).T)
+            scores.append(-0.5 * (d ** 2).sum(0) - np.log(np.abs(np.diag(L))).sum())
+        return np.argmax(np.stack(scores), axis=0)
