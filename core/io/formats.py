@@ -44,9 +44,9 @@ def check_writable_type(path: str | os.PathLike) -> str:
 def _check(path, supported: tuple[str, ...], verb: str) -> str:
     ext = suffix_of(path)
     if ext not in supported:
-        what = f"file type '{ext}'" if ext else "files without an extension"
+        what = f"file type '{ext}' is" if ext else "a file without an extension is"
         raise MusicFileError(
-            f"cannot {verb} {Path(path).name}: {what} is not supported (use {', '.join(supported)})"
+            f"cannot {verb} {Path(path).name}: {what} not supported (use {', '.join(supported)})"
         )
     return ext
 

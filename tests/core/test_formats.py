@@ -129,7 +129,7 @@ def test_abc_that_music21_rejects(tmp_path, text, words):
     ("zip.mxl", b"PK\x03\x04 not really a zip", "could not read zip.mxl as MusicXML"),
     ("empty.xml", b"", "empty.xml is empty"),
     ("song.wav", b"RIFF", "file type '.wav' is not supported"),
-    ("README", b"text", "files without an extension"),
+    ("README", b"text", "a file without an extension"),
 ])
 def test_unreadable_files(tmp_path, name, content, words):
     path = tmp_path / name

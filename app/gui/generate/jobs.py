@@ -3,9 +3,12 @@ stand-in that forwards to the model process). No Qt."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, TypeVar
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,20 +30,29 @@ class TransferRequest:
     seed: int = 0
 
 
-def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:
-    """One melody per call, so the user sees progress and can cancel between variations."""
-    out: list[Track] = []
-    label = req.style or "any style"
-    for i in range(req.variations):
+def one_by_one(n: int, make: Callable[[int], T], progress=None) -> list[T]:
+    """``[make(0), …, make(n - 1)]``, one model call each, so the user sees progress and can
+    cancel between candidates (the progress callback raises once the job is cancelled)."""
+    out: list[T] = []
+    for i in range(n):
         if progress is not None:
-            progress(i, req.variations)
+            progress(i, n)
+        out.append(make(i))
+    if progress is not None:
+        progress(n, n)
+    return out
+
+
+def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:
+    label = req.style or "any style"
+
+    def one(i: int) -> Track:
         track = svc.generate(1, style=req.style, temperature=req.temperature, bars=req.bars,
                              scale=req.scale, seed=req.seed + i)[0]
         track.name = f"{label} {i + 1}"
-        out.append(track)
-    if progress is not None:
-        progress(req.variations, req.variations)
-    return out
+        return track
+
+    return one_by_one(req.variations, one, progress)
 
 
 def transfer_selection(svc, req: TransferRequest, progress=None) -> Track:

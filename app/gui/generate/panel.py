@@ -1,38 +1,29 @@
 """The Generate / Style panel.
 
-Pick a model, a style (each with its one-line description), temperature, how many variations,
-how many bars and a key (the song's key by default). "Generate" fills the candidate list; each
-candidate can be heard, dragged out as MIDI, or accepted into the song as one undo step.
-"Transfer selection" re-writes the selected notes in the chosen style as a candidate that goes
-back to where the notes were, on a new track.
+Pick a model (the melody VAE or the melody GAN), a style (each with its one-line description),
+temperature, how many variations, how many bars and a key (the song's key by default).
+"Generate" fills the candidate list; each candidate can be heard, dragged out as MIDI, or
+accepted into the song as one undo step. "Transfer selection" (the VAE) re-writes the selected
+notes in the chosen style as a candidate that goes back to where the notes were, on a new track.
 """
 from __future__ import annotations
 
 import random
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget,
-    QListWidgetItem, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from latentroll.core.song import Track
-from latentroll.core.theory import NOTE_NAMES, SCALE_STEPS, Scale
+from latentroll.core.theory import Scale
 
+from ..candidates import CandidateList
 from ..clip_widgets import ClipCard
 from ..clips import Clip, clip_from_track, selection_track
+from ..model_controls import KeyChooser, RunButton, StyleList, style_title, temperature_box
 from ..models_host import ModelBanner
 from ..piano_roll.grid import bar_at
 from ..workers import Worker
 from .jobs import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
-
-ANY_STYLE = "Any style"
-MAX_CARDS = 32
-MAX_STYLE_ROWS = 10  # more styles scroll
-
-
-def style_title(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 class GeneratePanel(QWidget):
@@ -40,9 +31,6 @@ class GeneratePanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.host = ctx.host
-        self.cards: list[ClipCard] = []
-        self._worker: Worker | None = None
-        self._key_follows_song = True
         self._model_keys = [k for k, s in self.host.specs.items() if "generate" in s.tools]
 
         self.model = QComboBox(self)
@@ -52,45 +40,27 @@ class GeneratePanel(QWidget):
         self.banner = ModelBanner(self.host, self._model_keys[0], parent=self)
         self.banner.readyChanged.connect(self._on_ready)
 
-        self.styles = QListWidget(self)
-        self.styles.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.styles.setToolTip("The style the model writes in")
-        self.styles.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.temperature = QDoubleSpinBox(self)
-        self.temperature.setRange(0.0, 2.0)
-        self.temperature.setSingleStep(0.1)
-        self.temperature.setValue(1.0)
-        self.temperature.setToolTip("0: the most likely notes · 1: natural · 2: adventurous")
+        self.styles = StyleList(parent=self)
+        self.temperature = temperature_box(self)
         self.variations = QSpinBox(self)
         self.variations.setRange(1, 16)
         self.variations.setValue(8)
         self.variations.setToolTip("How many candidates to write")
         self.bars = QSpinBox(self)
-        self.bars.setRange(2, 32)
-        self.bars.setSingleStep(2)
+        self.bars.setRange(1, 32)
         self.bars.setValue(4)
         self.bars.setSuffix(" bars")
-        self.bars.setToolTip("Length of each melody (the model writes 2 bars at a time)")
-        self.in_key = QCheckBox("In key", self)
-        self.in_key.setChecked(True)
-        self.in_key.setToolTip("Only use notes of this key and scale")
-        self.tonic = QComboBox(self)
-        self.tonic.addItems(list(NOTE_NAMES))
-        self.mode = QComboBox(self)
-        for mode in SCALE_STEPS:
-            self.mode.addItem(mode.replace("_", " "), mode)
-        for combo in (self.tonic, self.mode):
-            combo.activated.connect(self._on_key_edited)
-        self.in_key.toggled.connect(lambda on: (self.tonic.setEnabled(on), self.mode.setEnabled(on)))
+        self.key = KeyChooser(ctx, parent=self)
 
-        self.generate_button = QPushButton("Generate", self)
+        self.generate_button = RunButton("Generate", self)
         self.generate_button.setObjectName("generate")
         self.generate_button.setToolTip("Write new melodies (Ctrl+Return)")
         self.generate_button.setShortcut("Ctrl+Return")
-        self.generate_button.clicked.connect(self._on_generate_clicked)
+        self.generate_button.clicked_run.connect(self.generate)
+        self.generate_button.clicked_cancel.connect(lambda: self.host.cancel(self.model_key, "generate"))
         self.transfer_button = QPushButton("Transfer selection", self)
         self.transfer_button.setToolTip("Re-write the selected notes (or the current track) in the chosen style")
-        self.transfer_button.clicked.connect(self.transfer)
+        self.transfer_button.clicked.connect(lambda: self.transfer())
 
         self.controls = QWidget(self)
         form = QFormLayout(self.controls)
@@ -100,151 +70,91 @@ class GeneratePanel(QWidget):
         form.addRow("Temperature", self.temperature)
         form.addRow("Variations", self.variations)
         form.addRow("Length", self.bars)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.in_key)
-        key_row.addWidget(self.tonic)
-        key_row.addWidget(self.mode, 1)
-        form.addRow("Key", key_row)
+        form.addRow("Key", self.key)
         buttons = QHBoxLayout()
         buttons.addWidget(self.generate_button, 1)
         buttons.addWidget(self.transfer_button, 1)
         form.addRow(buttons)
 
-        self.cand_label = QLabel("Candidates", self)
-        self.clear_button = QPushButton("Clear", self)
-        self.clear_button.clicked.connect(self.clear_candidates)
-        self.clear_button.setToolTip("Remove the candidates from this list (they stay in the clip list)")
-        self.empty_hint = QLabel("Press Generate: candidates appear here. Click one to hear it, "
-                                 "Accept puts it at the playhead, or drag it out as MIDI.", self)
-        self.empty_hint.setWordWrap(True)
-        self.empty_hint.setObjectName("dim")
-        self.card_box = QWidget()
-        self.card_layout = QVBoxLayout(self.card_box)
-        self.card_layout.setContentsMargins(0, 0, 0, 0)
-        self.card_layout.setSpacing(6)
-        self.card_layout.addWidget(self.empty_hint)
-        self.card_layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.card_box)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.candidates = CandidateList(ctx, "Press Generate: candidates appear here. Click one to hear it, "
+                                             "Accept puts it at the playhead, or drag it out as MIDI.", self)
+        self.candidates.clear_button.setToolTip("Remove the candidates from this list (they stay in the clip list)")
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Model", self))
         top.addWidget(self.model, 1)
-        cand_row = QHBoxLayout()
-        cand_row.addWidget(self.cand_label, 1)
-        cand_row.addWidget(self.clear_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         lay.addLayout(top)
         lay.addWidget(self.banner)
         lay.addWidget(self.controls)
-        lay.addLayout(cand_row)
-        lay.addWidget(scroll, 1)
+        lay.addWidget(self.candidates, 1)
         self.setMinimumWidth(330)
 
-        self.model.currentIndexChanged.connect(lambda _i: self.banner.set_key(self.model_key))
-        ctx.state.scaleChanged.connect(self._follow_song_key)
-        ctx.doc.songReplaced.connect(self._reset_key)
-        ctx.audition.playingChanged.connect(self._on_playing)
-        self._follow_song_key()
-        self._on_ready(self.banner.ready)
+        self.model.currentIndexChanged.connect(lambda _i: self._on_model_changed())
+        self._on_model_changed()
 
     # ---- model state -------------------------------------------------------------------
     @property
     def model_key(self) -> str:
         return self.model.currentData() or self._model_keys[0]
 
+    def set_model(self, key: str) -> None:
+        self.model.setCurrentIndex(self._model_keys.index(key))
+
+    def _on_model_changed(self) -> None:
+        spec = self.host.specs[self.model_key]
+        self.bars.setSingleStep(spec.bar_step)
+        self.bars.setMinimum(spec.bar_step)
+        self.bars.setToolTip(f"Length of each melody (the model writes {spec.bar_step} bar"
+                             f"{'s' if spec.bar_step > 1 else ''} at a time)")
+        can_transfer = "transfer" in spec.tools
+        self.transfer_button.setEnabled(can_transfer)
+        self.transfer_button.setToolTip("Re-write the selected notes (or the current track) in the chosen style"
+                                        if can_transfer else f"{spec.label} cannot transfer a style; pick the VAE")
+        self.banner.set_key(self.model_key)
+        if self.isVisible():
+            self.host.ensure_loaded(self.model_key)
+        self._on_ready(self.banner.ready)
+
     def _on_ready(self, ready: bool) -> None:
         self.controls.setEnabled(ready)
         if ready:
-            self._fill_styles()
-
-    def _fill_styles(self) -> None:
-        info = self.host.info(self.model_key)
-        current = self.style
-        self.styles.clear()
-        item = QListWidgetItem(f"{ANY_STYLE} — no style label: whatever the model finds likely")
-        item.setData(Qt.ItemDataRole.UserRole, None)
-        self.styles.addItem(item)
-        for name, description in info.styles if info else ():
-            item = QListWidgetItem(f"{style_title(name)} — {description}")
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(description)
-            self.styles.addItem(item)
-        rows = [i for i in range(self.styles.count())
-                if self.styles.item(i).data(Qt.ItemDataRole.UserRole) == current]
-        self.styles.setCurrentRow(rows[0] if rows else 0)
-        shown = min(self.styles.count(), MAX_STYLE_ROWS)
-        self.styles.setFixedHeight(self.styles.sizeHintForRow(0) * shown + 2 * self.styles.frameWidth() + 2)
+            info = self.host.info(self.model_key)
+            self.styles.fill(info.styles if info else ())
 
     @property
     def style(self) -> str | None:
-        item = self.styles.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return self.styles.style
 
     def set_style(self, name: str | None) -> None:
-        for i in range(self.styles.count()):
-            if self.styles.item(i).data(Qt.ItemDataRole.UserRole) == name:
-                self.styles.setCurrentRow(i)
-                return
-        raise KeyError(name)
-
-    # ---- key ---------------------------------------------------------------------------
-    def _on_key_edited(self, _i: int) -> None:
-        self._key_follows_song = False
-
-    def _reset_key(self) -> None:
-        self._key_follows_song = True
-        self._follow_song_key()
-
-    def _follow_song_key(self) -> None:
-        if not self._key_follows_song:
-            return
-        scale = self.ctx.song_scale()
-        self.tonic.setCurrentIndex(scale.tonic)
-        self.mode.setCurrentIndex(max(0, self.mode.findData(scale.mode)))
-        self.tonic.setToolTip(f"Follows the song's key ({scale.name}) until you change it")
+        self.styles.set_style(name)
 
     @property
     def scale(self) -> Scale | None:
-        if not self.in_key.isChecked():
-            return None
-        return Scale(self.tonic.currentIndex(), self.mode.currentData())
+        return self.key.scale
+
+    @property
+    def tonic(self) -> QComboBox:
+        return self.key.tonic
+
+    @property
+    def cards(self) -> list[ClipCard]:
+        return self.candidates.cards
 
     # ---- generate ----------------------------------------------------------------------
     def request(self) -> GenerateRequest:
+        step = self.host.specs[self.model_key].bar_step
         return GenerateRequest(style=self.style, temperature=self.temperature.value(),
-                               variations=self.variations.value(), bars=self.bars.value() // 2 * 2,
+                               variations=self.variations.value(), bars=max(step, self.bars.value() // step * step),
                                scale=self.scale, seed=random.randrange(2**31))
-
-    def _on_generate_clicked(self) -> None:
-        if self._worker is not None:
-            self.host.cancel(self.model_key, "generate")
-            return
-        self.generate()
 
     def generate(self, req: GenerateRequest | None = None) -> Worker | None:
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
         worker = self.host.start(self.model_key, "generate", generate_candidates, req,
                                  label=f"Generating {what}", on_result=self._on_candidates)
-        self._track_worker(worker)
-        return worker
-
-    def _track_worker(self, worker: Worker | None) -> None:
-        if worker is None:
-            return
-        self._worker = worker
-        self.generate_button.setText("Cancel")
-        worker.signals.finished.connect(lambda w=worker: self._worker_done(w))
-
-    def _worker_done(self, worker: Worker) -> None:
-        if worker is self._worker:
-            self._worker = None
-            self.generate_button.setText("Generate")
+        return self.generate_button.track(worker)
 
     def _on_candidates(self, tracks: list[Track]) -> None:
         clips = self.ctx.library.add([clip_from_track(t, source="generated") for t in tracks])
@@ -256,6 +166,8 @@ class GeneratePanel(QWidget):
 
     # ---- transfer ----------------------------------------------------------------------
     def transfer(self, seed: int | None = None) -> Worker | None:
+        if "transfer" not in self.host.specs[self.model_key].tools:
+            self.set_model("vae")
         track = selection_track(self.ctx.state)
         if track is None:
             self.ctx.notifier.info("Select the notes to transfer (or pick a track with notes)")
@@ -280,27 +192,7 @@ class GeneratePanel(QWidget):
 
     # ---- candidates --------------------------------------------------------------------
     def show_candidates(self, clips: list[Clip]) -> None:
-        clip_ticks = self.ctx.clip_ticks()
-        self.empty_hint.hide()
-        for i, clip in enumerate(clips):
-            card = ClipCard(clip, clip_ticks, self.card_box)
-            card.playRequested.connect(self.ctx.play)
-            card.acceptRequested.connect(self.ctx.insert)
-            card.dragRequested.connect(lambda c, w=card: self.ctx.drag(w, c))
-            self.card_layout.insertWidget(i, card)
-            self.cards.insert(i, card)
-        for card in self.cards[MAX_CARDS:]:
-            card.deleteLater()
-        del self.cards[MAX_CARDS:]
-        self.cand_label.setText(f"Candidates ({len(self.cards)})")
+        self.candidates.add(clips, self.ctx.insert)
 
     def clear_candidates(self) -> None:
-        for card in self.cards:
-            card.deleteLater()
-        self.cards.clear()
-        self.empty_hint.show()
-        self.cand_label.setText("Candidates")
-
-    def _on_playing(self, uid) -> None:
-        for card in self.cards:
-            card.set_playing(card.clip.uid == uid)
+        self.candidates.clear()
