@@ -81,13 +81,18 @@ def selection_track(state: EditorState) -> Track | None:
     return replace_notes(track, track.notes[state.selected_or_all()].copy())
 
 
+def song_like(song: Song, tracks: list[Track], title: str) -> Song:
+    """A song holding ``tracks`` with ``song``'s tempo, meter and key: to hear or drag them."""
+    return Song(title=title, tracks=tracks, tempos=list(song.tempos),
+                time_signatures=list(song.time_signatures), keys=list(song.keys))
+
+
 def clip_song(clip: Clip, song: Song, program: int | None = None) -> Song:
     """A one-track song holding ``clip`` with ``song``'s tempo, meter and key: to hear or drag."""
     t = clip.track.copy()
     if program is not None:
         t.program = program
-    return Song(title=clip.name, tracks=[t], tempos=list(song.tempos),
-                time_signatures=list(song.time_signatures), keys=list(song.keys))
+    return song_like(song, [t], clip.name)
 
 
 # ---- insertion -------------------------------------------------------------------------
@@ -218,22 +223,28 @@ class ClipAudition(QObject):
         playback.playingChanged.connect(lambda on: on and self._finished())
 
     def play(self, clip: Clip) -> bool:
+        """Hear ``clip`` alone, with the current track's instrument."""
+        track = self.state.track
+        program = track.program if track is not None and not track.is_drum else 0
+        return self.play_song(clip.uid, clip.name, clip_song(clip, self.doc.song, program))
+
+    def play_song(self, uid: int, name: str, song: Song) -> bool:
+        """Hear ``song`` from its start (a candidate with the music around it); ``uid`` marks
+        the card that plays."""
         player = self.playback.player
         if player is None:
-            self.message.emit(f"Can't play “{clip.name}” ({self.playback.audio_status}); "
+            self.message.emit(f"Can't play “{name}” ({self.playback.audio_status}); "
                               "insert it or drag it out instead")
             return False
         self.playback.stop()
-        track = self.state.track
-        program = track.program if track is not None and not track.is_drum else 0
         try:
-            player.play(clip_song(clip, self.doc.song, program), start_tick=0)
+            player.play(song, start_tick=0)
         except Exception as exc:  # the device vanished or no SoundFont: say so, keep going
-            self.message.emit(f"Can't play “{clip.name}”: {exc}")
+            self.message.emit(f"Can't play “{name}”: {exc}")
             return False
-        self.current = clip.uid
+        self.current = uid
         self._poll.start()
-        self.playingChanged.emit(clip.uid)
+        self.playingChanged.emit(uid)
         return True
 
     def stop(self) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from latentroll.core.commands import AddTrack, Macro, RemoveTrack, SetTrackProperty, rename_track
-from latentroll.core.song import Track
+from latentroll.core.song import Song, Track
 
 from .document import Document
 from .editor_state import EditorState
@@ -23,6 +23,14 @@ from .theme import track_color
 from .undo import ChangeSet
 
 DRUM_INDEX = len(GM_PROGRAMS)  # the combo's last entry
+
+
+def free_channels(song: Song, n: int = 1, ignore: int | None = None) -> list[int]:
+    """The first ``n`` MIDI channels no track uses (besides track ``ignore``), never the drum
+    channel; channel 0 once all are taken."""
+    used = {t.channel for i, t in enumerate(song.tracks) if i != ignore}
+    free = [c for c in range(16) if c != 9 and c not in used]
+    return (free + [0] * n)[:n]
 
 
 class TrackRow(QFrame):
@@ -199,8 +207,7 @@ class TrackList(QWidget):
             self.doc.push(Macro(cmds, text="Change instrument"))
 
     def _free_channel(self, index: int) -> int:
-        used = {t.channel for i, t in enumerate(self.doc.song.tracks) if i != index}
-        return next((c for c in range(16) if c != 9 and c not in used), 0)
+        return free_channels(self.doc.song, 1, ignore=index)[0]
 
     def add_track(self) -> None:
         n = len(self.doc.song.tracks)

@@ -21,7 +21,7 @@ from .errors import AudioUnavailable
 from .events import DRUM_BANK, build_events, assign_channels
 from .render import render_length
 from .soundfont import find_soundfont
-from .synth import EventCursor, FluidEngine
+from .synth import DEFAULT_GAIN, EventCursor, FluidEngine
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ class Player:
         self,
         soundfont: str | Path | None = None,
         sample_rate: int = 44100,
-        gain: float = 0.2,
+        gain: float = DEFAULT_GAIN,
         blocksize: int = 512,
         stream_factory: StreamFactory | None = None,
         position_interval: float = 1 / 30,

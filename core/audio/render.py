@@ -33,7 +33,7 @@ from latentroll.core.song import Song
 from .errors import RenderCancelled
 from .events import assign_channels, build_events
 from .soundfont import find_soundfont
-from .synth import EventCursor, FluidEngine
+from .synth import DEFAULT_GAIN, EventCursor, FluidEngine
 
 SAMPLE_RATES = (44100, 48000)
 BIT_DEPTHS = (16, 24, 32)
@@ -51,7 +51,7 @@ class RenderOptions:
     bits: int = 16
     soundfont: Path | None = None
     tail_seconds: float = 1.0
-    gain: float = 0.2
+    gain: float = DEFAULT_GAIN
     effects: bool = True
     polyphony: int = 256
 

@@ -9,6 +9,8 @@ import math
 import sys
 from pathlib import Path
 
+from latentroll.core.audio.synth import DEFAULT_GAIN
+
 from ..errors import UsageError
 
 
@@ -22,7 +24,8 @@ def register(sub) -> None:
     p.add_argument("--rate", type=int, choices=(44100, 48000), default=44100, help="sample rate (Hz)")
     p.add_argument("--bits", type=int, choices=(16, 24, 32), default=16,
                    help="16/24-bit PCM, or 32 for float (never clips)")
-    p.add_argument("--gain", type=float, default=0.2, help="FluidSynth master gain (default 0.2)")
+    p.add_argument("--gain", type=float, default=DEFAULT_GAIN,
+                   help=f"FluidSynth master gain (default {DEFAULT_GAIN})")
     p.add_argument("--tail", type=float, default=1.0, metavar="SECONDS", help="release tail after the last note")
     p.add_argument("--no-effects", action="store_true", help="turn off FluidSynth reverb and chorus")
     p.set_defaults(func=run)
