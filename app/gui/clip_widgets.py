@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget,
 )
 
-from .clips import Clip, ClipLibrary
+from .clips import BAR_4_4, Clip, ClipLibrary
 from .mini_roll import MiniRoll, clip_span
 from .piano_roll.editor import file_mime
 
@@ -84,6 +84,18 @@ class CardOptions:
     as_track: bool = True              # offer "+ Track"
 
 
+def _on_bar_lines(notes: np.ndarray, context: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Shift both by whole bars when the context starts before the clip (what it continues),
+    so the card shows it too."""
+    if context is None or not len(context) or int(context["start"].min()) >= 0:
+        return notes, context
+    shift = -(int(context["start"].min()) // BAR_4_4) * BAR_4_4
+    notes, context = notes.copy(), context.copy()
+    notes["start"] += shift
+    context["start"] += shift
+    return notes, context
+
+
 class ClipCard(QFrame):
     """One candidate: its notes, its name, ▶, Accept (into the current track) and + Track."""
 
@@ -97,8 +109,9 @@ class ClipCard(QFrame):
         self.options = options
         self.setObjectName("clipCard")
         self.roll = CardRoll(self)
-        span_of = clip.track.notes if options.context is None else np.concatenate([clip.track.notes, options.context])
-        self.roll.set_notes(clip.track.notes, clip_span(span_of, clip_ticks), options.context)
+        notes, context = _on_bar_lines(clip.track.notes, options.context)
+        both = notes if context is None else np.concatenate([notes, context])
+        self.roll.set_notes(notes, clip_span(both, clip_ticks), context)
         self.roll.clicked.connect(lambda: self.playRequested.emit(self.clip))
         self.roll.dragRequested.connect(lambda: self.dragRequested.emit(self.clip))
         name = QLabel(clip.name, self)

@@ -87,9 +87,11 @@ def main() -> int:
         tmp = Path(tmp)
         midi, cli_wav, our_wav = tmp / "song.mid", tmp / "cli.wav", tmp / "ours.wav"
         write_midi(song, midi)
-        cmd = ["fluidsynth", "-ni", "-F", str(cli_wav), "-r", str(args.rate), args.soundfont, str(midi)]
-        t_cli = best_of(args.runs, lambda: subprocess.run(cmd, check=True, capture_output=True))
         opts = RenderOptions(sample_rate=args.rate, soundfont=Path(args.soundfont))
+        # same gain for both, so the levels sox reports are comparable
+        cmd = ["fluidsynth", "-ni", "-g", str(opts.gain), "-F", str(cli_wav), "-r", str(args.rate),
+               args.soundfont, str(midi)]
+        t_cli = best_of(args.runs, lambda: subprocess.run(cmd, check=True, capture_output=True))
         t_ours = best_of(args.runs, lambda: render_to_wav(song, our_wav, opts))
         print(f"song: {len(song.tracks)} tracks, {song.note_count()} notes, {seconds:.1f} s, "
               f"{args.rate} Hz, {Path(args.soundfont).name}")
