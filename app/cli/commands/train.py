@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 
@@ -40,18 +41,49 @@ def run(args) -> int:
     corpus = load_corpus(Path(args.corpus) if args.corpus else None)
     overrides = {"epochs": args.epochs} if args.epochs else {}
     started = time.monotonic()
-    last = [0.0]
-
-    def progress(p) -> None:
-        now = time.monotonic()
-        if now - last[0] >= 5 or p.batch == p.batches:
-            last[0] = now
-            m = " ".join(f"{k}={v:.3f}" for k, v in p.metrics.items())
-            print(f"epoch {p.epoch + 1}/{p.epochs} batch {p.batch}/{p.batches} step {p.step} {m}", flush=True)
-
+    progress = _terminal_bar() if sys.stderr.isatty() else _log_lines()
     summary = resolve(e.train)(config, run_dir, corpus=corpus, progress=progress, max_steps=args.max_steps,
                                **overrides)
     summary["wall_seconds_this_call"] = round(time.monotonic() - started, 1)
     summary.pop("history", None)
     print(json.dumps(summary, indent=2))
     return 0
+
+
+def _describe(p) -> str:
+    return " ".join(f"{k}={v:.3f}" for k, v in p.metrics.items())
+
+
+def _terminal_bar():
+    """A tqdm bar per epoch, with the running metrics beside it."""
+    from tqdm import tqdm
+
+    state = {"epoch": None, "bar": None}
+
+    def progress(p) -> None:
+        if state["epoch"] != p.epoch:
+            if state["bar"] is not None:
+                state["bar"].close()
+            state["bar"] = tqdm(total=p.batches, initial=p.batch - 1, desc=f"epoch {p.epoch + 1}/{p.epochs}",
+                                unit="batch", file=sys.stderr, dynamic_ncols=True)
+            state["epoch"] = p.epoch
+        bar = state["bar"]
+        bar.n = p.batch
+        bar.set_postfix_str(_describe(p), refresh=False)
+        bar.refresh()
+
+    return progress
+
+
+def _log_lines():
+    """One line every 5 s (logs, nohup): epoch, batch, step and running metrics."""
+    last = [0.0]
+
+    def progress(p) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 5 or p.batch == p.batches:
+            last[0] = now
+            print(f"epoch {p.epoch + 1}/{p.epochs} batch {p.batch}/{p.batches} step {p.step} {_describe(p)}",
+                  flush=True)
+
+    return progress
