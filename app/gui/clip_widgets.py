@@ -8,9 +8,10 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QDrag, QMouseEvent
+from PySide6.QtGui import QDrag, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
+    QWidget,
 )
 
 from .clips import BAR_4_4, Clip, ClipLibrary
@@ -18,6 +19,7 @@ from .mini_roll import MiniRoll, clip_span
 from .piano_roll.editor import file_mime
 
 DRAG_PX = 6
+CARD_MAX_PX = 96  # tallest card roll
 SOURCE_MARK = {"song": "♪", "file": "▤", "generated": "✦", "explorer": "◆", "map": "◎"}
 
 
@@ -84,6 +86,23 @@ class CardOptions:
     as_track: bool = True              # offer "+ Track"
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" instead of widening its row."""
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(text, parent)
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setPen(self.palette().color(self.foregroundRole()))
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+        p.end()
+
+
 def _on_bar_lines(notes: np.ndarray, context: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
     """Shift both by whole bars when the context starts before the clip (what it continues),
     so the card shows it too."""
@@ -112,9 +131,12 @@ class ClipCard(QFrame):
         notes, context = _on_bar_lines(clip.track.notes, options.context)
         both = notes if context is None else np.concatenate([notes, context])
         self.roll.set_notes(notes, clip_span(both, clip_ticks), context)
+        if context is not None and len(both):  # a candidate among other voices gets room for them all
+            rows = int(both["pitch"].max()) - int(both["pitch"].min()) + 1
+            self.roll.setMinimumHeight(min(CARD_MAX_PX, max(self.roll.minimumHeight(), 2 * rows)))
         self.roll.clicked.connect(lambda: self.playRequested.emit(self.clip))
         self.roll.dragRequested.connect(lambda: self.dragRequested.emit(self.clip))
-        name = QLabel(clip.name, self)
+        name = ElidedLabel(clip.name, self)
         name.setObjectName("dim")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

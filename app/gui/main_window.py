@@ -40,7 +40,10 @@ GIL_SWITCH_S = 0.002  # workers hand the GIL back to the UI thread every 2 ms (P
 
 def warm_up_imports() -> None:
     """Runs in a worker after the window shows: import the audio stack in the background so
-    the first export or play does not pay ~50 ms of imports on the UI thread."""
+    the first export or play does not pay ~50 ms of imports on the UI thread (nor the first
+    selection the ~15 ms of ``numpy.ma`` that ``np.unique`` imports on first use)."""
+    import numpy.ma  # noqa: F401
+
     import latentroll.core.audio  # noqa: F401
     import latentroll.core.audio.render  # noqa: F401
 

@@ -27,7 +27,7 @@ class MiniRollStyle:
     beat_line: QColor = QColor("#30353e")
     bar_line: QColor = QColor("#4a515c")
     note: QColor = QColor(ACCENT)
-    context: QColor = QColor("#56606d")  # notes around a candidate (what it continues, harmonizes, replaces)
+    context: QColor = QColor("#66717f")  # notes around a candidate (what it continues, harmonizes, replaces)
     border: QColor = QColor(BORDER)
     selected: QColor = QColor(SELECT)
     playing: QColor = QColor("#3aa76d")

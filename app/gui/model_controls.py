@@ -36,6 +36,7 @@ class StyleList(QListWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setToolTip("The style the model writes in")
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fill(())  # "Any style" until the model tells its styles
 
     def fill(self, styles: tuple[tuple[str, str], ...]) -> None:
         """Show ``styles`` (name, description), keeping the chosen one when it is still there."""

@@ -1,8 +1,10 @@
 """Plug the model panels into the main window: ``install_model_panels(window)``.
 
-Adds the Generate / Style dock, the Latent Explorer dock (built on first open: pyqtgraph is
-imported in a worker first), a Models menu, two tool-bar toggles and the model status in the
-status bar. The model itself loads when a model panel is first shown or used — never at start.
+Adds the Generate / Style dock, the Model Tools dock (Continue, Repair, Harmonize, Infill), the
+Latent Explorer dock (built on first open: pyqtgraph is imported in a worker first), a Models
+menu, tool-bar toggles and the models' status in the status bar. A model loads when a panel
+that uses it is first shown or used — never at start. A tool whose model has no weights is
+greyed out in the menu, with the reason as its tooltip.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMenu, QToolBar, QVBoxLayout, QWidget
 
 from latentroll.core.song import PPQ, Song
 from latentroll.core.theory import Scale
@@ -21,7 +23,7 @@ from .clips import Clip, ClipAudition, ClipLibrary, clip_from_track, insert_clip
 from .clip_widgets import ask_music_file, start_file_drag
 from .document import Document
 from .editor_state import EditorState
-from .models_host import ModelHost, ModelStatusLabel
+from .models_host import FAILED, MISSING, ModelHost, ModelStatusLabel
 from .notify import Notifier
 from .workers import Jobs
 
@@ -49,7 +51,7 @@ class ModelContext:
     def clip_ticks(self) -> int:
         """Length of the model's clips (2 bars), for drawing whole clips."""
         info = self.host.info(self.model_key)
-        return info.clip_ticks if info is not None else 8 * PPQ
+        return info.clip_ticks if info is not None and info.clip_ticks else 8 * PPQ
 
     def song_scale(self) -> Scale:
         return self.state.scale
@@ -140,33 +142,42 @@ class ModelPanels(QObject):
         self.ctx = ModelContext(window.doc, window.state, window.jobs, window.notifier, host, library, audition,
                                 window.paths.drag_dir, folder=window.files._folder)
         self.host = host
-        self.status_label = ModelStatusLabel(host, MODEL_KEY, window.statusBar())
+        self.status_label = ModelStatusLabel(host, parent=window.statusBar())
         window.statusBar().addPermanentWidget(self.status_label)
 
         from .generate.panel import GeneratePanel
+        from .tools.panel import ToolsPanel
 
-        # The Generate dock keeps the full height on the right; the explorer sits under the roll.
+        # The Generate and Tools docks keep the full height on the right (as tabs); the explorer
+        # sits under the roll.
         window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.generate = GeneratePanel(self.ctx)
         self.generate_dock = self._dock("generateDock", "Generate / Style", self.generate,
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
+                                        Qt.DockWidgetArea.RightDockWidgetArea,
+                                        lambda: self.host.ensure_loaded(self.generate.model_key))
+        self.tools = ToolsPanel(self.ctx)  # loads its tool's model when shown
+        self.tools_dock = self._dock("toolsDock", "Model Tools", self.tools, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.tabifyDockWidget(self.generate_dock, self.tools_dock)
         self.explorer_content = LazyDockContent()
         self.explorer = None
         self.explorer_dock = self._dock("explorerDock", "Latent Explorer", self.explorer_content,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+                                        Qt.DockWidgetArea.BottomDockWidgetArea,
+                                        lambda: self.host.ensure_loaded(MODEL_KEY))
         self.explorer_dock.visibilityChanged.connect(self._on_explorer_visible)
         self._explorer_loading = False
         self._install_actions()
 
-    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+              load: Callable[[], None] | None = None) -> QDockWidget:
         dock = QDockWidget(title, self.window)
         dock.setObjectName(name)
         dock.setWidget(widget)
         dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         self.window.addDockWidget(area, dock)
         dock.hide()
-        dock.visibilityChanged.connect(lambda visible: visible and self.host.ensure_loaded(MODEL_KEY))
+        if load is not None:
+            dock.visibilityChanged.connect(lambda visible: visible and load())
         return dock
 
     # ---- the explorer is built on first open -------------------------------------------
@@ -201,6 +212,12 @@ class ModelPanels(QObject):
         self.generate_dock.show()
         self.generate_dock.raise_()
 
+    def show_tool(self, tool: str) -> None:
+        """Open the Model Tools dock on ``tool``'s page."""
+        self.tools.show_tool(tool)  # first: showing the dock loads the shown tool's model
+        self.tools_dock.show()
+        self.tools_dock.raise_()
+
     # ---- menus and tool bar ------------------------------------------------------------
     def _install_actions(self) -> None:
         win = self.window
@@ -208,6 +225,10 @@ class ModelPanels(QObject):
         gen.setText("&Generate / Style Panel")
         gen.setShortcut(QKeySequence("Ctrl+G"))
         gen.setStatusTip("Generate melodies in a style and key, or transfer the selection to a style")
+        tools = self.tools_dock.toggleViewAction()
+        tools.setText("Model &Tools Panel")
+        tools.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        tools.setStatusTip("Continue, repair, harmonize or infill what is selected in the piano roll")
         exp = self.explorer_dock.toggleViewAction()
         exp.setText("Latent &Explorer")
         exp.setShortcut(QKeySequence("Ctrl+Shift+G"))
@@ -215,13 +236,25 @@ class ModelPanels(QObject):
         transfer = QAction("&Transfer Selection to Style…", win)
         transfer.setStatusTip("Re-write the selected notes in the style chosen in the Generate panel")
         transfer.triggered.connect(lambda _c=False: (self.show_generate(), self.generate.transfer()))
-        folder = QAction("Use Model &Folder…", win)
-        folder.setStatusTip("Load the melody model's weights from another folder")
-        folder.triggered.connect(lambda _c=False: self.choose_model_folder())
-        reload_ = QAction("&Reload Model", win)
-        reload_.triggered.connect(lambda _c=False: self.host.ensure_loaded(MODEL_KEY, retry=True))
-        for name, act in (("generate_panel", gen), ("explorer_panel", exp), ("transfer_style", transfer),
-                          ("model_folder", folder), ("reload_model", reload_)):
+        named = [("generate_panel", gen), ("tools_panel", tools), ("explorer_panel", exp),
+                 ("transfer_style", transfer)]
+        self.tool_actions: dict[str, tuple[QAction, str]] = {}
+        for tool, text, tip, run_now in TOOL_ACTIONS:
+            act = QAction(text, win)
+            act.triggered.connect(lambda _c=False, t=tool, now=run_now: self.use_tool(t, now))
+            self.tool_actions[tool] = (act, tip)
+            named.append((f"{tool}_selection" if tool != "infill" else "infill_region", act))
+        folders = QMenu("Model &Folders", win)
+        for key, spec in self.host.specs.items():
+            act = folders.addAction(f"{spec.label}…")
+            act.setStatusTip(f"Load the {spec.label} weights from another folder")
+            act.triggered.connect(lambda _c=False, k=key: self.choose_model_folder(k))
+            named.append((f"model_folder_{key}", act))
+        reload_ = QAction("&Reload Models", win)
+        reload_.setStatusTip("Look again for the weights of models that failed to load")
+        reload_.triggered.connect(lambda _c=False: self.reload_models())
+        named.append(("reload_model", reload_))
+        for name, act in named:
             win.addAction(act)
             win.actions[name] = act
         bar = win.menuBar()
@@ -229,20 +262,63 @@ class ModelPanels(QObject):
         menu = bar.addMenu("&Models")
         if help_action is not None:
             bar.insertMenu(help_action, menu)
-        for act in (gen, exp, None, transfer, None, folder, reload_):
+        menu.setToolTipsVisible(True)  # a greyed-out tool says why on hover
+        for act in (gen, tools, exp, None, transfer, *(a for a, _tip in self.tool_actions.values()), None):
             menu.addSeparator() if act is None else menu.addAction(act)
-        tools = QToolBar("Models", win)
-        tools.setObjectName("modelsToolBar")
-        tools.addAction(gen)
-        tools.addAction(exp)
-        win.addToolBar(Qt.ToolBarArea.TopToolBarArea, tools)
+        menu.addMenu(folders)
+        menu.addAction(reload_)
+        menu.aboutToShow.connect(self.refresh_tool_actions)
+        self.host.statusChanged.connect(lambda _k: self.refresh_tool_actions())
+        self.refresh_tool_actions()
+        bar_ = QToolBar("Models", win)
+        bar_.setObjectName("modelsToolBar")
+        for act in (gen, tools, exp):
+            bar_.addAction(act)
+        win.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar_)
 
-    def choose_model_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self.window, "Melody model folder",
-                                                  str(self.host.model_dir(MODEL_KEY)))
+    def refresh_tool_actions(self) -> None:
+        """Grey out a tool whose model has no weights, saying why (one stat per model)."""
+        for tool, (act, tip) in self.tool_actions.items():
+            reason = self.host.missing_reason(self.tools.models[tool])
+            act.setEnabled(not reason)
+            act.setToolTip(reason or tip)
+            act.setStatusTip(reason or tip)
+
+    def use_tool(self, tool: str, run_now: bool) -> None:
+        """A Models-menu tool: open its page; a tool without options ("Repair") also runs."""
+        self.refresh_tool_actions()
+        reason = self.host.missing_reason(self.tools.models[tool])
+        self.show_tool(tool)
+        if reason:
+            self.window.notifier.info(reason)
+        elif run_now:
+            self.tools.run_when_ready(tool)
+        else:
+            self.tools.page(tool).run_button.setFocus()
+
+    def reload_models(self) -> None:
+        for key in self.host.specs:
+            if self.host.status(key) in (MISSING, FAILED):
+                self.host.ensure_loaded(key, retry=True)
+        self.refresh_tool_actions()
+
+    def choose_model_folder(self, key: str = MODEL_KEY) -> None:
+        spec = self.host.specs[key]
+        chosen = QFileDialog.getExistingDirectory(self.window, f"{spec.label} folder", str(self.host.model_dir(key)))
         if chosen:
-            self.host.set_model_dir(MODEL_KEY, Path(chosen))
-            self.host.ensure_loaded(MODEL_KEY)
+            self.host.set_model_dir(key, Path(chosen))
+            self.host.ensure_loaded(key)
+
+
+TOOL_ACTIONS = (  # tool, menu text, what it does, runs at once (no options to set first)
+    ("continue", "&Continue Selection…", "Write what comes after the selected notes (melody LSTM)", False),
+    ("repair", "&Repair Selection", "Fix wrong notes, shaky timing and gaps in the selected notes (autoencoder)",
+     True),
+    ("harmonize", "&Harmonize Selection…", "Add alto, tenor and bass under the selected melody (chorale CNN)",
+     False),
+    ("infill", "&Infill Region…", "Rewrite the chosen voices in the loop region or the selection's span "
+                                  "(chorale CNN)", False),
+)
 
 
 def install_model_panels(window: "MainWindow") -> ModelPanels:

@@ -16,6 +16,7 @@ TEXT = "#e6e9ee"
 TEXT_DIM = "#a3abb8"
 ACCENT = "#f0a030"
 SELECT = "#3d8fd8"
+TEXT_DISABLED = "#6b7280"
 
 # One hue per track; notes, track strips and ghost notes use them.
 TRACK_COLORS = (
@@ -69,6 +70,7 @@ ROLL = RollColors()
 STYLESHEET = f"""
 QMainWindow, QDialog {{ background: {BG}; }}
 QWidget {{ color: {TEXT}; font-size: 10pt; }}
+QWidget:disabled, QMenu::item:disabled {{ color: {TEXT_DISABLED}; }}
 QToolBar {{ background: {PANEL}; border: none; border-bottom: 1px solid {BORDER}; spacing: 6px; padding: 3px; }}
 QToolBar QLabel {{ color: {TEXT_DIM}; padding-left: 4px; }}
 QStatusBar {{ background: {PANEL}; border-top: 1px solid {BORDER}; }}
@@ -96,6 +98,9 @@ QFrame#trackRow[current="true"] {{ background: {PANEL_LIGHT}; border-color: {ACC
 QLabel#position {{ font-family: "DejaVu Sans Mono", monospace; font-size: 12pt; color: {TEXT};
     background: {BG}; border: 1px solid {BORDER}; border-radius: 3px; padding: 1px 8px; }}
 QLabel#dim {{ color: {TEXT_DIM}; }}
+QCheckBox::indicator:unchecked, QAbstractItemView::indicator:unchecked {{
+    width: 12px; height: 12px; background: {BG}; border: 1px solid #6a7382; border-radius: 2px;
+}}
 QSplitter::handle {{ background: {BORDER}; }}
 QScrollBar:horizontal, QScrollBar:vertical {{ background: {BG}; border: none; }}
 QScrollBar::handle {{ background: #4a515c; border-radius: 4px; min-height: 24px; min-width: 24px; }}
@@ -126,7 +131,7 @@ def apply_theme(app: QApplication) -> None:
     for role, color in roles.items():
         pal.setColor(role, QColor(color))
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText):
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7280"))
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(TEXT_DISABLED))
     app.setPalette(pal)
     font = QFont("DejaVu Sans")
     font.setPointSize(10)

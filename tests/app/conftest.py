@@ -33,7 +33,8 @@ def leak_check(qapp):
     _flush_deletes()
     assert QThreadPool.globalInstance().waitForDone(10000)
     leaked = [w for w in QApplication.topLevelWidgets() if id(w) not in before_widgets]
-    assert not leaked, f"leaked top-level widgets: {[type(w).__name__ for w in leaked]}"
+    described = [(type(w).__name__, w.windowTitle(), type(w.parent()).__name__) for w in leaked]
+    assert not leaked, f"leaked top-level widgets (type, title, parent): {described}"
     threads = [t for t in threading.enumerate()
                if t.ident not in before_threads and not isinstance(t, threading._DummyThread) and t.is_alive()]
     assert not threads, f"leaked threads: {threads}"
@@ -122,3 +123,43 @@ def model_window(make_window, tiny_vae_dir, monkeypatch, qtbot):
         return w
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def tiny_tool_dirs(tmp_path_factory):
+    """Tiny LSTM, autoencoder, chorale CNN and GAN model folders (a few training steps each on
+    the fixture corpus, published like the shipped ones): what the Model Tools and the GAN
+    entry of the Generate panel are tested with. Keyed by the app's model key."""
+    import torch
+
+    from latentroll.models.autoencoder.config import get_config as ae_config
+    from latentroll.models.autoencoder.network import MelodyAE
+    from latentroll.models.autoencoder.train import train_ae
+    from latentroll.models.coconet.config import get_config as cnn_config
+    from latentroll.models.coconet.network import ChoraleCNN
+    from latentroll.models.coconet.train import train_coconet
+    from latentroll.models.common.export import load_run_weights, publish_model
+    from latentroll.models.data.corpus import Corpus
+    from latentroll.models.gan.config import get_config as gan_config
+    from latentroll.models.gan.network import MelodyGAN
+    from latentroll.models.gan.train import train_gan
+    from latentroll.models.lstm.config import get_config as lstm_config
+    from latentroll.models.lstm.network import MelodyLSTM
+    from latentroll.models.lstm.train import train_lstm
+
+    root = tmp_path_factory.mktemp("tiny_tools")
+    corpus = Corpus.load(FIXTURE_CORPUS)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    out = {}
+    try:
+        for key, cfg, train, net in (("lstm", lstm_config("tiny", epochs=1), train_lstm, MelodyLSTM),
+                                     ("ae", ae_config("tiny", epochs=1), train_ae, MelodyAE),
+                                     ("cnn", cnn_config("tiny", epochs=1), train_coconet, ChoraleCNN),
+                                     ("gan", gan_config("tiny"), train_gan, MelodyGAN)):
+            run = root / f"{key}_run"
+            train(cfg, run, corpus=corpus, max_steps=5)
+            out[key] = publish_model(load_run_weights(net(cfg), run / "last"), cfg, run / "last", root / key)
+    finally:
+        torch.set_num_threads(threads)
+    return out

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 from latentroll.core.song import PPQ, KeySignature, Note, Song, TempoChange, TimeSignature, Track
 
 TIMGM = Path("/usr/share/sounds/sf2/TimGM6mb.sf2")
+FIXTURE_CORPUS = Path(__file__).resolve().parents[2] / "resources" / "fixtures" / "corpus_small.npz"
 BAR = 4 * PPQ
 
 
@@ -23,6 +24,22 @@ def make_song() -> Song:
         time_signatures=[TimeSignature(0, 4, 4)],
         keys=[KeySignature(0, 0, "major")],
     )
+
+
+def chorale_song(bars: int = 4) -> Song:
+    """The first chorale of the fixture corpus, four voices as four tracks, cut to ``bars`` bars."""
+    import numpy as np
+
+    from latentroll.core.song import NOTE_DTYPE
+    from latentroll.models.data.corpus import Corpus
+
+    tune = next(t for t in Corpus.load(FIXTURE_CORPUS).tunes if t.style == "chorale")
+    tracks = []
+    for v, name in enumerate(("Soprano", "Alto", "Tenor", "Bass")):
+        rows = [(int(s), int(d), int(p), 80) for s, d, p, _ in tune.voice(v) if s < bars * BAR]
+        tracks.append(Track(name=name, channel=v, program=52, notes=np.array(rows, dtype=NOTE_DTYPE)))
+    return Song(title="Chorale", tracks=tracks, tempos=[TempoChange(0, 90.0)],
+                time_signatures=[TimeSignature(0, 4, 4)], keys=[KeySignature(0, 0, "major")])
 
 
 # ---- mouse helpers ---------------------------------------------------------------------

@@ -39,8 +39,8 @@ class Probe:
         self.last = now
 
 
-def main() -> int:
-    from PySide6.QtCore import QEventLoop
+def open_window():
+    """The themed QApplication and a shown main window with a temporary home."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
@@ -54,8 +54,13 @@ def main() -> int:
     w.resize(1600, 1000)
     w.show()
     app.processEvents()
-    shown = time.perf_counter() - T0
-    probe = Probe()
+    return app, w
+
+
+def waiter(app, probe: Probe):
+    """``until(cond, phase)``: run the event loop until ``cond()``, counting stalls under ``phase``;
+    returns the seconds it took."""
+    from PySide6.QtCore import QEventLoop
 
     def until(cond, phase: str, timeout: float = 300.0) -> float:
         probe.phase = phase
@@ -66,6 +71,14 @@ def main() -> int:
                 raise TimeoutError(phase)
         return time.perf_counter() - t
 
+    return until
+
+
+def main() -> int:
+    app, w = open_window()
+    shown = time.perf_counter() - T0
+    probe = Probe()
+    until = waiter(app, probe)
     mp = w.model_panels
     results: dict[str, float] = {}
     mp.show_generate()
@@ -102,12 +115,17 @@ def main() -> int:
     w.close()
 
     print(f"window shown after start: {shown:.2f} s (torch imported in UI process: {'torch' in sys.modules})")
+    report(results, probe)
+    return 0
+
+
+def report(results: dict[str, float], probe: Probe) -> None:
+    """Print the timings and the longest UI-thread gap of each phase."""
     for k, v in results.items():
         print(f"{k:28s} {v * 1000:8.0f} ms")
     print("longest UI-thread gap per phase (budget 50 ms):")
     for k, v in probe.gaps.items():
-        print(f"  {k:12s} {v * 1000:6.1f} ms")
-    return 0
+        print(f"  {k:18s} {v * 1000:6.1f} ms")
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ from __future__ import annotations
 import random
 from typing import Callable
 
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from latentroll.core.commands import AddNotes, AddTrack, Command, CommandError, Macro
 from latentroll.core.song import Song, Track
 
 from ..candidates import CandidateList
 from ..clips import Clip, selection_track
-from ..models_host import ModelBanner
+from ..models_host import FAILED, MISSING, ModelBanner
 from ..piano_roll.grid import bar_at
 from ..undo import ChangeSet
 from ..workers import Worker
@@ -109,7 +109,12 @@ class ToolsPanel(QWidget):
         return self.pages[tool or self.tool]
 
     def _on_tool_changed(self) -> None:
+        for page in self.pages.values():  # the stack takes the shown page's height, not the tallest
+            shown = page is self.page()
+            page.setSizePolicy(QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored,
+                               QSizePolicy.Policy.Maximum if shown else QSizePolicy.Policy.Ignored)
         self.stack.setCurrentWidget(self.page())
+        self.stack.adjustSize()
         self.banner.set_key(self.models[self.tool])
         self.load_model()
         self._refresh_enabled()
@@ -134,9 +139,8 @@ class ToolsPanel(QWidget):
 
     def _on_model_status(self, key: str) -> None:
         self._refresh_enabled()
-        if self._pending and self.models[self._pending] == key and self.host.status(key) not in ("loading…",):
-            if not self.host.ready(key):
-                self._pending = None  # it failed to load: the banner and a message say why
+        if self._pending and self.models[self._pending] == key and self.host.status(key) in (MISSING, FAILED):
+            self._pending = None  # it failed to load: the banner and a message say why
 
     def _on_model_loaded(self, key: str) -> None:
         if self._pending and self.models[self._pending] == key:
@@ -187,8 +191,9 @@ class ToolsPanel(QWidget):
         elif track.is_drum:
             self.source.setText(f"“{track.name}” is a drum track; pick a pitched track.")
         else:
-            rows = track.notes[st.selected_or_all()]
-            what = f"{len(rows)} selected notes" if len(st.selection) else f"the whole track ({len(rows)} notes)"
+            sel = st.selection[st.selection < len(track.notes)]  # mid-edit, rows may not be checked yet
+            rows = track.notes[sel] if len(sel) else track.notes
+            what = f"{len(rows)} selected notes" if len(sel) else f"the whole track ({len(rows)} notes)"
             span = bars_text(song, int(rows["start"].min()), int((rows["start"] + rows["duration"]).max()))
             self.source.setText(f"From “{track.name}”: {what}, {span}.")
 
@@ -210,17 +215,20 @@ class ToolsPanel(QWidget):
         seed = random.randrange(2**31) if seed is None else seed
         return getattr(self, f"_run_{tool}")(seed)
 
-    def _start(self, tool: str, job: Callable, req, label: str, make: Callable[[object], list[Proposal]],
-               empty: str) -> Worker | None:
+    def _start(self, tool: str, job: Callable, req, label: str,
+               make: Callable[[object], list[Proposal] | str]) -> Worker | None:
+        """Run ``job`` in a worker; ``make`` turns its result into candidates, or into the
+        message that says why there are none."""
         song = self.ctx.doc.song
 
         def done(result) -> None:
             if self.ctx.doc.song is not song:
                 return  # another song was opened meanwhile
             proposals = make(result)
-            if not proposals:
-                self.ctx.notifier.info(empty)
-            self.show_proposals(proposals)
+            if isinstance(proposals, str):
+                self.ctx.notifier.info(proposals)
+            else:
+                self.show_proposals(proposals)
 
         worker = self.host.start(self.models[tool], tool, job, req, label=label, on_result=done)
         return self.page(tool).run_button.track(worker)
@@ -239,8 +247,8 @@ class ToolsPanel(QWidget):
                               page.styles.style, page.key.scale, self._meter_at(part.end_tick() - 1), seed)
         song = self.ctx.doc.song
         return self._start("continue", continue_job, req, f"Continuing {source.name} by {req.bars} bars",
-                           lambda out: continuation_proposals(song, source, part.notes, out),
-                           "The continuations came out silent; try a higher temperature")
+                           lambda out: continuation_proposals(song, source, part.notes, out)
+                           or "The continuations came out silent; try a higher temperature")
 
     def _run_repair(self, seed: int) -> Worker | None:
         got = self._selection("repair")
@@ -251,12 +259,14 @@ class ToolsPanel(QWidget):
         req = RepairRequest(part, strength, self._meter_at(int(part.notes["start"].min())))
         song = self.ctx.doc.song
 
-        def make(out: Track) -> list[Proposal]:
+        def make(out: Track) -> list[Proposal] | str:
+            if not len(out.notes):
+                return "The repair came out silent; try a lower strength"
             p = repair_proposal(song, source, part.notes, out)
-            return [p] if p is not None else []
+            return [p] if p is not None else \
+                f"Nothing to repair at strength {strength:.1f}: the model would keep every note"
 
-        return self._start("repair", repair_job, req, f"Repairing {source.name}", make,
-                           f"Nothing to repair at strength {strength:.1f}: the model would keep every note")
+        return self._start("repair", repair_job, req, f"Repairing {source.name}", make)
 
     def _run_harmonize(self, seed: int) -> Worker | None:
         got = self._selection("harmonize")
@@ -267,8 +277,7 @@ class ToolsPanel(QWidget):
         req = HarmonizeRequest(part, page.candidates.value(), page.temperature.value(), page.key.scale, seed)
         song = self.ctx.doc.song
         return self._start("harmonize", harmonize_job, req, f"Harmonizing {source.name}",
-                           lambda out: harmony_proposals(song, source, part.notes, out),
-                           "The harmonizations came out empty")
+                           lambda out: harmony_proposals(song, source, part.notes, out))
 
     def _run_infill(self, seed: int) -> Worker | None:
         voices = self.voice_tracks()
@@ -288,8 +297,7 @@ class ToolsPanel(QWidget):
         req = InfillRequest(copies, start, end, rewrite, page.candidates.value(), page.temperature.value(),
                             page.key.scale, seed)
         return self._start("infill", infill_job, req, f"Infilling {bars_text(song, start, end)} ({how})",
-                           lambda out: infill_proposals(song, voices, copies, rewrite, start, end, out),
-                           "The infills came out empty")
+                           lambda out: infill_proposals(song, voices, copies, rewrite, start, end, out))
 
     # ---- candidates ----------------------------------------------------------------------
     def show_proposals(self, proposals: list[Proposal]) -> None:
@@ -317,7 +325,10 @@ class ToolsPanel(QWidget):
             return None
         doc, state = self.ctx.doc, self.ctx.state
         try:
-            command = doc.push(p.edit(doc.song))
+            command = p.edit(doc.song)
+            if isinstance(command, Macro) and not command.commands:
+                raise CommandError(f"“{clip.name}” is the same as the song; nothing to accept")
+            doc.push(command)
         except CommandError as exc:
             self.ctx.notifier.warning(str(exc))
             return None

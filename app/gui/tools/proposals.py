@@ -150,7 +150,7 @@ def repair_proposal(song: Song, source: Track, old: np.ndarray, repaired: Track)
         return None
     origin = bar_at(song, int(min(old["start"].min(), new["start"].min() if len(new) else old["start"].min()))).start
     before = clip_from_track(_part(source, old, f"{source.name} before repair"), origin=origin, keep_place=True)
-    name = f"{source.name} repaired ({changed} note{'s' if changed != 1 else ''} changed)"
+    name = f"{source.name} repaired ({changed} changed)"
     clip = clip_from_track(_part(source, new, name), origin=origin, keep_place=True)
     card = CardOptions(context=_shifted(old, origin), before=before, as_track=False,
                        accept_tip="Replace the selected notes with the repaired ones (one undo step)")

@@ -1,0 +1,246 @@
+"""The Model Tools (Continue, Repair, Harmonize, Infill) and the GAN entry of the Generate panel,
+against tiny models run in the model process: each produces candidates, accepting one changes
+the song as described and ONE undo restores it exactly; a candidate whose notes were edited
+since is refused; a model without weights greys its menu entry out and says why."""
+import numpy as np
+import pytest
+
+from latentroll.core.song import Song, Track
+
+from latentroll.app.gui.generate.jobs import GenerateRequest
+from latentroll.app.gui.models_host import MISSING
+from latentroll.app.gui.tools.proposals import note_difference
+
+from roll_helpers import BAR, chorale_song, frozen, make_song, notes_set
+
+pytestmark = pytest.mark.timeout(180)
+ENV = {"lstm": "LATENTROLL_LSTM_DIR", "ae": "LATENTROLL_AE_DIR", "cnn": "LATENTROLL_CNN_DIR",
+       "gan": "LATENTROLL_GAN_DIR"}
+
+
+@pytest.fixture
+def tools_window(make_window, tiny_tool_dirs, monkeypatch, qtbot):
+    """``tools_window(song=None, tool="continue")`` → a window whose Model Tools dock is open on
+    ``tool`` with its (tiny) model loaded."""
+    for key, var in ENV.items():
+        monkeypatch.setenv(var, str(tiny_tool_dirs[key]))
+
+    def factory(song: Song | None = None, tool: str = "continue"):
+        w = make_window(song if song is not None else make_song())
+        panels = w.model_panels
+        panels.show_tool(tool)
+        qtbot.waitUntil(lambda: panels.host.ready(panels.tools.models[tool]), timeout=60000)
+        return w
+
+    return factory
+
+
+def _wait_done(qtbot, w, worker) -> None:
+    """Until the window's jobs have handled ``worker``'s end (its results come first). Waiting
+    on the worker's own ``finished`` could miss it: a tiny model may finish before we listen."""
+    qtbot.waitUntil(lambda: all(j.worker is not worker for j in w.jobs.running()), timeout=60000)
+
+
+def _run(qtbot, w, seed: int = 3):
+    tools = w.model_panels.tools
+    before = len(tools.cards)
+    worker = tools.run(seed=seed)
+    assert worker is not None
+    _wait_done(qtbot, w, worker)
+    return tools.cards[: len(tools.cards) - before]
+
+
+def _accept_once(w, card):
+    """Accept ``card``; returns the song before. Exactly one undo step is added."""
+    before, steps = frozen(w.doc.song), w.doc.undo_stack.count()
+    assert w.model_panels.tools.accept(card.clip) is not None
+    assert w.doc.undo_stack.count() == steps + 1
+    return before
+
+
+def _undo_restores(w, before) -> None:
+    w.doc.undo_stack.undo()
+    assert frozen(w.doc.song) == before
+
+
+def test_continue_adds_notes_after_the_selection(tools_window, qtbot):
+    w = tools_window(tool="continue")
+    page = w.model_panels.tools.pages["continue"]
+    page.bars.setValue(2)
+    page.variations.setValue(3)
+    page.styles.set_style("irish")
+    w.state.set_current_track(0)
+    w.state.set_selection(range(4, 8))  # bar 2 of the melody
+    assert "4 selected notes" in w.model_panels.tools.source.text()
+    cards = _run(qtbot, w)
+    assert 1 <= len(cards) <= 3
+    card = cards[0]
+    assert card.options.context is not None and len(card.options.context) == 4  # the lead-in shows
+    old = w.doc.song.tracks[0].notes.copy()
+    before = _accept_once(w, card)
+    notes = w.doc.song.tracks[0].notes
+    assert np.array_equal(notes[: len(old)], old)
+    added = notes[len(old):]
+    assert len(added) == len(card.clip.track.notes) > 0
+    assert added["start"].min() >= 2 * BAR and (added["start"] + added["duration"]).max() <= 4 * BAR
+    assert w.state.current_track == 0 and list(w.state.selection) == list(range(len(old), len(notes)))
+    _undo_restores(w, before)
+
+
+def test_repair_replaces_the_selected_notes(tools_window, qtbot):
+    w = tools_window(tool="repair")
+    tools = w.model_panels.tools
+    w.state.set_current_track(0)
+    w.state.select_all()
+    original = w.doc.song.tracks[0].notes.copy()
+    # a barely trained autoencoder often hears silence; some strength makes it change a few notes
+    for strength in (0.8, 0.6, 0.9, 0.7, 1.0, 0.5):
+        tools.pages["repair"].strength.setValue(strength)
+        cards = _run(qtbot, w)
+        if cards:
+            break
+    assert len(cards) == 1, "no strength gave a repair that keeps some notes and changes some"
+    card = cards[0]
+    assert card.options.before is not None and np.array_equal(
+        np.sort(card.options.before.track.notes, order="start")["pitch"], np.sort(original, order="start")["pitch"])
+    before = _accept_once(w, card)
+    repaired = card.clip.track.notes.copy()
+    repaired["start"] += card.clip.anchor
+    assert notes_set(w.doc.song.tracks[0]) == notes_set(Track(notes=repaired))
+    assert frozen(w.doc.song)[1] == before[1]  # the bass is another track: untouched
+    _undo_restores(w, before)
+    # the notes a repair replaces were edited since: accepting is refused, nothing changes
+    w.state.set_selection([0])
+    w.edit_ops.transpose(1)
+    edited = frozen(w.doc.song)
+    with qtbot.waitSignal(w.notifier.notified, timeout=5000) as blocker:
+        assert tools.accept(card.clip) is None
+    assert "edited since" in blocker.args[0].text
+    assert frozen(w.doc.song) == edited
+
+
+def test_repair_at_strength_zero_changes_nothing_and_says_so(tools_window, qtbot):
+    w = tools_window(tool="repair")
+    tools = w.model_panels.tools
+    tools.pages["repair"].strength.setValue(0.0)
+    w.state.set_current_track(0)
+    with qtbot.waitSignal(w.notifier.notified, timeout=60000,
+                          check_params_cb=lambda note: "Nothing to repair" in note.text):
+        assert tools.run() is not None
+    assert tools.cards == []
+
+
+def test_harmonize_adds_three_voice_tracks(tools_window, qtbot):
+    w = tools_window(tool="harmonize")
+    tools = w.model_panels.tools
+    tools.pages["harmonize"].candidates.setValue(2)
+    w.state.set_current_track(0)
+    cards = _run(qtbot, w)
+    assert len(cards) == 2
+    before_song = w.doc.song.copy()
+    before = _accept_once(w, cards[0])
+    song = w.doc.song
+    assert [t.name for t in song.tracks] == ["Melody", "Alto", "Tenor", "Bass", "Bass"]
+    assert song.tracks[0] == before_song.tracks[0] and song.tracks[4] == before_song.tracks[1]
+    channels = [t.channel for t in song.tracks]
+    assert len(set(channels)) == len(channels) and 9 not in channels
+    melody_end = before_song.tracks[0].end_tick()
+    for voice in song.tracks[1:4]:
+        assert len(voice.notes) and voice.notes["start"].min() >= 0 and voice.end_tick() <= melody_end
+    assert w.state.current_track == 1
+    _undo_restores(w, before)
+
+
+def test_infill_rewrites_only_the_region_of_the_chosen_voices(tools_window, qtbot):
+    w = tools_window(chorale_song(), tool="infill")
+    tools = w.model_panels.tools
+    page = tools.pages["infill"]
+    assert page.voices.count() == 4
+    page.set_checked({1, 2})  # alto and tenor
+    page.candidates.setValue(2)
+    w.state.set_loop(BAR, 3 * BAR, enabled=True)
+    assert "bars 2–3 (the loop)" in tools.source.text()
+    cards = _run(qtbot, w)
+    assert len(cards) == 2
+    old = [t.notes.copy() for t in w.doc.song.tracks]
+    changing = [c for c in cards if tools.proposals[c.clip.uid].edit(w.doc.song).commands]
+    assert changing, "no candidate rewrote anything"
+    card = changing[0]
+    before = _accept_once(w, card)
+    song = w.doc.song
+    for i in (0, 3):  # soprano and bass were not chosen
+        assert np.array_equal(song.tracks[i].notes, old[i])
+    for i in (1, 2):
+        for notes in (note_difference(old[i], song.tracks[i].notes), note_difference(song.tracks[i].notes, old[i])):
+            # whatever changed lies in the region (a note held into it may be cut at its edge)
+            assert np.all(notes["start"] + notes["duration"] > BAR) and np.all(notes["start"] < 3 * BAR)
+    _undo_restores(w, before)
+
+
+def test_infill_needs_four_voices(tools_window, qtbot):
+    w = tools_window(tool="infill")  # the default song has two tracks
+    assert "this song has 2" in w.model_panels.tools.source.text()
+    with qtbot.waitSignal(w.notifier.notified, timeout=5000) as blocker:
+        assert w.model_panels.tools.run() is None
+    assert "four voice tracks" in blocker.args[0].text
+
+
+def test_cancel_drops_the_results(tools_window, qtbot):
+    w = tools_window(tool="continue")
+    tools = w.model_panels.tools
+    page = tools.pages["continue"]
+    page.variations.setValue(8)
+    page.bars.setValue(8)
+    w.state.set_current_track(0)
+    worker = tools.run(seed=1)
+    assert worker is not None and page.run_button.text() == "Cancel"
+    page.run_button.click()  # Cancel
+    _wait_done(qtbot, w, worker)
+    assert worker.cancelled and tools.cards == []
+    assert page.run_button.text() == "Continue"
+
+
+def test_gan_generates_candidates_in_the_generate_panel(tools_window, qtbot):
+    w = tools_window(tool="continue")
+    panels = w.model_panels
+    gen = panels.generate
+    labels = [gen.model.itemText(i) for i in range(gen.model.count())]
+    assert any("VAE" in t for t in labels) and any("GAN" in t for t in labels)
+    gen.set_model("gan")
+    panels.show_generate()
+    qtbot.waitUntil(lambda: panels.host.ready("gan"), timeout=60000)
+    assert gen.controls.isEnabled() and not gen.transfer_button.isEnabled()
+    assert gen.styles.count() == 1 + len(panels.host.info("gan").styles)
+    worker = gen.generate(GenerateRequest(style="german", temperature=1.0, variations=3, bars=2, seed=4))
+    assert worker is not None
+    qtbot.waitUntil(lambda: len(gen.cards) == 3 or not w.jobs.busy, timeout=60000)
+    assert len(gen.cards) == 3
+    before = frozen(w.doc.song)
+    w.state.set_current_track(0)
+    gen.cards[0].acceptRequested.emit(gen.cards[0].clip, False)
+    assert w.doc.undo_stack.count() == 1 and frozen(w.doc.song) != before
+    _undo_restores(w, before)
+
+
+def test_missing_weights_grey_out_the_tools(make_window, tmp_path, monkeypatch, qtbot):
+    for var in ENV.values():
+        monkeypatch.setenv(var, str(tmp_path / "no_model_here"))
+    w = make_window()
+    panels = w.model_panels
+    for tool, (action, _tip) in panels.tool_actions.items():
+        assert not action.isEnabled(), tool
+        assert "no_model_here" in action.toolTip() and f"latentroll train {panels.tools.models[tool]}" in action.toolTip()
+    # opening the tools page tries the model; the user is told why it cannot load
+    with qtbot.waitSignal(w.notifier.notified, timeout=20000,
+                          check_params_cb=lambda note: "no_model_here" in note.text) as blocker:
+        panels.show_tool("harmonize")
+    assert blocker.args[0].level == "error"
+    qtbot.waitUntil(lambda: panels.host.status("cnn") == MISSING, timeout=5000)
+    tools = panels.tools
+    assert not tools.pages["harmonize"].isEnabled()
+    assert "no_model_here" in tools.banner.label.text() and tools.banner.retry.isVisibleTo(tools)
+    assert "CNN: missing weights" in panels.status_label.text()
+    # a tool used anyway (a shortcut, a script) says why instead of failing silently
+    with qtbot.waitSignal(w.notifier.notified, timeout=5000) as blocker:
+        panels.use_tool("repair", run_now=True)
+    assert "latentroll train ae" in blocker.args[0].text
