@@ -81,9 +81,11 @@ def lm_midpoint_ratios(model: MelodyVAE, lm_nll: Callable[[np.ndarray], np.ndarr
 @torch.no_grad()
 def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None,
                  cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None,
-                 style_latents: Callable[[int, int, np.random.Generator], np.ndarray] | None = None) -> dict:
+                 style_latents: Callable[[int, int, np.random.Generator], np.ndarray] | None = None,
+                 any_latents: Callable[[int, np.random.Generator], np.ndarray] | None = None) -> dict:
     """Every figure of the card; ``lm_nll`` (events → NLL per step) adds the LM midpoint ratios;
-    ``style_latents(style, n, rng)`` is how the service draws latents in a style."""
+    ``style_latents(style, n, rng)`` / ``any_latents(n, rng)`` are how the service draws latents in
+    a style / in no particular style."""
     model.eval()
     rng = np.random.default_rng(cfg.seed)
     test = data.test
@@ -99,8 +101,10 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
         out.update(lm_midpoint_ratios(model, lm_nll, test.events[pairs[:, 0]], test.events[pairs[:, 1]],
                                       z[:, 0], z[:, 1], cfg.seed))
 
-    # prior samples vs test set
-    zs = torch.as_tensor(rng.standard_normal((cfg.oa_pieces, model.cfg.z_dim)), dtype=torch.float32)
+    # new material (what "generate, any style" draws) vs test set
+    zs = any_latents(cfg.oa_pieces, rng) if any_latents is not None else \
+        rng.standard_normal((cfg.oa_pieces, model.cfg.z_dim))
+    zs = torch.as_tensor(zs, dtype=torch.float32)
     gen = torch.Generator().manual_seed(cfg.seed)
     any_style = torch.full((cfg.oa_pieces,), model.cfg.any_style, dtype=torch.long)
     samples = model.decode(zs, any_style, model.cfg.window, temperature=1.0, generator=gen).numpy()
@@ -175,6 +179,7 @@ def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
         if quick else EvalConfig()
     gauss = svc.stats.styles if svc.stats else None
     res = evaluate_vae(svc.model, data, classifier, cfg, shipped_lm_nll(),
-                       style_latents=gauss.sample if gauss is not None else None)
+                       style_latents=gauss.sample if gauss is not None else None,
+                       any_latents=gauss.sample_mixture if gauss is not None else None)
     res["model"] = svc.name
     return res

@@ -44,7 +44,7 @@ def latent_stats(model: MelodyVAE, data: MelodyData, limit: int = 40000, seed: i
         rng.permutation(np.flatnonzero(styles == s))[:MAP_PER_STYLE] for s in range(len(model.cfg.styles))
     ])
     gauss = lat.StyleGaussians.fit(z, styles, len(model.cfg.styles))
-    out["style_means"], out["style_chol"] = gauss.means, gauss.chol
+    out["style_means"], out["style_chol"], out["style_weights"] = gauss.means, gauss.chol, gauss.weights
     out["map_latents"] = z[map_idx].astype(np.float32)
     out["map_points"] = pca.transform(z[map_idx]).astype(np.float32)
     out["map_styles"] = styles[map_idx].astype(np.int32)

@@ -85,6 +85,7 @@ class StyleGaussians:
 
     means: np.ndarray   # (styles, z)
     chol: np.ndarray    # (styles, z, z) lower-triangular
+    weights: np.ndarray | None = None  # (styles,) share of training windows per style
 
     @classmethod
     def fit(cls, latents: np.ndarray, styles: np.ndarray, n_styles: int, shrink: float = 0.1) -> "StyleGaussians":
@@ -97,12 +98,23 @@ class StyleGaussians:
             cov = (1 - shrink) * cov + shrink * np.diag(np.diag(cov)) + 1e-4 * np.eye(z)
             means.append(mu)
             chols.append(np.linalg.cholesky(cov))
-        return cls(np.asarray(means, np.float32), np.asarray(chols, np.float32))
+        counts = np.bincount(styles, minlength=n_styles).astype(np.float32)
+        return cls(np.asarray(means, np.float32), np.asarray(chols, np.float32), counts / counts.sum())
 
     def sample(self, style: int, n: int, rng: np.random.Generator, spread: float = 0.7) -> np.ndarray:
         """``spread`` < 1 keeps samples nearer the style's centre (more typical of it)."""
         eps = rng.standard_normal((n, self.means.shape[1]))
         return (self.means[style] + spread * eps @ self.chol[style].T).astype(np.float32)
+
+    def sample_mixture(self, n: int, rng: np.random.Generator, spread: float = 1.0) -> np.ndarray:
+        """Draws from the mixture of style Gaussians (the aggregate posterior, approximately):
+        closer to where real melodies encode than N(0, I) when the KL is far from zero."""
+        w = self.weights if self.weights is not None else np.full(len(self.means), 1 / len(self.means))
+        picks = rng.choice(len(self.means), size=n, p=w / w.sum())
+        out = np.empty((n, self.means.shape[1]), np.float32)
+        for s in np.unique(picks):
+            out[picks == s] = self.sample(int(s), int((picks == s).sum()), rng, spread)
+        return out
 
     def most_likely(self, latents: np.ndarray) -> np.ndarray:
         """Index of the style whose Gaussian gives each latent the highest density."""

@@ -82,7 +82,8 @@ class MelodyVAEService:
                 attributes={k[len("attr_"):]: v for k, v in t.items() if k.startswith("attr_")},
                 map_points=t["map_points"], map_styles=t["map_styles"].astype(np.int64),
                 map_latents=t["map_latents"],
-                styles=lat.StyleGaussians(t["style_means"], t["style_chol"]) if "style_means" in t else None,
+                styles=lat.StyleGaussians(t["style_means"], t["style_chol"], t.get("style_weights"))
+                if "style_means" in t else None,
             )
         return cls(quantized(model) if quantize else model, stats, name=cfg.name)
 
@@ -147,7 +148,7 @@ class MelodyVAEService:
         if not 1 <= n <= 256:
             raise MelodyError("ask for between 1 and 256 samples")
         rng = np.random.default_rng(seed)
-        z = self._prior(n, style, rng)
+        z = self.prior_latents(n, style, rng)
         label = style or "any"
         return self.decode(z, temperature, style, scale, seed, name=f"{label} sample")
 
@@ -159,10 +160,10 @@ class MelodyVAEService:
             raise MelodyError("ask for between 1 and 256 melodies")
         segments = max(1, bars // 2)
         rng = np.random.default_rng(seed)
-        z = self._prior(n, style, rng)
+        z = self.prior_latents(n, style, rng)
         walk = [z]
         for _ in range(segments - 1):
-            fresh = self._prior(n, style, rng)
+            fresh = self.prior_latents(n, style, rng)
             z = np.stack([lat.slerp(a, b, np.array([0.35]))[0] for a, b in zip(z, fresh)])
             walk.append(z)
         flat = np.stack(walk, axis=1).reshape(n * segments, -1).astype(np.float32)
@@ -170,13 +171,16 @@ class MelodyVAEService:
         label = style or "any"
         return [events_to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
 
-    def _prior(self, n: int, style: str | None, rng: np.random.Generator) -> np.ndarray:
+    def prior_latents(self, n: int, style: str | None, rng: np.random.Generator) -> np.ndarray:
         """Latents to decode for new material: a style's Gaussian when a style is asked for (the
-        decoder's style label alone barely moves the output: z carries the style), else N(0, I)."""
+        decoder's style label alone barely moves the output: z carries the style), else the
+        mixture of all styles' Gaussians; N(0, I) only for a model shipped without them."""
         idx = self._style_index(style)
         gauss = self.stats.styles if self.stats else None
-        if gauss is None or idx == self.cfg.any_style:
+        if gauss is None:
             return rng.standard_normal((n, self.cfg.z_dim)).astype(np.float32)
+        if idx == self.cfg.any_style:
+            return gauss.sample_mixture(n, rng)
         return gauss.sample(idx, n, rng)
 
     def interpolate(self, a: Track, b: Track, steps: int = 5, method: str = "slerp", temperature: float = 0.0,
