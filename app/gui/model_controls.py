@@ -18,11 +18,12 @@ def style_title(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def temperature_box(parent: QWidget, value: float = 1.0) -> QDoubleSpinBox:
+def temperature_box(parent: QWidget, value: float = 1.0, prefix: str = "") -> QDoubleSpinBox:
     box = QDoubleSpinBox(parent)
     box.setRange(0.0, 2.0)
     box.setSingleStep(0.1)
     box.setValue(value)
+    box.setPrefix(prefix)
     box.setToolTip("0: the most likely notes · 1: natural · 2: adventurous")
     return box
 

@@ -6,16 +6,12 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QWidget
 from latentroll.core.theory import Scale
 
 from ..clip_widgets import ClipPicker
+from ..model_controls import temperature_box as shared_temperature_box
 
 
 def temperature_box(parent: QWidget, value: float = 0.5) -> QDoubleSpinBox:
-    box = QDoubleSpinBox(parent)
-    box.setRange(0.0, 2.0)
-    box.setSingleStep(0.1)
-    box.setValue(value)
-    box.setPrefix("temp ")
-    box.setToolTip("Temperature: 0 plays the most likely notes, higher values surprise more")
-    return box
+    """The shared temperature box, labelled compactly for the explorer's tool rows."""
+    return shared_temperature_box(parent, value, prefix="temp ")
 
 
 class KeyCheck(QCheckBox):
