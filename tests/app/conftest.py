@@ -30,13 +30,17 @@ def leak_check(qapp):
     before_widgets = {id(w) for w in QApplication.topLevelWidgets()}
     before_threads = {t.ident for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
     yield
-    _flush_deletes()
+    # workers first: a finishing worker may still post deleteLater()s for the flush to run
     assert QThreadPool.globalInstance().waitForDone(10000)
+    _flush_deletes()
     leaked = [w for w in QApplication.topLevelWidgets() if id(w) not in before_widgets]
     described = [(type(w).__name__, w.windowTitle(), type(w.parent()).__name__) for w in leaked]
     assert not leaked, f"leaked top-level widgets (type, title, parent): {described}"
-    threads = [t for t in threading.enumerate()
-               if t.ident not in before_threads and not isinstance(t, threading._DummyThread) and t.is_alive()]
+    new = [t for t in threading.enumerate()
+           if t.ident not in before_threads and not isinstance(t, threading._DummyThread)]
+    for t in new:  # a thread on its way out gets a moment; a stuck one still fails the test
+        t.join(timeout=5)
+    threads = [t for t in new if t.is_alive()]
     assert not threads, f"leaked threads: {threads}"
 
 
