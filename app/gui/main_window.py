@@ -10,8 +10,8 @@ from pathlib import Path
 
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar
 
 from latentroll.core.project import Project
 
@@ -23,6 +23,7 @@ from .editor_state import EditorState
 from .files import FileController, load_any
 from .gc_control import MainThreadGC
 from .menus import SHORTCUTS_HTML, build_menus
+from .midi_input import MidiRecorder
 from .model_panels import install_model_panels
 from .notify import Notifier
 from .paths import AppPaths
@@ -30,11 +31,12 @@ from .piano_roll.editor import PianoRollEditor
 from .playback import AUDIO_UNKNOWN, PlaybackController
 from .status import install_status_bar
 from .track_list import TrackList
-from .transport import TransportBar
+from .transport import COMPACT_LEVELS, TransportBar
 from .undo import ChangeSet
 from .workers import Jobs
 
 APP_TITLE = "LatentRoll"
+TOOLBAR_SLACK = 12  # px the main window's tool bar row spends on its own margins
 GIL_SWITCH_S = 0.002  # workers hand the GIL back to the UI thread every 2 ms (Python's default: 5)
 
 
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.track_list = TrackList(self.doc, self.state, self)
         self.transport = TransportBar(self.doc, self.state, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
+        self._transport_widths: list[int] | None = None  # per compact level, see fit_toolbars
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.track_list)
         splitter.addWidget(self.editor)
@@ -88,6 +91,12 @@ class MainWindow(QMainWindow):
         self.playback.playingChanged.connect(self.transport.set_playing)
         self.playback.audioStatusChanged.connect(self._show_audio_status)
         self.editor.view.auditioner = self.playback.audition
+        self.midi = MidiRecorder(self.doc, self.state, self.playback, self.editor.view.notes_item.set_preview,
+                                 self.settings, parent=self)
+        self.midi.message.connect(self.notifier.info)
+        self.midi.recordingChanged.connect(self.transport.set_recording)
+        self.midi.portChanged.connect(self.transport.set_midi_input)
+        self.transport.record_action.toggled.connect(self.midi.set_recording)
         self.files = FileController(self, self.settings)
         self.autosaver = Autosaver(self.doc, self.jobs, self.paths, self.files.snapshot, parent=self)
         build_menus(self)
@@ -136,6 +145,28 @@ class MainWindow(QMainWindow):
         label: QLabel = self.status_widgets["audio"]
         label.setText(f"Audio: {text}")
         label.setStyleSheet("" if self.playback.audio_available or text == AUDIO_UNKNOWN else "color: #e0a050;")
+
+    # ---- tool bars fit the width -------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_toolbars()
+
+    def fit_toolbars(self) -> None:
+        """The least compact transport with which the top tool bar row fits the window; what
+        still does not fit at the smallest goes in the tool bars' » overflow menus."""
+        top = [tb for tb in self.findChildren(QToolBar)
+               if tb.isVisibleTo(self) and self.toolBarArea(tb) == Qt.ToolBarArea.TopToolBarArea
+               and not self.toolBarBreak(tb)]
+        others = sum(tb.sizeHint().width() for tb in top if tb is not self.transport) + TOOLBAR_SLACK
+        if self._transport_widths is None:
+            self._transport_widths = [self.transport.width_at(level) for level in COMPACT_LEVELS]
+        fits = [lvl for lvl, w in zip(COMPACT_LEVELS, self._transport_widths) if w + others <= self.width()]
+        self.transport.set_compact(fits[0] if fits else COMPACT_LEVELS[-1])
+
+    def showEvent(self, event) -> None:
+        self._transport_widths = None  # measure with the styled fonts the window is shown with
+        super().showEvent(event)
+        self.fit_toolbars()
 
     # ---- after a load ------------------------------------------------------------------
     def after_load(self, project: Project | None) -> None:
@@ -228,6 +259,8 @@ class MainWindow(QMainWindow):
 
     # ---- closing -----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.midi.recording and not self._closing_ok:
+            self.midi.stop()  # keep the take: it is in the song (and unsaved) before asking to save
         if self._closing_ok or not self.doc.modified:
             self._shutdown()
             event.accept()
@@ -240,6 +273,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def _shutdown(self) -> None:
+        self.midi.shutdown()
         self.autosaver.stop()
         self.playback.shutdown()
         self.jobs.cancel_all()

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+
+from .midi_input import fill_input_menu
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -129,6 +131,21 @@ def build_menus(win: "MainWindow") -> None:
     loop.setShortcut(QKeySequence("L"))
     win.actions["loop"] = loop
     m.addAction(loop)
+    record = win.transport.record_action
+    record.setShortcut(QKeySequence("R"))
+    win.actions["record"] = record
+    m.addAction(record)
+    quantize = _action(win, "record_quantize", "&Quantize While Recording", win.midi.set_quantize,
+                       tip="Snap recorded note starts to the snap grid", checkable=True,
+                       checked=win.midi.quantize)
+    inputs = QMenu("MIDI &Input", win)
+    inputs.aboutToShow.connect(lambda: fill_input_menu(inputs, win.midi, tail=(quantize,)))
+    m.addMenu(inputs)
+    m.addAction(quantize)
+    button = win.transport.widgetForAction(record)
+    button.setMenu(inputs)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+    m.addSeparator()
     m.addAction(_action(win, "to_start", "Go to Start", lambda: state.request_seek(0), "Home"))
     m.addAction(_action(win, "loop_selection", "Loop Selection",
                         win.loop_selection, "Ctrl+L"))
@@ -174,5 +191,6 @@ SHORTCUTS_HTML = """
 <tr><td><b>Shift+wheel</b></td><td>Scroll sideways</td></tr>
 <tr><td>Drag on the ruler</td><td>Set the loop; click: move the playhead</td></tr>
 <tr><td><b>L</b>, <b>Ctrl+L</b></td><td>Loop on/off, loop the selection</td></tr>
+<tr><td><b>R</b></td><td>Record from the MIDI keyboard (Transport ▸ MIDI Input)</td></tr>
 </table>
 """

@@ -43,6 +43,7 @@ class PlaybackController(QObject):
         self.audio_status = AUDIO_UNKNOWN
         self.playing = False
         self._audible = False  # this run goes through the Player (else: the silent clock)
+        self._open_end = False  # this run records: it does not stop at the song's end
         self._clock = QElapsedTimer()
         self._clock_start_s = 0.0
         self._timer = QTimer(self)
@@ -86,15 +87,19 @@ class PlaybackController(QObject):
     def toggle(self) -> None:
         self.stop() if self.playing else self.play()
 
-    def play(self) -> None:
+    def play(self, open_end: bool = False) -> None:
+        """Start from the playhead. ``open_end`` (recording) starts at the playhead even past
+        the song's end and keeps the transport running there instead of stopping."""
         if self.playing:
+            self._open_end = self._open_end or open_end
             return
         song = self.doc.song
         start = self.state.playhead
+        self._open_end = open_end
         if self.state.loop_enabled:
             if not self.state.loop_start <= start < self.state.loop_end:
                 start = self.state.loop_start
-        elif start >= song.end_tick():
+        elif start >= song.end_tick() and not open_end:
             start = 0
         self.state.set_playhead(start)
         self._audible = False
@@ -120,6 +125,19 @@ class PlaybackController(QObject):
         self._timer.stop()
         self.playingChanged.emit(False)
 
+    def position_tick(self) -> int:
+        """Where the transport is now (the playhead signal lags by up to one clock step)."""
+        if not self.playing:
+            return self.state.playhead
+        if self._audible:
+            return self.player.position_tick
+        song = self.doc.song
+        tick = song.seconds_to_tick(self._clock_start_s + self._clock.elapsed() / 1000.0)
+        loop = self._loop()
+        if loop is not None and tick >= loop[1] > self.state.playhead:
+            return loop[0]  # the clock is about to wrap
+        return tick
+
     def _loop(self) -> tuple[int, int] | None:
         s = self.state
         return (s.loop_start, s.loop_end) if s.loop_enabled else None
@@ -127,9 +145,14 @@ class PlaybackController(QObject):
     def _on_clock(self) -> None:
         """Silent clock (no device) or end-of-song detection (with a device)."""
         if self._audible:
-            if not self.player.is_playing:
+            if self.player.is_playing:
+                return
+            if not self._open_end:
                 self.stop()
-            return
+                return
+            self._audible = False  # recording past the song's end: carry on on the silent clock
+            self._clock_start_s = self.doc.song.tick_to_seconds(self.player.position_tick)
+            self._clock.restart()
         song = self.doc.song
         secs = self._clock_start_s + self._clock.elapsed() / 1000.0
         tick = song.seconds_to_tick(secs)
@@ -138,7 +161,7 @@ class PlaybackController(QObject):
             self._clock_start_s = song.tick_to_seconds(loop[0])
             self._clock.restart()
             tick = loop[0]
-        elif tick >= song.end_tick():
+        elif tick >= song.end_tick() and not self._open_end:
             self.state.set_playhead(song.end_tick())
             self.stop()
             return
@@ -172,9 +195,11 @@ class PlaybackController(QObject):
             self.player.play(self.doc.song.copy(), start_tick=self.player.position_tick, loop=self._loop())
 
     # ---- audition ----------------------------------------------------------------------
-    def audition(self, pitch: int, velocity: int = 100) -> None:
+    def audition(self, pitch: int, velocity: int = 100, live: bool = False) -> None:
+        """Sound one note of the current track's instrument; ``live`` (a key played on a MIDI
+        keyboard) sounds over playback too, a click in the roll only while stopped."""
         track = self.state.track
-        if self.player is None or track is None or self.playing:
+        if self.player is None or track is None or (self.playing and not live):
             return
         try:
             self.player.audition(pitch, velocity, track.program, track.is_drum)

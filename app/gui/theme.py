@@ -93,6 +93,9 @@ QToolButton:checked {{ background: {SELECT}; border-color: {SELECT}; color: whit
 QToolButton#mute:checked {{ background: #c9862a; border-color: #c9862a; }}
 QToolButton#solo:checked {{ background: #3aa76d; border-color: #3aa76d; }}
 QToolButton#play:checked {{ background: #3aa76d; border-color: #3aa76d; }}
+QToolButton#record {{ color: #e06060; padding-right: 20px; }}
+QToolButton#record::menu-button {{ border: none; border-left: 1px solid {BORDER}; width: 16px; }}
+QToolButton#record:checked {{ background: #c94a4a; border-color: #c94a4a; color: white; }}
 QFrame#trackRow {{ background: {PANEL}; border: 1px solid {BORDER}; border-radius: 4px; }}
 QFrame#trackRow[current="true"] {{ background: {PANEL_LIGHT}; border-color: {ACCENT}; }}
 QLabel#position {{ font-family: "DejaVu Sans Mono", monospace; font-size: 12pt; color: {TEXT};

@@ -1,7 +1,11 @@
-"""The transport bar: play/stop, loop, tempo, meter, key and scale, and the position display.
+"""The transport bar: play/stop, record, loop, tempo, meter, key and scale, and the position.
 
 Tempo, meter and key edits are core commands (undoable); the scale choice only changes what
 the roll highlights unless it is plain major/minor, which is the song's key mode.
+
+It fits a 1440 px window with all its labels. Narrower windows get a compact level
+(``set_compact``): 1 drops the field labels, 2 also the button words (tooltips keep both);
+what still does not fit goes in the tool bar's » overflow menu.
 """
 from __future__ import annotations
 
@@ -19,7 +23,9 @@ from .piano_roll.grid import beat_label
 from .undo import ChangeSet
 
 DENOMINATORS = (1, 2, 4, 8, 16, 32)
+FULL, NO_LABELS, SYMBOLS = COMPACT_LEVELS = (0, 1, 2)
 SCALES = [MAJOR, MINOR] + [s for s in SCALE_STEPS if s not in (MAJOR, MINOR)]
+POSITION_SAMPLE = "88.8.888   8:88.888"  # bar.beat.tick and time up to 99 bars, 9 minutes
 MINOR_LIKE = {"minor", "harmonic_minor", "dorian", "minor_pentatonic", "blues"}
 
 
@@ -36,34 +42,39 @@ class TransportBar(QToolBar):
         self.setMovable(False)
         self.setObjectName("transport")
 
-        self.play_action = QAction("▶  Play", self, checkable=True)
+        self.compact = 0  # FULL, NO_LABELS or SYMBOLS
+        self._playing = False
+        self.play_action = QAction(self, checkable=True)
         self.play_action.setToolTip("Play / stop (Space)")
-        self.loop_action = QAction("⟲  Loop", self, checkable=True)
+        self.record_action = QAction(self, checkable=True)
+        self.record_action.setToolTip("Record from the MIDI keyboard (R); the arrow picks the MIDI input")
+        self.loop_action = QAction(self, checkable=True)
         self.loop_action.setToolTip("Loop the region marked on the ruler (L)")
         self.loop_action.toggled.connect(state.set_loop_enabled)
         state.loopChanged.connect(lambda: self._set_checked(self.loop_action, state.loop_enabled))
-        self.addAction(self.play_action)
-        self.widgetForAction(self.play_action).setObjectName("play")
-        self.addAction(self.loop_action)
+        for action, name in ((self.play_action, "play"), (self.record_action, "record"), (self.loop_action, "loop")):
+            self.addAction(action)
+            self.widgetForAction(action).setObjectName(name)
         self.addSeparator()
 
         self.position = QLabel(self)
         self.position.setObjectName("position")
-        self.position.setMinimumWidth(190)
         self.position.setToolTip("Playhead: bar.beat.tick and time")
         self.addWidget(self.position)
         self.addSeparator()
 
-        self.addWidget(QLabel("Tempo"))
+        self.labels: list[QAction] = []  # field names: hidden when compact
+        self.labels.append(self.addWidget(QLabel("Tempo")))
         self.tempo = QDoubleSpinBox(self)
         self.tempo.setRange(10, 400)
         self.tempo.setDecimals(1)
         self.tempo.setSuffix(" BPM")
         self.tempo.setKeyboardTracking(False)
+        self.tempo.setToolTip("Tempo")
         self.tempo.editingFinished.connect(self._on_tempo)
         self.addWidget(self.tempo)
 
-        self.addWidget(QLabel("Meter"))
+        self.labels.append(self.addWidget(QLabel("Meter")))
         self.numerator = QSpinBox(self)
         self.numerator.setRange(1, 32)
         self.numerator.setKeyboardTracking(False)
@@ -75,12 +86,15 @@ class TransportBar(QToolBar):
         self.addWidget(QLabel("/"))
         self.addWidget(self.denominator)
 
-        self.addWidget(QLabel("Key"))
+        self.labels.append(self.addWidget(QLabel("Key")))
         self.tonic = QComboBox(self)
         self.tonic.addItems(list(NOTE_NAMES))
         self.scale_combo = QComboBox(self)
         self.scale_combo.addItems([s.replace("_", " ") for s in SCALES])
         self.scale_combo.setToolTip("Scale highlighted in the piano roll (major/minor is also the song's key)")
+        self.numerator.setToolTip("Beats per bar")
+        self.denominator.setToolTip("Beat unit")
+        self.tonic.setToolTip("Key")
         self.tonic.activated.connect(self._on_key)
         self.scale_combo.activated.connect(self._on_key)
         self.addWidget(self.tonic)
@@ -92,6 +106,7 @@ class TransportBar(QToolBar):
         document.songReplaced.connect(self.refresh)
         state.playheadChanged.connect(self.show_position)
         state.scaleChanged.connect(self.refresh)
+        self.set_compact(FULL)
         self.refresh()
 
     @staticmethod
@@ -102,8 +117,51 @@ class TransportBar(QToolBar):
             action.blockSignals(False)
 
     def set_playing(self, playing: bool) -> None:
+        self._playing = playing
         self._set_checked(self.play_action, playing)
-        self.play_action.setText("■  Stop" if playing else "▶  Play")
+        self._label_buttons()
+
+    def showEvent(self, event) -> None:
+        """Size the position display for long songs once its styled font is known, so it does
+        not resize (and shift the fields after it) while playing."""
+        self.position.ensurePolished()
+        margins = self.position.contentsMargins()
+        width = self.position.fontMetrics().horizontalAdvance(POSITION_SAMPLE)
+        self.position.setMinimumWidth(width + margins.left() + margins.right() + 18)
+        super().showEvent(event)
+
+    def set_recording(self, recording: bool) -> None:
+        self._set_checked(self.record_action, recording)
+
+    def set_midi_input(self, name: str) -> None:
+        where = f"input: {name}" if name else "the arrow picks the MIDI input"
+        self.record_action.setToolTip(f"Record from the MIDI keyboard (R); {where}")
+
+    def set_compact(self, level: int) -> None:
+        if level not in COMPACT_LEVELS:
+            raise ValueError(f"compact level must be one of {COMPACT_LEVELS}")
+        self.compact = level
+        for label in self.labels:
+            label.setVisible(level == FULL)
+        self._label_buttons()
+
+    def width_at(self, level: int) -> int:
+        """The bar's preferred width at a compact level (measured, then put back)."""
+        current = self.compact
+        self.set_compact(level)
+        width = self.sizeHint().width()
+        self.set_compact(current)
+        return width
+
+    def _label_buttons(self) -> None:
+        """Menu entries say the word; the buttons (icon text) a symbol, and the word unless compact."""
+        play = ("■", "Stop") if self._playing else ("▶", "Play")
+        for action, (symbol, word), menu_text in (
+            (self.play_action, play, play[1]), (self.record_action, ("●", "Rec"), "Record"),
+            (self.loop_action, ("⟲", "Loop"), "Loop"),
+        ):
+            action.setText(menu_text)
+            action.setIconText(symbol if self.compact == SYMBOLS else f"{symbol}  {word}")
 
     # ---- document → widgets ------------------------------------------------------------
     def _on_doc_changed(self, changes: ChangeSet) -> None:
