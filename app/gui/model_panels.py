@@ -123,7 +123,9 @@ class LazyDockContent(QWidget):
 
 
 def _import_explorer() -> None:
-    """Runs in a worker: pyqtgraph and the explorer's modules, so opening it does not stall."""
+    """Runs in a worker: pyqtgraph and the explorer's modules, so opening it does not stall (nor
+    the first map sample the ~10 ms of ``numpy.random`` it imports on first use)."""
+    import numpy.random  # noqa: F401
     import pyqtgraph  # noqa: F401
 
     from .explorer import panel  # noqa: F401

@@ -8,13 +8,14 @@ model in a worker, with progress, cancel and superseded results dropped (``Jobs`
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from latentroll.models.common.model_dirs import shipped_model_dir
 
 from .model_process import ModelInfo, ModelProcess, ModelUnavailable, RemoteService, WeightsMissing
 from .notify import Notifier
@@ -38,12 +39,7 @@ class ModelSpec:
     bar_step: int = 1        # generated lengths are a multiple of this many bars
 
     def model_dir(self) -> Path:
-        env = os.environ.get(self.env_var)
-        if env:
-            return Path(env)
-        from importlib.resources import files
-
-        return Path(str(files("latentroll.resources"))) / "models" / self.shipped
+        return shipped_model_dir(self.shipped, self.env_var)
 
 
 MODEL_SPECS: tuple[ModelSpec, ...] = (

@@ -15,8 +15,8 @@ import numpy as np
 import torch
 
 from latentroll.core.song import Track
+from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.models.common.service import load_model_folder
-from latentroll.models.common.weights import shipped_model_dir
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
 
@@ -28,7 +28,8 @@ MAX_BARS = 1024
 
 
 def default_model_dir() -> Path:
-    return shipped_model_dir("ae_mel_ae")
+    """The shipped model, unless ``LATENTROLL_AE_DIR`` points elsewhere."""
+    return shipped_model_dir("ae_mel_ae", "LATENTROLL_AE_DIR")
 
 
 class MelodyAEService:

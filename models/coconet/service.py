@@ -21,8 +21,8 @@ import torch
 
 from latentroll.core.song import NOTE_DTYPE, PPQ, Song, Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.models.common.service import load_model_folder
-from latentroll.models.common.weights import shipped_model_dir
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import melody_notes, velocities_for
 
@@ -44,7 +44,8 @@ class ChoraleError(MelodyError):
 
 
 def default_model_dir() -> Path:
-    return shipped_model_dir("cnn_chorale")
+    """The shipped model, unless ``LATENTROLL_CNN_DIR`` points elsewhere."""
+    return shipped_model_dir("cnn_chorale", "LATENTROLL_CNN_DIR")
 
 
 def _ceil_step(tick: int) -> int:

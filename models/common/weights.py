@@ -58,10 +58,3 @@ def load_optimizer(opt: torch.optim.Optimizer, path: Path) -> None:
         pid, name = key.split(".", 1)
         state.setdefault(int(pid), {})[name] = v
     opt.load_state_dict({"state": state, "param_groups": json.loads(meta["param_groups"])})
-
-
-def shipped_model_dir(name: str) -> Path:
-    """Folder of a model shipped with the app: resources/models/<name>."""
-    from importlib.resources import files
-
-    return Path(str(files("latentroll.resources"))) / "models" / name

@@ -7,8 +7,8 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.models.common.service import load_model_folder, style_label
-from latentroll.models.common.weights import shipped_model_dir
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import MelodyError
 from latentroll.models.data.tracks import events_to_track
@@ -23,7 +23,8 @@ MAX_MELODIES = 256
 
 
 def default_model_dir() -> Path:
-    return shipped_model_dir("gan_mel_bar")
+    """The shipped model, unless ``LATENTROLL_GAN_DIR`` points elsewhere."""
+    return shipped_model_dir("gan_mel_bar", "LATENTROLL_GAN_DIR")
 
 
 class MelodyGANService:

@@ -16,8 +16,8 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.models.common.service import load_model_folder, style_label
-from latentroll.models.common.weights import shipped_model_dir
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import (
     FIRST_PITCH_CLASS, NO_EVENT, NUM_CLASSES, STEP_TICKS, MelodyError, held_pitch, standalone,
@@ -36,7 +36,8 @@ MAX_PRIME_BARS = 64
 
 
 def default_model_dir() -> Path:
-    return shipped_model_dir("lstm_mel_lm")
+    """The shipped model, unless ``LATENTROLL_LSTM_DIR`` points elsewhere."""
+    return shipped_model_dir("lstm_mel_lm", "LATENTROLL_LSTM_DIR")
 
 
 class MelodyLSTMService:

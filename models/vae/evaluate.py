@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from latentroll.models.common.weights import shipped_model_dir
+from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.models.eval.style_classifier import StyleNet, balanced_accuracy, predict
 from latentroll.models.eval.timing import median_ms
 from latentroll.models.eval.yang_lerch import compare_sets

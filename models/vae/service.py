@@ -7,7 +7,6 @@ refused with a ``MelodyError`` whose message is meant for users.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -17,8 +16,9 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.models.common.service import load_model_folder, style_label
-from latentroll.models.common.weights import load_tensors, shipped_model_dir
+from latentroll.models.common.weights import load_tensors
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import FIRST_PITCH_CLASS, STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, scale_mask, track_events
@@ -32,8 +32,7 @@ MAX_TRANSFER_BARS = 512
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_VAE_DIR`` points elsewhere (tests, experiments)."""
-    env = os.environ.get("LATENTROLL_VAE_DIR")
-    return Path(env) if env else shipped_model_dir("vae_mel_2bar")
+    return shipped_model_dir("vae_mel_2bar", "LATENTROLL_VAE_DIR")
 
 
 @dataclass

@@ -244,3 +244,21 @@ def test_missing_weights_grey_out_the_tools(make_window, tmp_path, monkeypatch, 
     with qtbot.waitSignal(w.notifier.notified, timeout=5000) as blocker:
         panels.use_tool("repair", run_now=True)
     assert "latentroll train ae" in blocker.args[0].text
+
+
+def test_the_app_looks_for_weights_where_the_services_do(monkeypatch, tmp_path):
+    """The UI process (no torch) and the model process resolve a model's folder the same way."""
+    from latentroll.app.gui.models_host import MODEL_SPECS
+    from latentroll.models.autoencoder.service import default_model_dir as ae
+    from latentroll.models.coconet.service import default_model_dir as cnn
+    from latentroll.models.gan.service import default_model_dir as gan
+    from latentroll.models.lstm.service import default_model_dir as lstm
+    from latentroll.models.vae.service import default_model_dir as vae
+
+    services = {"vae": vae, "gan": gan, "lstm": lstm, "ae": ae, "cnn": cnn}
+    assert {spec.key for spec in MODEL_SPECS} == set(services)
+    for spec in MODEL_SPECS:
+        monkeypatch.delenv(spec.env_var, raising=False)
+        assert spec.model_dir() == services[spec.key](), spec.key
+        monkeypatch.setenv(spec.env_var, str(tmp_path / spec.key))
+        assert spec.model_dir() == services[spec.key]() == tmp_path / spec.key

@@ -1,5 +1,7 @@
 """Workers: results and errors reach the UI thread, stale results are dropped, jobs cancel,
-and the UI thread keeps ticking while a render and a file load run."""
+and the UI thread keeps ticking while a render runs with a file load, or with a generation by the
+shipped VAE in the model process."""
+import os
 import threading
 import time
 
@@ -7,12 +9,15 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
+from latentroll.app.gui.models_host import MODEL_SPECS
 from latentroll.app.gui.notify import ERROR
 from latentroll.app.gui.workers import Jobs
 from latentroll.core.io.formats import write_song
+from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.core.song import PPQ, Note, Song, TempoChange, Track
 
 from roll_helpers import TIMGM, make_song
+from stall_probe import GapProbe
 
 WAIT = 15000
 
@@ -138,74 +143,95 @@ def long_song(seconds: float) -> Song:
     return Song(title="Long", tracks=[Track("Pad", 48, notes=notes)], tempos=[TempoChange(0, 120.0)])
 
 
-class GapProbe:
-    """A 10 ms QTimer on the UI thread that records the gaps between its ticks."""
+BUDGET_MS = 50  # the issue's budget for the UI thread
 
-    def __init__(self):
-        self.gaps: list[float] = []
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self._last = 0.0
 
-    def _tick(self):
-        now = time.perf_counter()
-        self.gaps.append((now - self._last) * 1000)
-        self._last = now
+def assert_ui_keeps_ticking(qtbot, start_jobs, done, what: str, attempts: int = 2) -> GapProbe:
+    """Start ``start_jobs(attempt)`` on a later event-loop turn while a 10 ms timer probes the UI
+    thread, run the event loop until ``done()``, and fail if the UI thread's longest *own* gap
+    (``stall_probe``: the wall gap minus the time the OS kept the runnable UI thread off the
+    CPU) reaches the budget.
 
-    def run(self, qtbot, until=None, seconds=None):
-        self.gaps = []
-        self._last = time.perf_counter()
-        self.timer.start()
-        start = time.perf_counter()
-        if until is not None:
-            qtbot.waitUntil(until, timeout=120000)
-        else:
-            qtbot.wait(int(seconds * 1000))
-        self.timer.stop()
-        return time.perf_counter() - start
-
-    @property
-    def worst(self) -> float:
-        return max(self.gaps)
-
-    @property
-    def median(self) -> float:
-        return sorted(self.gaps)[len(self.gaps) // 2]
+    Why own gaps: on a loaded machine (a CI runner, training jobs) the scheduler alone delays a
+    timer by tens of milliseconds, whatever the app does; that is not the app's stall and is
+    subtracted. What stays counted is everything the app controls: UI-thread work in our handlers
+    and painting, and the UI thread blocked (on the GIL held by a worker, a pipe to the model
+    process, a lock). Model work done on the UI thread shows either as CPU time or as a blocking
+    wait for the model process, and fails. What the subtraction cannot remove is a GIL holder
+    kept off the CPU by the load while the UI thread waits for it; a failing measurement is
+    therefore repeated once (a stall the app causes repeats; that noise rarely does twice)."""
+    probe = GapProbe(interval_ms=10)
+    for attempt in range(attempts):
+        probe.clear()
+        probe.start(what)
+        QTimer.singleShot(30, lambda a=attempt: start_jobs(a))
+        t = time.perf_counter()
+        qtbot.waitUntil(lambda: len(probe.gaps) > 5 and done(), timeout=120000)
+        probe.stop()
+        print(f"\nUI stall probe, {what}: {len(probe.gaps)} ticks over {time.perf_counter() - t:.2f} s, "
+              f"median gap {probe.median():.1f} ms, longest {probe.worst():.1f} ms wall, "
+              f"{probe.worst_own():.1f} ms own (run-queue accounting: {probe.clock.available}; "
+              f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores)")
+        assert len(probe.gaps) > 20
+        if probe.worst_own() < BUDGET_MS:
+            return probe
+    pytest.fail(f"the UI thread stalled for {probe.worst_own():.0f} ms of its own ({probe.worst():.0f} ms wall) "
+                f"while {what} ran, in {attempts} attempts")
 
 
 @pytest.mark.skipif(not TIMGM.exists(), reason="apt install timgm6mb-soundfont")
 def test_ui_thread_never_stalls_while_render_and_load_run(make_window, qtbot, tmp_path, monkeypatch):
-    """A 10 ms timer on the UI thread records its longest gap while a WAV render and a MusicXML
-    load (music21, in the helper process) run. Target: < 50 ms.
-
-    On a machine whose cores are busy with other work the OS alone delays timers: the probe then
-    also runs idle for as long, only the excess over that baseline counts, and a failing
-    measurement is repeated once (a real stall in the app repeats; scheduler noise rarely does)."""
+    """A WAV render and a MusicXML load (music21, in the helper process) run together; the UI
+    thread's longest gap stays within 50 ms (how it is measured: ``assert_ui_keeps_ticking``)."""
     monkeypatch.setenv("LATENTROLL_SOUNDFONT", str(TIMGM))
     xml = tmp_path / "big.musicxml"
     write_song(long_song(60), xml)
     w = make_window(make_song())
     qtbot.waitUntil(lambda: not w.jobs.busy, timeout=WAIT)  # start-up imports run in the background first
-    probe = GapProbe()
-    for attempt in range(2):
-        wav = tmp_path / f"mix{attempt}.wav"
 
-        def start_jobs():
-            w.files.export_audio(stems=False, target=wav, sample_rate=44100, bits=16)
-            w.files.load(xml)
-
+    def start_jobs(attempt: int) -> None:
         w.doc.replace(make_song())
-        QTimer.singleShot(30, start_jobs)
-        busy_s = probe.run(qtbot, until=lambda: len(probe.gaps) > 5 and not w.jobs.busy)
-        worst, median, ticks = probe.worst, probe.median, len(probe.gaps)
-        assert wav.is_file() and w.doc.song.title == "Long"
-        probe.run(qtbot, seconds=busy_s)
-        idle_worst = probe.worst
-        print(f"\nUI stall probe: {ticks} ticks over {busy_s:.2f} s with a render and a load running: "
-              f"median gap {median:.1f} ms, longest {worst:.1f} ms (idle baseline longest {idle_worst:.1f} ms)")
-        assert ticks > 20
-        if worst < 50 or worst - idle_worst < 50:
-            break
-    else:
-        pytest.fail(f"the UI thread stalled for {worst:.0f} ms (idle: {idle_worst:.0f} ms), twice")
+        w.files.export_audio(stems=False, target=tmp_path / f"mix{attempt}.wav", sample_rate=44100, bits=16)
+        w.files.load(xml)
+
+    assert_ui_keeps_ticking(qtbot, start_jobs, lambda: not w.jobs.busy, "a render and a file load")
+    assert list(tmp_path.glob("mix*.wav")) and w.doc.song.title == "Long"
+
+
+SHIPPED_VAE = next(spec for spec in MODEL_SPECS if spec.key == "vae")
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.skipif(not TIMGM.exists(), reason="apt install timgm6mb-soundfont")
+@pytest.mark.skipif(not (shipped_model_dir(SHIPPED_VAE.shipped) / SHIPPED_VAE.weights_file).exists(),
+                    reason="no shipped VAE weights")
+def test_ui_thread_never_stalls_while_a_generation_and_a_render_run(make_window, qtbot, tmp_path, monkeypatch):
+    """The shipped melody VAE writes 16 melodies of 8 bars through the real model process while
+    a minute of audio renders; the UI thread's longest gap stays within 50 ms (how it is
+    measured: ``assert_ui_keeps_ticking``). The model is loaded first: its one-time start is
+    not what is measured here."""
+    monkeypatch.setenv("LATENTROLL_SOUNDFONT", str(TIMGM))
+    monkeypatch.delenv(SHIPPED_VAE.env_var, raising=False)
+    w = make_window(long_song(60))
+    panels = w.model_panels
+    panels.show_generate()
+    qtbot.waitUntil(lambda: panels.host.ready("vae") and not w.jobs.busy, timeout=120000)
+    gen = panels.generate
+    gen.variations.setValue(16)
+    gen.bars.setValue(8)
+    finished: dict[str, float] = {}
+    w.files.exported.connect(lambda *_a: finished.setdefault("render", time.perf_counter()))
+    panels.ctx.library.changed.connect(lambda: finished.setdefault("generation", time.perf_counter()))
+
+    def start_jobs(attempt: int) -> None:
+        finished.clear()
+        finished["start"] = time.perf_counter()
+        gen.clear_candidates()
+        w.files.export_audio(stems=False, target=tmp_path / f"mix{attempt}.wav", sample_rate=44100, bits=16)
+        assert gen.generate() is not None
+
+    assert_ui_keeps_ticking(qtbot, start_jobs, lambda: len(finished) == 3 and not w.jobs.busy,
+                            "a VAE generation and a render")
+    assert len(gen.cards) > 8 and list(tmp_path.glob("mix*.wav"))
+    print(f"generation took {finished['generation'] - finished['start']:.2f} s, "
+          f"the render {finished['render'] - finished['start']:.2f} s")

@@ -17,11 +17,13 @@ from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
 from ..clips import Clip, clip_from_track
-from ..theme import ACCENT, BG, TEXT, TEXT_DIM, TRACK_COLORS
+from ..theme import ACCENT, TEXT, TRACK_COLORS
+from ..ui_steps import UiSteps
 from ..workers import Worker
 from .canvas import ClipCanvas
 from .controls import KeyCheck, temperature_box
 from .jobs import PointsRequest, decode_points, project_clips, region_points
+from .map_plot import MapPlot
 
 OVERLAY_DEBOUNCE_MS = 300
 USER_SOURCES = ("song", "file")
@@ -39,18 +41,8 @@ class LatentMapTab(QWidget):
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.plot = pg.PlotWidget(self, background=BG)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.setAspectLocked(False)
-        self.plot.showGrid(x=True, y=True, alpha=0.12)
-        for side, text in (("bottom", "latent axis 1"), ("left", "latent axis 2")):
-            axis = self.plot.getAxis(side)
-            axis.setLabel(text, color=TEXT_DIM)
-            axis.setTextPen(TEXT_DIM)
-            axis.setPen("#4a515c")
-        self.legend = self.plot.addLegend(offset=(8, 4), labelTextColor=TEXT, brush=pg.mkBrush(30, 33, 38, 210),
-                                          colCount=5)
+        self.plot = MapPlot(self, x_label="latent axis 1", y_label="latent axis 2")
+        self.legend = self.plot.legend
         self.style_items: list[pg.ScatterPlotItem] = []
         self.user_item = pg.ScatterPlotItem(symbol="star", size=16, pen=pg.mkPen("#101215"),
                                             brush=pg.mkBrush("#ffffff"), name="Your clips")
@@ -106,14 +98,18 @@ class LatentMapTab(QWidget):
         self._overlay_timer.timeout.connect(self.update_overlay)
         ctx.library.changed.connect(self._overlay_timer.start)
         self._shown_for: object = None
+        self._steps = UiSteps(self)
 
     # ---- the corpus ---------------------------------------------------------------------
     def show_corpus(self) -> bool:
-        """Draw the model's corpus points (once per loaded model); False if it has none."""
+        """Draw the model's corpus points (once per loaded model), and on the next event-loop turn
+        their legend: each part is ~10 ms of pyqtgraph set-up plus a repaint, too much for one
+        turn. ``pointsShown`` fires when both are done. False if the model has no map."""
         info = self.ctx.host.info(self.ctx.model_key)
         if info is None or info is self._shown_for:
             return info is not None and info.map_points is not None
         self._shown_for = info
+        self._steps.cancel()
         self.plot.clear()
         self.legend.clear()
         self.style_items = []
@@ -129,22 +125,27 @@ class LatentMapTab(QWidget):
             color.setAlpha(150)
             item = pg.ScatterPlotItem(pts[sel, 0], pts[sel, 1], size=6, pen=None, brush=pg.mkBrush(color),
                                       name=style_title(name))
-            self.plot.addItem(item)
+            self.plot.add(item)
             self.style_items.append(item)
         for item in (self.user_item, self.generated_item, self.picked_item):
-            self.plot.addItem(item)
+            self.plot.add(item)
         lo, hi = pts.min(0).astype(np.float64), pts.max(0).astype(np.float64)
         size = (hi - lo) * 0.18
         centre = (lo + hi) / 2
         self.region.setPos(centre - size / 2)
         self.region.setSize(size)
-        self.plot.addItem(self.region)
+        self.plot.add(self.region)
         span = np.maximum(hi - lo, 1e-6)
-        self.plot.setRange(xRange=(lo[0] - 0.04 * span[0], hi[0] + 0.04 * span[0]),
-                           yRange=(lo[1] - 0.06 * span[1], hi[1] + LEGEND_ROOM * span[1]), padding=0)
+        self.plot.set_range((lo[0] - 0.04 * span[0], hi[0] + 0.04 * span[0]),
+                            (lo[1] - 0.06 * span[1], hi[1] + LEGEND_ROOM * span[1]))
+        self._steps.add(self._fill_legend)
+        return True
+
+    def _fill_legend(self) -> None:
+        for item in (*self.style_items, self.user_item, self.generated_item, self.picked_item):
+            self.legend.addItem(item, item.name())
         self.pointsShown.emit()
         self._overlay_timer.start()
-        return True
 
     @property
     def corpus_count(self) -> int:
@@ -164,7 +165,7 @@ class LatentMapTab(QWidget):
 
     def _draw_overlay(self, clips: list[Clip], pts: np.ndarray) -> None:
         for label in self.labels:
-            self.plot.removeItem(label)
+            self.plot.remove(label)
         self.labels = []
         ok = ~np.isnan(pts).any(axis=1) if len(pts) else np.zeros(0, bool)
         user = np.array([c.source in USER_SOURCES for c in clips], dtype=bool)
@@ -174,7 +175,7 @@ class LatentMapTab(QWidget):
             if good and mine:
                 label = pg.TextItem(clip.name, color=TEXT, anchor=(0, 1))
                 label.setPos(float(p[0]), float(p[1]))
-                self.plot.addItem(label)
+                self.plot.add(label)
                 self.labels.append(label)
         self.overlayChanged.emit()
 
@@ -182,7 +183,7 @@ class LatentMapTab(QWidget):
     def _on_scene_click(self, event) -> None:
         if event.button() != 1 or event.double() or self._shown_for is None:
             return
-        vb = self.plot.getViewBox()
+        vb = self.plot.vb
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         p = vb.mapSceneToView(event.scenePos())

@@ -1,11 +1,14 @@
 """The Latent Explorer dock: the model's status on top, three tabs below."""
 from __future__ import annotations
 
+from functools import partial
+
 import shiboken6
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
 from ..models_host import ModelBanner
+from ..ui_steps import UiSteps
 from .corner_grid import CornerGridTab
 from .interpolate import InterpolateTab
 from .latent_map import LatentMapTab
@@ -50,26 +53,23 @@ class ExplorerPanel(QWidget):
         lay.addWidget(self.tabs, 1)
         self._orphans: list[QWidget] = []
         self.destroyed.connect(lambda _o=None, ws=self._orphans: _delete_all(ws))
-        self._pending = [("interpolate", InterpolateTab, "Interpolate A → B"), ("grid", CornerGridTab, "Corner grid"),
-                         ("map", LatentMapTab, "Map")]
+        self.steps = UiSteps(self)
+        for name, cls, title in (("interpolate", InterpolateTab, "Interpolate A → B"),
+                                 ("grid", CornerGridTab, "Corner grid"), ("map", LatentMapTab, "Map")):
+            self.steps.add(partial(self._build, name, cls, title))
+        self.steps.add(self.built.emit)
         self.banner.readyChanged.connect(self._on_ready)
         self._on_ready(self.banner.ready)
-        self._build_next()
 
     @property
     def complete(self) -> bool:
-        return not self._pending
+        return self.map is not None
 
-    def _build_next(self) -> None:
-        name, cls, title = self._pending.pop(0)
+    def _build(self, name: str, cls, title: str) -> None:
         tab, orphans = collect_orphans(lambda: cls(self.ctx, self))
         self._orphans.extend(orphans)
         setattr(self, name, tab)
         self.tabs.addTab(tab, title)
-        if self._pending:
-            QTimer.singleShot(0, self._build_next)
-        else:
-            self.built.emit()
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TABS.index(name))
@@ -82,4 +82,4 @@ class ExplorerPanel(QWidget):
 
     def _on_tab(self) -> None:
         if self.map is not None and self.tabs.currentWidget() is self.map and self.banner.ready:
-            QTimer.singleShot(0, self.map.show_corpus)  # after the tab has painted once
+            self.steps.add(self.map.show_corpus)  # on a later turn: after the tab has painted once
