@@ -6,7 +6,8 @@ Definitions (also in docs/models.md):
 - kl: mean KL(q(z|x) || N(0, I)) in nats per window.
 - interp_monotone: share of A→B latent paths (slerp, 11 points, greedy decode) along which the
   Hamming distance to A's decoding never drops by more than one step from one point to the next.
-- oa: Yang–Lerch overlapping area per feature, prior samples (temperature 1) vs test windows.
+- oa: Yang–Lerch overlapping area per feature, "any style" samples (temperature 1, latents drawn as
+  the service draws them) vs test windows.
 - style_fidelity: share of samples asked in style S that the style classifier labels S (all styles
   pooled, equal samples per style); classifier_accuracy: its accuracy on real test windows.
 - lm_midpoint_ratio: mean NLL per step, under the shipped LSTM language model ('any style'), of
@@ -134,11 +135,17 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
         out["style_fidelity"] = hits / (cfg.samples_per_style * n_styles)
         out["style_fidelity_per_style"] = per_style
 
-    # speed
+    out.update(speed_metrics(model, test.events[:2], cfg.timing_repeats))
+    out["torch_threads"] = torch.get_num_threads()
+    return out
+
+
+def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15) -> dict[str, float]:
+    """decode64_ms: median time to greedily decode 64 latents; interp16_ms: to encode 2 windows
+    and decode the 16-step slerp between them (also run alone by tests/benchmarks/bench_vae_speed.py)."""
     z64 = torch.randn(64, model.cfg.z_dim)
     st64 = torch.full((64,), model.cfg.any_style, dtype=torch.long)
-    out["decode64_ms"] = median_ms(lambda: model.decode(z64, st64, model.cfg.window), cfg.timing_repeats)
-    two = torch.as_tensor(test.events[:2].astype(np.int64))
+    two = torch.as_tensor(np.asarray(two_windows).astype(np.int64))
     st16 = torch.full((16,), model.cfg.any_style, dtype=torch.long)
 
     def interp16():
@@ -146,9 +153,9 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
         zz = torch.as_tensor(lat.path(mu[0].numpy(), mu[1].numpy(), 16), dtype=torch.float32)
         model.decode(zz, st16, model.cfg.window)
 
-    out["interp16_ms"] = median_ms(interp16, cfg.timing_repeats)
-    out["torch_threads"] = torch.get_num_threads()
-    return out
+    with torch.no_grad():
+        return {"decode64_ms": median_ms(lambda: model.decode(z64, st64, model.cfg.window), repeats),
+                "interp16_ms": median_ms(interp16, repeats)}
 
 
 def shipped_classifier_dir() -> Path:
@@ -177,9 +184,9 @@ def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     classifier = load_classifier(cls_dir) if (cls_dir / "model.safetensors").exists() else None
     cfg = EvalConfig(recon_windows=300, interp_pairs=20, oa_pieces=60, samples_per_style=20, timing_repeats=3) \
         if quick else EvalConfig()
-    gauss = svc.stats.styles if svc.stats else None
+    styles = svc.cfg.styles
     res = evaluate_vae(svc.model, data, classifier, cfg, shipped_lm_nll(),
-                       style_latents=gauss.sample if gauss is not None else None,
-                       any_latents=gauss.sample_mixture if gauss is not None else None)
+                       style_latents=lambda s, n, rng: svc.prior_latents(n, styles[s], rng),
+                       any_latents=lambda n, rng: svc.prior_latents(n, None, rng))
     res["model"] = svc.name
     return res

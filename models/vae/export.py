@@ -45,10 +45,35 @@ def latent_stats(model: MelodyVAE, data: MelodyData, limit: int = 40000, seed: i
     ])
     gauss = lat.StyleGaussians.fit(z, styles, len(model.cfg.styles))
     out["style_means"], out["style_chol"], out["style_weights"] = gauss.means, gauss.chol, gauss.weights
+    critic = fit_style_critic(z, styles, len(model.cfg.styles))
+    out["critic_weight"], out["critic_bias"] = critic.weight, critic.bias
     out["map_latents"] = z[map_idx].astype(np.float32)
     out["map_points"] = pca.transform(z[map_idx]).astype(np.float32)
     out["map_styles"] = styles[map_idx].astype(np.int32)
     return out
+
+
+def fit_style_critic(latents: np.ndarray, styles: np.ndarray, n_styles: int, l2: float = 1e-3) -> lat.StyleCritic:
+    """Softmax regression of style on standardized latents (L-BFGS, full batch, seeded by the
+    caller's torch seed), returned with the standardization folded into its weights."""
+    z = torch.as_tensor(latents, dtype=torch.float32)
+    y = torch.as_tensor(styles, dtype=torch.long)
+    mu, sd = z.mean(0), z.std(0) + 1e-6
+    lin = torch.nn.Linear(z.shape[1], n_styles)
+    torch.nn.init.zeros_(lin.weight)
+    torch.nn.init.zeros_(lin.bias)
+    opt = torch.optim.LBFGS(lin.parameters(), max_iter=200, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(lin((z - mu) / sd), y) + l2 * (lin.weight ** 2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    w = lin.weight.detach() / sd
+    b = lin.bias.detach() - (w * mu).sum(1)
+    return lat.StyleCritic(w.numpy().astype(np.float32), b.numpy().astype(np.float32))
 
 
 def export_model(checkpoint: Path, cfg: VAEConfig, data: MelodyData, out_dir: Path) -> Path:

@@ -123,3 +123,24 @@ class StyleGaussians:
             d = np.linalg.solve(L, (np.atleast_2d(latents) - mu).T)
             scores.append(-0.5 * (d ** 2).sum(0) - np.log(np.abs(np.diag(L))).sum())
         return np.argmax(np.stack(scores), axis=0)
+
+
+@dataclass
+class StyleCritic:
+    """p(style | z) as a softmax regression over training latents: the simplest form of a
+    latent-space critic (Engel et al., "Latent Constraints"). The style Gaussians overlap, so a
+    draw from one often decodes like another style; sampling in a style draws many candidates
+    from its Gaussian and keeps those the critic is surest of (``best``)."""
+
+    weight: np.ndarray  # (styles, z), input standardization folded in
+    bias: np.ndarray    # (styles,)
+
+    def log_posterior(self, latents: np.ndarray) -> np.ndarray:
+        a = np.atleast_2d(latents) @ self.weight.T + self.bias
+        a = a - a.max(1, keepdims=True)
+        return a - np.log(np.exp(a).sum(1, keepdims=True))
+
+    def best(self, candidates: np.ndarray, style: int, n: int) -> np.ndarray:
+        """The ``n`` candidates most likely to be in ``style``, in random (candidate) order."""
+        keep = np.sort(np.argsort(-self.log_posterior(candidates)[:, style], kind="stable")[:n])
+        return candidates[keep]

@@ -51,3 +51,23 @@ def test_style_gaussians_sample_and_classify():
     assert np.allclose(s.mean(0), centres[1], atol=0.15)
     assert 0.4 < s[:, 0].std() < 0.6
     assert (g.most_likely(z) == styles).mean() > 0.99
+
+
+def test_style_critic_learns_styles_and_keeps_the_surest_candidates():
+    from latentroll.models.vae.export import fit_style_critic
+
+    rng = np.random.default_rng(4)
+    centres = np.array([[2.0, 0, 5.0], [-2.0, 0, 5.0], [0, 2.0, 5.0]])  # overlapping, off-origin
+    styles = rng.integers(0, 3, 3000)
+    z = (centres[styles] + rng.normal(0, 1.0, (3000, 3))).astype(np.float32)
+    critic = fit_style_critic(z, styles, 3)
+    post = critic.log_posterior(z)
+    assert np.allclose(np.exp(post).sum(1), 1.0, atol=1e-5)
+    assert (post.argmax(1) == styles).mean() > 0.75
+    # keeping the surest 10% of style-1 draws: every kept one beats every dropped one
+    cands = lat.StyleGaussians.fit(z, styles, 3).sample(1, 400, rng, spread=1.0)
+    kept = critic.best(cands, 1, 40)
+    assert kept.shape == (40, 3)
+    lp = critic.log_posterior(cands)[:, 1]
+    assert critic.log_posterior(kept)[:, 1].min() >= np.sort(lp)[-40] - 1e-6
+    assert (critic.log_posterior(kept).argmax(1) == 1).all()

@@ -116,3 +116,18 @@ def test_bad_input_is_refused_clearly(service):
     chord = Track(name="chords", notes=np.array([(0, 960, 60, 90), (0, 960, 64, 90), (0, 960, 67, 90)],
                                                 dtype=NOTE_DTYPE))
     assert service.encode([chord]).shape == (1, service.cfg.z_dim)  # polyphony: top voice, documented
+
+
+def test_style_sampling_keeps_latents_the_critic_is_surest_of(service):
+    """With a critic shipped, sampling in a style picks draws of that style's Gaussian that the
+    critic rates likelier in the style than plain draws are."""
+    stats = service.stats
+    assert stats.critic is not None and stats.styles is not None
+    style = service.cfg.styles[1]
+    z = service.prior_latents(32, style, np.random.default_rng(0))
+    plain = stats.styles.sample(1, 32, np.random.default_rng(0), 0.7)
+    assert z.shape == plain.shape
+    lp_kept = stats.critic.log_posterior(z)[:, 1]
+    lp_plain = stats.critic.log_posterior(plain)[:, 1]
+    assert lp_kept.mean() > lp_plain.mean()
+    assert len(np.unique(z.round(4), axis=0)) == 32  # no duplicates: 32 different melodies
