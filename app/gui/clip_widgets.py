@@ -192,7 +192,9 @@ class ClipPicker(QComboBox):
         self.library = library
         self.take_selection = take_selection
         self.open_file = open_file
-        self.setMinimumContentsLength(16)
+        # Narrow enough for the explorer's A/B row beside a right dock at 1440 px; the popup
+        # still opens as wide as the longest clip name.
+        self.setMinimumContentsLength(11)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self._uid: int | None = None
         library.changed.connect(self.rebuild)

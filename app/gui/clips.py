@@ -140,6 +140,7 @@ def insert_clip(doc: Document, state: EditorState, clip: Clip, new_track: bool =
     if clip.anchor is None:
         bar = doc.song.time_signature_at(at).bar_ticks
         state.set_playhead(at + round_up(max(clip.span, 1), bar))
+    state.request_reveal(at, at + clip.span)  # after the playhead: following it may scroll away
     return ins
 
 

@@ -37,6 +37,7 @@ class EditorState(QObject):
     playheadChanged = Signal(int)
     seekRequested = Signal(int)  # the user moved the playhead (ruler click, Home key)
     scaleChanged = Signal()
+    revealRequested = Signal(int, int)  # show this tick span in the piano roll (what was just inserted)
 
     def __init__(self, document: Document, parent: QObject | None = None):
         super().__init__(parent)
@@ -174,6 +175,11 @@ class EditorState(QObject):
         if enabled != self.loop_enabled:
             self.loop_enabled = enabled
             self.loopChanged.emit()
+
+    def request_reveal(self, start: int, end: int) -> None:
+        """Ask the piano roll to scroll to notes just put in from elsewhere (a panel's Accept),
+        which may lie off screen."""
+        self.revealRequested.emit(int(start), int(max(end, start)))
 
     def request_seek(self, tick: int) -> None:
         self.set_playhead(tick)

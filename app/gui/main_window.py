@@ -22,6 +22,7 @@ from .edit_ops import EditOps
 from .editor_state import EditorState
 from .files import FileController, load_any
 from .gc_control import MainThreadGC
+from .library.dock import install_library_panel
 from .menus import SHORTCUTS_HTML, build_menus
 from .midi_input import MidiRecorder
 from .model_panels import install_model_panels
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self.doc, self.jobs, self.paths, self.files.snapshot, parent=self)
         build_menus(self)
         self.model_panels = install_model_panels(self)
+        self.library = install_library_panel(self)
 
         self.doc.modifiedChanged.connect(lambda _m: self._update_title())
         self.doc.pathChanged.connect(lambda _p: self._update_title())

@@ -21,6 +21,7 @@ from latentroll.core.theory import Scale
 
 from .clips import Clip, ClipAudition, ClipLibrary, clip_from_track, insert_clip, selection_clip, write_clip_file
 from .clip_widgets import ask_music_file, start_file_drag
+from .dock_toggle import bring_forward_toggle
 from .document import Document
 from .editor_state import EditorState
 from .models_host import FAILED, MISSING, ModelHost, ModelStatusLabel
@@ -223,19 +224,19 @@ class ModelPanels(QObject):
     # ---- menus and tool bar ------------------------------------------------------------
     def _install_actions(self) -> None:
         win = self.window
-        gen = self.generate_dock.toggleViewAction()
+        gen = bring_forward_toggle(self.generate_dock)
         gen.setText("&Generate / Style Panel")
         gen.setIconText("Generate")  # the tool bar's short label; the tooltip has the full name
         gen.setToolTip("Generate / Style panel (Ctrl+G)")
         gen.setShortcut(QKeySequence("Ctrl+G"))
         gen.setStatusTip("Generate melodies in a style and key, or transfer the selection to a style")
-        tools = self.tools_dock.toggleViewAction()
+        tools = bring_forward_toggle(self.tools_dock)
         tools.setText("Model &Tools Panel")
         tools.setIconText("Tools")
         tools.setToolTip("Model Tools panel (Ctrl+Shift+T)")
         tools.setShortcut(QKeySequence("Ctrl+Shift+T"))
         tools.setStatusTip("Continue, repair, harmonize or infill what is selected in the piano roll")
-        exp = self.explorer_dock.toggleViewAction()
+        exp = bring_forward_toggle(self.explorer_dock)
         exp.setText("Latent &Explorer")
         exp.setIconText("Explorer")
         exp.setToolTip("Latent Explorer (Ctrl+Shift+G)")

@@ -44,6 +44,11 @@ class AppPaths:
         return self.data_dir / "recovery"
 
     @property
+    def library_dir(self) -> Path:
+        """The music library: the user's saved clips and songs as .mid files (see core.library)."""
+        return self.data_dir / "library"
+
+    @property
     def drag_dir(self) -> Path:
         """Dragged-out MIDI files stay here: the drop target may read them later."""
         return self.cache_dir / "dragged"

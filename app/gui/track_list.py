@@ -52,6 +52,10 @@ class TrackRow(QFrame):
         self.program.addItems([f"{i + 1:3d} {n}" for i, n in enumerate(GM_PROGRAMS)] + [DRUM_KIT])
         self.program.setToolTip("General MIDI instrument")
         self.program.setMaxVisibleItems(20)
+        # Shrinks with the track list (the list it opens still shows whole names), so a right
+        # dock never pushes the row into a sideways scroll bar.
+        self.program.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.program.setMinimumContentsLength(10)
         self.program.activated.connect(self._on_program)
         self.mute = self._toggle("M", "mute", "Mute")
         self.solo = self._toggle("S", "solo", "Solo")

@@ -12,9 +12,12 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from latentroll.core.song import Song
 
 CACHE_VERSION = "corpus-v2"  # v2: meters read from the unflattened score
 
@@ -82,6 +85,28 @@ class Tune:
     @property
     def voices(self) -> int:
         return int(self.notes[:, 3].max()) + 1 if len(self.notes) else 0
+
+    def to_song(self) -> "Song":
+        """The tune as a core Song (one track per voice, accented velocities): what the app's
+        library shows, plays and inserts."""
+        from latentroll.core.song import NOTE_DTYPE, KeySignature, Song, TimeSignature, Track
+
+        from .tracks import velocities_for
+
+        ts = TimeSignature(0, *self.meter)
+        names = VOICE_NAMES if self.voices == 4 else ("Melody",) + tuple(f"Voice {v + 1}" for v in range(1, 4))
+        tracks = []
+        for v in range(self.voices):
+            rows = self.voice(v)
+            notes = np.zeros(len(rows), NOTE_DTYPE)
+            notes["start"], notes["duration"], notes["pitch"] = rows[:, 0], rows[:, 1], rows[:, 2]
+            notes["velocity"] = velocities_for(notes["start"], bar_ticks=ts.bar_ticks)
+            tracks.append(Track(name=names[v] if v < len(names) else f"Voice {v + 1}", channel=v, notes=notes))
+        return Song(title=self.title, tracks=tracks, time_signatures=[ts],
+                    keys=[KeySignature(0, self.key[0] % 12, self.key[1])])
+
+
+VOICE_NAMES = ("Soprano", "Alto", "Tenor", "Bass")
 
 
 @dataclass

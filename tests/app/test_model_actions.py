@@ -77,14 +77,28 @@ def test_continue_adds_notes_after_the_selection(tools_window, qtbot):
     card = cards[0]
     assert card.options.context is not None and len(card.options.context) == 4  # the lead-in shows
     old = w.doc.song.tracks[0].notes.copy()
+    view = w.editor.view
+    view.set_zoom(sx=0.6 * view.viewport().width() / (2 * BAR))  # the continuation ends off screen
+    view.horizontalScrollBar().setValue(0)
     before = _accept_once(w, card)
     notes = w.doc.song.tracks[0].notes
     assert np.array_equal(notes[: len(old)], old)
     added = notes[len(old):]
+    m = view.mapping()  # scrolled so the new notes are on screen
+    assert 0 <= m.x(added["start"].min()) and m.x((added["start"] + added["duration"]).max()) <= view.viewport().width()
     assert len(added) == len(card.clip.track.notes) > 0
     assert added["start"].min() >= 2 * BAR and (added["start"] + added["duration"]).max() <= 4 * BAR
     assert w.state.current_track == 0 and list(w.state.selection) == list(range(len(old), len(notes)))
     _undo_restores(w, before)
+
+
+def test_continue_follows_the_melody_unless_asked_to_keep_a_key(window):
+    """A file without a key signature reads as C major; continuing its (say G major) melody
+    must not drop every F#, so Continue leaves the key to the model until "In key" is ticked."""
+    page = window.model_panels.tools.pages["continue"]
+    assert page.key.scale is None
+    page.key.in_key.setChecked(True)
+    assert page.key.scale == window.state.scale  # the song's key, once asked for
 
 
 def test_repair_replaces_the_selected_notes(tools_window, qtbot):

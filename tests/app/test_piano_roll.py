@@ -220,3 +220,69 @@ def test_no_audio_device_is_reported(make_window, qtbot):
     qtbot.waitUntil(lambda: w.playback.audio_status == AUDIO_NONE, timeout=5000)
     assert "no audio output" in w.status_widgets["audio"].text()
     assert w.playback.player is None
+
+
+def _on_screen(view, start, end):
+    m, width = view.mapping(), view.viewport().width()
+    return m.x(start) >= 0 and m.x(end) <= width
+
+
+def test_an_accepted_clip_is_scrolled_into_view(window):
+    """Accepting a candidate moves the playhead past it; the roll shows the inserted notes, not
+    the empty bars after them (following the playhead used to scroll them off screen)."""
+    from latentroll.app.gui.clips import clip_from_track, insert_clip
+
+    view, state = window.editor.view, window.state
+    view.set_zoom(sx=view.viewport().width() / (6 * BAR))  # six bars on screen
+    view.horizontalScrollBar().setValue(0)
+    clip = clip_from_track(melody(window).copy(), "melody", "generated")
+    assert 0 < clip.span <= 4 * BAR
+    state.set_playhead(20 * BAR)
+    insert_clip(window.doc, state, clip)
+    assert state.playhead > 20 * BAR
+    assert _on_screen(view, 20 * BAR, 20 * BAR + clip.span)
+
+
+def test_reveal_scrolls_only_as_far_as_needed(window):
+    view = window.editor.view
+    width = view.viewport().width()
+    view.set_zoom(sx=width / (6 * BAR))
+    view.horizontalScrollBar().setValue(0)
+    view.reveal(BAR, 3 * BAR)  # already on screen: stays put
+    assert view.horizontalScrollBar().value() == 0
+    view.reveal(7 * BAR, 9 * BAR)  # just off the right edge: the bars before it stay in view
+    assert _on_screen(view, 7 * BAR, 9 * BAR) and _on_screen(view, 4 * BAR, 9 * BAR)
+    view.reveal(0, 20 * BAR)  # wider than the screen: its start
+    assert view.mapping().x(0) >= 0 and view.mapping().x(0) < width * 0.1
+
+
+def test_a_shorter_roll_keeps_the_middle_pitch_in_the_middle(window):
+    """Opening a dock under the roll (the explorer) must not leave only its empty top rows."""
+    view = window.editor.view
+    view.show_notes()
+
+    def middle_pitch():
+        return view.mapping().pitch_at(view.viewport().height() / 2)
+
+    before = middle_pitch()
+    assert 48 <= before <= 84  # centred on the melody
+    height = view.height()
+    view.resize(view.width(), height // 2)
+    assert view.viewport().height() < height
+    assert abs(middle_pitch() - before) <= 1
+    view.resize(view.width(), height)
+    assert abs(middle_pitch() - before) <= 1
+
+
+def test_moving_the_playhead_after_a_zoom_repaints_the_old_line(window, monkeypatch):
+    """The old playhead line is repainted where it is on screen now: after a zoom it had moved,
+    and repainting where it used to be left a stale red line behind."""
+    view, state = window.editor.view, window.state
+    state.set_playhead(2 * BAR)
+    view.zoom_by(fx=0.5)
+    old_x = int(view.mapping().x(2 * BAR))
+    repainted = []
+    vp = view.viewport()
+    monkeypatch.setattr(vp, "update", lambda *args: repainted.append(args[0] if args else vp.rect()))
+    state.set_playhead(BAR)
+    assert any(r.left() <= old_x <= r.right() for r in repainted), (old_x, repainted)

@@ -59,3 +59,40 @@ def test_narrower_windows_compact_the_transport_first(themed, window):
         assert window.transport.widgetForAction(action).isVisible()
     at_width(window, 1440)  # and back
     assert window.transport.compact == FULL and overflowed(window) == []
+
+
+def test_explorer_and_tools_dock_fit_side_by_side_at_1440(themed, make_window, monkeypatch, tmp_path, qtbot):
+    """With the Model Tools dock on the right and the explorer under the roll, a 1440 px window
+    holds both: the explorer's rows must not push it under the right dock (it did, by 22 px)."""
+    for var in ("LATENTROLL_VAE_DIR", "LATENTROLL_LSTM_DIR"):  # layout only: no weights to load
+        monkeypatch.setenv(var, str(tmp_path / "no-model"))
+    from roll_helpers import make_song
+
+    w = make_window(make_song())
+    panels = w.model_panels
+    panels.show_tool("continue")
+    panels.show_explorer()
+    qtbot.waitUntil(lambda: panels.explorer is not None, timeout=30000)
+    at_width(w, 1440)
+    assert w.minimumSizeHint().width() <= 1440
+    explorer, tools = panels.explorer_dock.geometry(), panels.tools_dock.geometry()
+    assert explorer.right() < tools.left()
+    assert panels.explorer.interpolate.run_button.geometry().right() < panels.explorer.interpolate.width()
+
+
+def test_track_rows_fit_the_track_list_beside_a_right_dock(themed, make_window, monkeypatch, tmp_path):
+    """The instrument box gives way (its list still shows whole names) so a track row fits the
+    track list when a right dock narrows the window's middle: no sideways scroll bar, and the
+    volume slider keeps a usable length."""
+    monkeypatch.setenv("LATENTROLL_VAE_DIR", str(tmp_path / "no-model"))
+    from roll_helpers import make_song
+
+    w = make_window(make_song())
+    at_width(w, 1440)
+    w.model_panels.show_generate()
+    QCoreApplication.processEvents()
+    row = w.track_list.rows[0]
+    scroll = row.parentWidget().parentWidget().parentWidget()  # row ← inner ← viewport ← scroll area
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert row.minimumSizeHint().width() <= scroll.viewport().width()
+    assert row.volume.width() >= 60

@@ -46,7 +46,7 @@ class PianoRollView(QGraphicsView):
         self._scene.addItem(self.notes_item)
         self._gesture: Gesture | None = None
         self._rubber: QRectF | None = None
-        self._playhead_x: float | None = None
+        self._playhead_drawn: int | None = None  # the tick whose line is on screen
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
@@ -65,6 +65,7 @@ class PianoRollView(QGraphicsView):
                     state.scaleChanged, state.gridChanged, state.loopChanged):
             sig.connect(self.refresh)
         state.playheadChanged.connect(self._on_playhead)
+        state.revealRequested.connect(self.reveal)
         state.toolChanged.connect(lambda _t: self._update_cursor(None))
         self._update_extent()
 
@@ -155,6 +156,20 @@ class PianoRollView(QGraphicsView):
         bar = self.horizontalScrollBar()
         bar.setValue(bar.value() + int(x))
 
+    def reveal(self, start: int, end: int) -> None:
+        """Scroll sideways, as little as needed, so the span from ``start`` to ``end`` is on
+        screen (a continuation keeps the music before it in view); a span wider than the
+        screen shows its start."""
+        m = self.mapping()
+        width = self.viewport().width()
+        left, right = m.x(start), m.x(end)
+        if left >= 0 and right <= width:
+            return
+        if left < 0 or right - left > 0.9 * width:
+            self.scroll_to_tick(start, 0.05)
+        else:
+            self.scroll_to_tick(end, 0.95)
+
     def show_notes(self) -> None:
         """Center vertically on the notes of the current track (or middle C) and go to bar 1."""
         song = self.doc.song
@@ -171,6 +186,20 @@ class PianoRollView(QGraphicsView):
         self.set_zoom(sx=self.viewport().width() * 0.95 / end)
         self.horizontalScrollBar().setValue(0)
 
+    def resizeEvent(self, event) -> None:
+        """Keep the pitch at the middle in the middle when the height changes (a dock opening
+        under the roll would otherwise leave its top rows, often empty, on screen)."""
+        dh = event.size().height() - event.oldSize().height()
+        row = None
+        if event.oldSize().height() > 0 and dh:
+            m = self.mapping()
+            row = ((self.viewport().height() - dh) / 2 - m.dy) / m.sy
+        super().resizeEvent(event)
+        if row is not None:
+            y = self.mapping().row_y(row) - self.viewport().height() / 2
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + round(y))
+
     # ---- playhead ----------------------------------------------------------------------
     def _on_playhead(self, tick: int) -> None:
         m = self.mapping()
@@ -178,11 +207,12 @@ class PianoRollView(QGraphicsView):
         vp = self.viewport()
         if self.state.view.follow_playhead and not self._gesture and (x < 0 or x > vp.width() - 4):
             self.scroll_to_tick(tick, 0.05)
-            x = self.mapping().x(tick)
-        for old in (self._playhead_x, x):
+            m = self.mapping()
+        # The old line is where its tick maps now: a zoom or scroll since moved it on screen.
+        for old in (self._playhead_drawn, tick):
             if old is not None:
-                vp.update(QRect(int(math.floor(old)) - 2, 0, 5, vp.height()))
-        self._playhead_x = x
+                vp.update(QRect(int(math.floor(m.x(old))) - 2, 0, 5, vp.height()))
+        self._playhead_drawn = tick
 
     def set_rubber_band(self, rect: QRectF | None) -> None:
         self._rubber = rect

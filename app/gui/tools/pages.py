@@ -43,7 +43,9 @@ class ContinuePage(ToolPage):
         self.temperature = temperature_box(self)
         self.variations = _spin(self, 1, 8, 4, "How many continuations to write")
         self.bars = _spin(self, 1, 32, 4, "How many bars each continuation adds", " bars")
-        self.key = KeyChooser(ctx, parent=self)
+        # Off by default: the model follows the melody's own key, and a song's key field is often
+        # just the C major every file without a key signature gets.
+        self.key = KeyChooser(ctx, checked=False, parent=self)
         self.form.addRow("Style", self.styles)
         self.form.addRow("Temperature", self.temperature)
         self.form.addRow("Variations", self.variations)

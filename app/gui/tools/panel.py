@@ -335,6 +335,11 @@ class ToolsPanel(QWidget):
         flat = flat_commands(command)
         added_tracks = [c for c in flat if isinstance(c, AddTrack)]
         added_notes = [c for c in flat if isinstance(c, AddNotes)]
+        added = [c.notes for c in added_notes] + [c.track.notes for c in added_tracks]
+        added = [n for n in added if len(n)]
+        if added:
+            state.request_reveal(min(int(n["start"].min()) for n in added),
+                                 max(int((n["start"] + n["duration"]).max()) for n in added))
         if added_tracks:
             state.set_current_track(added_tracks[0]._at)
         elif added_notes:

@@ -1,0 +1,143 @@
+"""Regenerate the model screenshots in docs/screenshots with the shipped weights.
+
+    xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots.py [--song FILE]
+
+Builds the real main window (1440x900, the app's theme), drives its panels the way a user
+would, waits for each model job, and saves what the window shows:
+
+- explorer.png: Generate / Style panel with Irish candidates, the Latent Explorer's map with a
+  sampled region under the piano roll;
+- continue.png: the Model Tools panel with the melody LSTM's continuations of the song.
+
+Without ``--song`` it writes an 8-bar Irish melody in G major with the shipped VAE first.
+Seeds are fixed so a rerun gives the same pictures for the same weights.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (1440, 900)
+TIMEOUT_S = 180.0
+
+
+def wait_until(app, done: Callable[[], bool], what: str, timeout: float = TIMEOUT_S) -> None:
+    """Run the event loop until ``done()``; fail loudly (with ``what``) on a timeout."""
+    end = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > end:
+            raise SystemExit(f"timed out waiting for {what}")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def settle(app, seconds: float = 0.5) -> None:
+    """Let layouts, deferred builds and repaints finish before a grab."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def grab(app, window, out: Path) -> None:
+    window.statusBar().clearMessage()  # e.g. "can't play (no audio output)" on a server
+    settle(app)
+    window.grab().save(str(out))
+
+
+def seed_song(folder: Path) -> Path:
+    path = folder / "irish.mid"
+    cmd = [sys.executable, "-m", "latentroll.app.cli.main", "generate", "--style", "irish", "-n", "1",
+           "--bars", "8", "--key", "G major", "--seed", "3", "-o", str(path)]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def idle(window) -> bool:
+    return not window.jobs.running()
+
+
+def explorer_shot(app, window, out: Path) -> None:
+    from latentroll.app.gui.generate.jobs import GenerateRequest
+
+    panels = window.model_panels
+    panels.show_generate()
+    wait_until(app, lambda: panels.host.ready("vae"), "the VAE to load")
+    gen = panels.generate
+    gen.set_style("irish")
+    gen.variations.setValue(6)
+    gen.bars.setValue(4)
+    gen.generate(GenerateRequest(style="irish", temperature=1.0, variations=6, bars=4, scale=gen.scale, seed=11))
+    wait_until(app, lambda: len(gen.cards) >= 6 and idle(window), "the Generate candidates")
+    panels.show_explorer("map")
+    wait_until(app, lambda: panels.explorer is not None, "the explorer to build")
+    explorer = panels.explorer
+    explorer.show_tab("map")
+    wait_until(app, lambda: explorer.map.corpus_count > 0 and idle(window), "the map's corpus points")
+    random.seed(5)
+    explorer.map.sample_region()
+    wait_until(app, lambda: len(explorer.map.results.clips) > 0 and idle(window), "the sampled melodies")
+    grab(app, window, out)
+
+
+def continue_shot(app, window, out: Path) -> None:
+    panels = window.model_panels
+    panels.explorer_dock.hide()
+    panels.show_tool("continue")
+    tools = panels.tools
+    wait_until(app, lambda: panels.host.ready(tools.models["continue"]), "the LSTM to load")
+    page = tools.pages["continue"]
+    page.variations.setValue(4)
+    page.bars.setValue(4)
+    window.state.set_current_track(0)
+    window.state.clear_selection()
+    before = len(tools.cards)
+    tools.run("continue", seed=7)
+    wait_until(app, lambda: len(tools.cards) > before and idle(window), "the continuations")
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--song", type=Path, help="the melody to show (default: one the VAE writes)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from latentroll.app.gui.main_window import MainWindow
+    from latentroll.app.gui.paths import AppPaths
+    from latentroll.app.gui.theme import apply_theme
+
+    app = QApplication(sys.argv[:1])
+    apply_theme(app)
+    with tempfile.TemporaryDirectory(prefix="latentroll-shots-") as tmp:
+        song = args.song or seed_song(Path(tmp))
+        window = MainWindow(paths=AppPaths.under(Path(tmp) / "home"), initial_file=song, dialogs=False,
+                            check_recovery=False)
+        window.resize(*SIZE)
+        window.show()
+        wait_until(app, lambda: window.doc.song.note_count() > 0 and idle(window), "the song to load")
+        args.out.mkdir(parents=True, exist_ok=True)
+        try:
+            explorer_shot(app, window, args.out / "explorer.png")
+            continue_shot(app, window, args.out / "continue.png")
+        finally:
+            window.doc.undo_stack.setClean()
+            window._closing_ok = True
+            window.close()
+            settle(app, 0.2)
+    print(f"wrote explorer.png and continue.png to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
