@@ -95,3 +95,28 @@ class Scale:
 
 def key_to_scale(tonic: int, mode: str) -> Scale:
     return Scale(tonic % 12, mode if mode in SCALE_STEPS else "major")
+
+
+# Krumhansl–Kessler key profiles (probe-tone ratings), C major and C minor.
+_MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+_MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+
+
+def estimate_key(pitches: np.ndarray, durations: np.ndarray | None = None) -> tuple[int, str]:
+    """(tonic pitch class, "major" | "minor") whose Krumhansl–Kessler profile best correlates with
+    the duration-weighted pitch-class histogram: the key signature to write for generated music,
+    so a DAW or this app does not read every file as C major. No notes → C major."""
+    p = np.asarray(pitches, dtype=np.int64)
+    if p.size == 0:
+        return 0, "major"
+    w = np.ones(p.size) if durations is None else np.maximum(np.asarray(durations, dtype=np.float64), 1.0)
+    hist = np.bincount(p % 12, weights=w, minlength=12)
+    if np.ptp(hist) == 0:
+        return 0, "major"
+    best, best_r = (0, "major"), -2.0
+    for mode, profile in (("major", _MAJOR_PROFILE), ("minor", _MINOR_PROFILE)):
+        for tonic in range(12):
+            r = float(np.corrcoef(hist, np.roll(profile, tonic))[0, 1])
+            if r > best_r:
+                best, best_r = (tonic, mode), r
+    return best

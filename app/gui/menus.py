@@ -192,5 +192,7 @@ SHORTCUTS_HTML = """
 <tr><td>Drag on the ruler</td><td>Set the loop; click: move the playhead</td></tr>
 <tr><td><b>L</b>, <b>Ctrl+L</b></td><td>Loop on/off, loop the selection</td></tr>
 <tr><td><b>R</b></td><td>Record from the MIDI keyboard (Transport ▸ MIDI Input)</td></tr>
+<tr><td><b>Ctrl+G</b>, <b>Ctrl+Shift+G</b>, <b>Ctrl+Shift+T</b></td><td>Generate panel, Latent Explorer, Model Tools</td></tr>
+<tr><td><b>Ctrl+Shift+L</b></td><td>Library (your pieces and the training corpus)</td></tr>
 </table>
 """
