@@ -1,9 +1,11 @@
 """``latentroll eval gan``: the melody GAN's figures against held-out test windows (and the VAE).
 
 Definitions (also in docs/models.md):
-- Samples: ``samples`` 2-bar melodies with the 'any style' label at temperature 1 (bar 2 conditioned
-  on bar 1), for the GAN; as many prior samples (z ~ N(0, I), 'any style', temperature 1) for the
-  shipped VAE, if its weights are there (else its entries are null); ``samples`` test windows for data.
+- Samples: ``samples`` 2-bar melodies with the 'any style' label at the service's temperature 1
+  (raw softmax temperature ``TEMPERATURE_SCALE``; bar 2 conditioned on bar 1), for the GAN; as
+  many 'any style' samples (latents drawn as the VAE service draws them, temperature 1) for the
+  shipped VAE, if its weights are there (else its entries are null); ``samples`` test windows
+  for data.
 - eb, upc, qn: MuseGAN's empty-bar share, used pitch classes per non-empty bar and qualified-note
   share (≥ 3 steps), each as {data, gan, vae} (``models/eval/musegan.py``); ``gan_gap``: the GAN's
   relative distance from the data on each (goal ≤ 0.1).
@@ -27,7 +29,7 @@ from latentroll.models.eval.yang_lerch import compare_sets
 
 from .network import MelodyGAN
 from .sampling import sample_melodies
-from .service import MelodyGANService
+from .service import TEMPERATURE_SCALE, MelodyGANService
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class EvalConfig:
 
 
 def vae_samples(n: int, window: int, seed: int) -> np.ndarray | None:
-    """Prior samples of the shipped VAE, or None when its weights are not shipped."""
+    """'Any style' samples of the shipped VAE, drawn as its service draws them; None when its
+    weights are not shipped."""
     from latentroll.models.vae.service import MelodyVAEService, default_model_dir
 
     if not (default_model_dir() / "model.safetensors").exists():
@@ -47,7 +50,7 @@ def vae_samples(n: int, window: int, seed: int) -> np.ndarray | None:
     svc = MelodyVAEService.load()
     if svc.cfg.window != window:
         return None
-    z = np.random.default_rng(seed).standard_normal((n, svc.cfg.z_dim)).astype(np.float32)
+    z = svc.prior_latents(n, None, np.random.default_rng(seed))  # as its "any style" generate draws
     return svc.decode_events(z, temperature=1.0, seed=seed)
 
 
@@ -63,7 +66,7 @@ def evaluate_gan(model: MelodyGAN, data: MelodyData, cfg: EvalConfig = EvalConfi
     gen = torch.Generator().manual_seed(cfg.seed)
     bar = model.cfg.bar
     test = data.test.events[rng.permutation(len(data.test))[: cfg.samples]]
-    gan = sample_melodies(model, cfg.samples, 2, None, 1.0, gen)
+    gan = sample_melodies(model, cfg.samples, 2, None, TEMPERATURE_SCALE, gen)  # what temperature 1 means
     sets = {"data": musegan_metrics(test, bar), "gan": musegan_metrics(gan, bar),
             "vae": musegan_metrics(vae, bar) if vae is not None else None}
     out: dict = {"samples": cfg.samples, "test_windows": int(len(data.test))}
@@ -81,7 +84,9 @@ def evaluate_gan(model: MelodyGAN, data: MelodyData, cfg: EvalConfig = EvalConfi
     train_bars = _rows(np.concatenate([train[:, :bar], train[:, bar: 2 * bar]]))
     gan_bars = np.concatenate([gan[:, :bar], gan[:, bar: 2 * bar]]).astype(np.uint8)
     out["bar_copies_share"] = float(np.mean([r.tobytes() in train_bars for r in gan_bars]))
-    out["generate64_ms"] = median_ms(lambda: sample_melodies(model, 64, 2, None, 1.0, gen), cfg.timing_repeats)
+    out["generate64_ms"] = median_ms(lambda: sample_melodies(model, 64, 2, None, TEMPERATURE_SCALE, gen),
+                                     cfg.timing_repeats)
+    out["temperature_scale"] = TEMPERATURE_SCALE
     out["torch_threads"] = torch.get_num_threads()
     return out
 
