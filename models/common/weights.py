@@ -28,8 +28,18 @@ def load_json(path: Path):
     return json.loads(Path(path).read_text())
 
 
-def save_optimizer(opt: torch.optim.Optimizer, path: Path) -> None:
-    """Flatten an optimizer's state (tensors → safetensors, the rest → JSON header metadata)."""
+SHARD_BYTES = 16_000_000  # optimizer files stay under the repository's 20 MB per-file limit
+
+
+def _shard_path(path: Path, i: int) -> Path:
+    return path if i == 0 else path.with_name(f"{path.stem}.part{i}{path.suffix}")
+
+
+def save_optimizer(opt: torch.optim.Optimizer, path: Path, shard_bytes: int = SHARD_BYTES) -> None:
+    """Flatten an optimizer's state (tensors → safetensors, the rest → JSON header metadata).
+    Adam's two moments are twice the model's size, so large states are split over
+    ``<name>.part<i>.safetensors`` shards of at most ``shard_bytes`` (so a resumable run of a
+    3M-parameter model can be committed); the first file's metadata lists the shard count."""
     sd = opt.state_dict()
     tensors, scalars = {}, {}
     for pid, st in sd["state"].items():
@@ -38,18 +48,36 @@ def save_optimizer(opt: torch.optim.Optimizer, path: Path) -> None:
                 tensors[f"{pid}.{k}"] = v
             else:
                 scalars[f"{pid}.{k}"] = v
-    meta = {"param_groups": json.dumps(sd["param_groups"]), "scalars": json.dumps(scalars)}
-    if not tensors:
-        tensors["__empty__"] = torch.zeros(1)
-    save_tensors(tensors, path, metadata=meta)
+    shards: list[dict] = [{}]
+    size = 0
+    for key, v in tensors.items():
+        nbytes = v.numel() * v.element_size()
+        if shards[-1] and size + nbytes > shard_bytes:
+            shards.append({})
+            size = 0
+        shards[-1][key] = v
+        size += nbytes
+    meta = {"param_groups": json.dumps(sd["param_groups"]), "scalars": json.dumps(scalars),
+            "shards": str(len(shards))}
+    if not shards[0]:
+        shards[0]["__empty__"] = torch.zeros(1)
+    for i in reversed(range(len(shards))):  # the first file, which names the shards, last
+        save_tensors(shards[i], _shard_path(path, i), metadata=meta if i == 0 else {"shard": str(i)})
+    for stale in path.parent.glob(f"{path.stem}.part*{path.suffix}"):  # from an earlier, larger save
+        if int(stale.stem.rsplit(".part", 1)[1] or 0) >= len(shards):
+            stale.unlink()
 
 
 def load_optimizer(opt: torch.optim.Optimizer, path: Path) -> None:
     from safetensors import safe_open
 
+    tensors = {}
     with safe_open(str(path), framework="pt") as f:
         meta = f.metadata()
-        tensors = {k: f.get_tensor(k) for k in f.keys() if k != "__empty__"}
+        tensors.update({k: f.get_tensor(k) for k in f.keys() if k != "__empty__"})
+    for i in range(1, int(meta.get("shards", "1"))):
+        with safe_open(str(_shard_path(path, i)), framework="pt") as f:
+            tensors.update({k: f.get_tensor(k) for k in f.keys()})
     state: dict[int, dict] = {}
     for key, v in tensors.items():
         pid, name = key.split(".", 1)
