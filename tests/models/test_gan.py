@@ -164,9 +164,8 @@ shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exi
 @shipped
 def test_shipped_gan_resembles_held_out_melodies(small_corpus):
     """The fixture's tunes are all held out from training. With 300 samples, allow a 20% gap on
-    each MuseGAN metric (the card's goal on the full test set is 10%) and OA ≥ 0.5: a guard
-    against regressions, below the goal (0.7) that the shipped weights do not reach yet (0.59 on
-    the full test set, 0.56 here; see the model card)."""
+    each MuseGAN metric (the card's goal on the full test set is 10%) and OA ≥ 0.6 (goal 0.7;
+    the shipped weights reach 0.81 on the full test set)."""
     svc = MelodyGANService.load()
     assert (default_model_dir() / "model.safetensors").stat().st_size < 20e6
     data = melody_data(small_corpus, svc.cfg)
@@ -179,4 +178,4 @@ def test_shipped_gan_resembles_held_out_melodies(small_corpus):
     from latentroll.models.eval.yang_lerch import compare_sets
 
     oa = compare_sets(windows[np.random.default_rng(0).permutation(len(windows))[:200]], ev[:200])
-    assert min(v["oa"] for v in oa.values()) >= 0.5
+    assert min(v["oa"] for v in oa.values()) >= 0.6
