@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from latentroll.core.io.formats import read_song, write_song
 from latentroll.core.song import NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, Track
 from latentroll.core.theory import Scale, estimate_key
@@ -43,15 +45,11 @@ def clips_song(clips: list[Track], title: str, bpm: float = 120.0, gap_bars: int
             parts.append(n)
             length = max(c.end_tick(), 1)
             offset += (-(-length // bar) + gap_bars) * bar
-        import numpy as np
-
         merged.notes = np.concatenate(parts) if parts else merged.notes
         tracks = [merged]
     if scale is not None:
         tonic, mode = scale.tonic, "minor" if scale.mode in ("minor", "harmonic_minor") else "major"
     else:  # no key asked for: write the one the notes imply, not a default C major
-        import numpy as np
-
         notes = np.concatenate([t.notes for t in tracks]) if tracks else np.zeros(0, dtype=NOTE_DTYPE)
         tonic, mode = estimate_key(notes["pitch"], notes["duration"])
     return Song(title=title, tracks=tracks, tempos=[TempoChange(0, bpm)], keys=[KeySignature(0, tonic, mode)])

@@ -30,7 +30,7 @@ from .network import MelodyVAE
 MAX_TRANSFER_BARS = 512
 # Sampling defaults, chosen on the validation split (scripts/tune_vae_sampling.py; model card).
 SAMPLE_SPREAD = 0.7       # latent draws at 0.7 of each style Gaussian's spread
-STYLE_CANDIDATES = 128    # draws per latent kept in a style (the critic keeps the surest one)
+STYLE_CANDIDATES = 128    # draws per wanted latent in a style (the critic keeps the surest 1/128 of them)
 MAX_CANDIDATES = 8192     # candidates scored at once (bounds memory for large n)
 
 
@@ -179,8 +179,9 @@ class MelodyVAEService:
 
     def prior_latents(self, n: int, style: str | None, rng: np.random.Generator) -> np.ndarray:
         """Latents to decode for new material: a style's Gaussian when a style is asked for (the
-        decoder's style label alone barely moves the output: z carries the style), keeping of
-        ``STYLE_CANDIDATES`` draws per latent those the style critic is surest of; else the
+        decoder's style label alone barely moves the output: z carries the style), drawing
+        ``STYLE_CANDIDATES`` per wanted latent and keeping those the style critic is surest of
+        (top n of the pooled draws, in batches of at most ``MAX_CANDIDATES``); else the
         mixture of all styles' Gaussians; N(0, I) only for a model shipped without them.
         Both spreads are ``SAMPLE_SPREAD``: draws nearer the centres decode like real tunes."""
         idx = self._style_index(style)
