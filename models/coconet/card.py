@@ -26,7 +26,9 @@ def write_card(folder: Path, state: dict, evaluation: dict, commands: list[str],
         "A Coconet-style convolutional net (Huang et al. 2017) over a 4-voice × 16th-step piano roll, pitches"
         f" {cfg['low_pitch']}–{cfg['high_pitch']} plus a rest class per voice.",
         "Trained to fill in randomly hidden voice frames; sampled with annealed blocked Gibbs (mask probability"
-        f" {cfg['gibbs_pmax']}→{cfg['gibbs_pmin']} over the first {cfg['gibbs_anneal']:.0%} of {cfg['gibbs_steps']} sweeps).",
+        f" {cfg['gibbs_pmax']}→{cfg['gibbs_pmin']} over the first {cfg['gibbs_anneal']:.0%} of {cfg['gibbs_steps']} sweeps),"
+        " then a voice-leading polish: while a parallel fifth or octave is left, one of its notes is redrawn whole"
+        " from the pitches that make none (`models/coconet/constraint.py`; `voice_leading=False` gives the raw draws).",
         "",
         "## Data",
         *data_lines(state.get("data", {}), "chorales"),

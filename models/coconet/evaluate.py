@@ -9,12 +9,14 @@ Definitions (also in docs/models.md):
 - unigram_nll / markov_nll: the same positions scored by a per-voice unigram and a per-voice
   first-order Markov chain fitted on the training chorales; ``baseline_nll`` is the better one.
 - Harmonization: the soprano of each test chorale (up to ``harmonize_chorales``) is harmonized once
-  by the service's sampler (its default temperature and sweeps). ``parallels_per_100``: parallel
+  by the service's sampler as the service runs it (its default temperature and sweeps, the
+  voice-leading constraint on unless ``voice_leading`` is off). ``parallels_per_100``: parallel
   fifths/octaves over all six voice pairs per 100 beats; ``bach_parallels_per_100``: the same count
   on Bach's own voices of those chorales. ``crossings`` / ``bach_crossings``: share of frames with
   a voice below the next lower one. ``out_of_range`` / ``bach_out_of_range``: share of alto, tenor
   and bass notes outside the usual SATB ranges (models/coconet/voiceleading.py).
 - harmonize_8bar_ms: median wall time for one 8-bar harmonization on this machine's CPU threads.
+- voice_leading: whether the sampler ran with its voice-leading constraint (models/coconet/constraint.py).
 """
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ class EvalConfig:
     gibbs_steps: int | None = None   # None: the model's default
     timing_repeats: int = 3
     seed: int = 0
+    voice_leading: bool = True       # the service's default
 
 
 def _positions(rolls: list[np.ndarray], n: int, rng: np.random.Generator) -> list[tuple[int, int, int]]:
@@ -93,13 +96,14 @@ def grid_of(roll: np.ndarray, cfg) -> np.ndarray:
     return np.where(roll == cfg.rest, -1, roll + cfg.low_pitch)
 
 
-def harmonize_roll(svc: ChoraleService, roll: np.ndarray, seed: int, steps: int | None) -> np.ndarray:
+def harmonize_roll(svc: ChoraleService, roll: np.ndarray, seed: int, steps: int | None,
+                   voice_leading: bool = True) -> np.ndarray:
     """Keep the soprano of ``roll``, draw the other three voices (one candidate)."""
     free = np.zeros_like(roll, dtype=bool)
     free[1:] = True
     start = roll.copy()
     start[1:] = svc.cfg.rest
-    return svc.sample_roll(start, free, DEFAULT_TEMPERATURE, 1, seed, None, steps)[0]
+    return svc.sample_roll(start, free, DEFAULT_TEMPERATURE, 1, seed, None, steps, voice_leading=voice_leading)[0]
 
 
 def nll_figures(model: ChoraleCNN, data: ChoraleData, n: int, seed: int) -> dict:
@@ -120,10 +124,10 @@ def nll_figures(model: ChoraleCNN, data: ChoraleData, n: int, seed: int) -> dict
 
 
 def harmonization_figures(svc: ChoraleService, data: ChoraleData, limit: int, seed: int,
-                          steps: int | None) -> dict:
+                          steps: int | None, voice_leading: bool = True) -> dict:
     cfg = svc.cfg
     rolls = data.test[:limit] if limit else data.test
-    made = [grid_of(harmonize_roll(svc, r, seed + i, steps), cfg) for i, r in enumerate(rolls)]
+    made = [grid_of(harmonize_roll(svc, r, seed + i, steps, voice_leading), cfg) for i, r in enumerate(rolls)]
     bach = [grid_of(r, cfg) for r in rolls]
     ours, theirs = summarize(made, voices=(1, 2, 3)), summarize(bach, voices=(1, 2, 3))
     return {
@@ -143,11 +147,14 @@ def evaluate_coconet(svc: ChoraleService, data: ChoraleData, cfg: EvalConfig = E
         raise ValueError("no 4-voice test chorales to evaluate on")
     out: dict = {"test_chorales": len(data.test)}
     out.update(nll_figures(svc.model, data, cfg.nll_positions, cfg.seed))
-    out.update(harmonization_figures(svc, data, cfg.harmonize_chorales, cfg.seed, cfg.gibbs_steps))
+    out.update(harmonization_figures(svc, data, cfg.harmonize_chorales, cfg.seed, cfg.gibbs_steps,
+                                     cfg.voice_leading))
     melody = Track(notes=frames_to_notes(data.test[0][0, :128], svc.cfg))
-    out["harmonize_8bar_ms"] = median_ms(lambda: svc.harmonize(melody, seed=0, steps=cfg.gibbs_steps),
+    out["harmonize_8bar_ms"] = median_ms(lambda: svc.harmonize(melody, seed=0, steps=cfg.gibbs_steps,
+                                                               voice_leading=cfg.voice_leading),
                                          cfg.timing_repeats)
     out["gibbs_steps"] = cfg.gibbs_steps or svc.cfg.gibbs_steps
+    out["voice_leading"] = cfg.voice_leading
     out["temperature"] = DEFAULT_TEMPERATURE
     out["torch_threads"] = torch.get_num_threads()
     return out

@@ -91,9 +91,11 @@ class ChoraleService:
 
     def sample_roll(self, roll: np.ndarray, free: np.ndarray, temperature: float, candidates: int,
                     seed: int | None, scale: Scale | None, steps: int | None,
-                    progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+                    progress: Callable[[int, int], None] | None = None,
+                    voice_leading: bool = True) -> np.ndarray:
         """Gibbs-sample ``candidates`` copies of ``roll`` (4, T) on the ``free`` frames → (K, 4, T).
-        The roll-level call under harmonize and infill (the evaluation uses it directly)."""
+        The roll-level call under harmonize and infill (the evaluation uses it directly).
+        ``voice_leading``: keep parallel fifths/octaves out of the drawn frames (gibbs.py)."""
         frames = roll.shape[1]
         gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
         schedule = Schedule.of(self.cfg)
@@ -103,7 +105,8 @@ class ChoraleService:
         f = torch.as_tensor(np.repeat(free[None], candidates, 0))
         phase = torch.as_tensor(np.repeat(beat_phase(frames)[None], candidates, 0))
         with torch.no_grad():
-            out = gibbs_sample(self.model, x, f, phase, schedule, temperature, gen, self._allowed(scale), progress)
+            out = gibbs_sample(self.model, x, f, phase, schedule, temperature, gen, self._allowed(scale), progress,
+                               voice_leading)
         return out.numpy()
 
     def _voice_notes(self, row: np.ndarray, start_tick: int, shift: int) -> np.ndarray:
@@ -115,9 +118,11 @@ class ChoraleService:
     # ---- Harmonize --------------------------------------------------------------------------
     def harmonize(self, melody: Track, temperature: float = DEFAULT_TEMPERATURE, candidates: int = 1,
                   seed: int | None = None, scale: Scale | None = None, steps: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> list[list[Track]]:
+                  progress: Callable[[int, int], None] | None = None,
+                  voice_leading: bool = True) -> list[list[Track]]:
         """Per candidate, [alto, tenor, bass] tracks under ``melody`` (its first note's beat to its end).
-        ``steps``: Gibbs sweeps (default: the model's); ``progress(done, total)`` after each sweep."""
+        ``steps``: Gibbs sweeps (default: the model's); ``progress(done, total)`` after each sweep;
+        ``voice_leading``: no parallel fifths/octaves in the new voices (False: the net's raw draws)."""
         self._check(temperature, candidates)
         notes = melody_notes(melody)
         origin = int(notes["start"].min()) // PPQ * PPQ
@@ -131,7 +136,7 @@ class ChoraleService:
                                frames, self.cfg)
         free = np.zeros_like(roll, dtype=bool)
         free[1:] = True
-        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress)
+        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress, voice_leading)
         channels = _free_channels({melody.channel}, NUM_VOICES - 1)
         return [[Track(name=VOICES[v].capitalize(), program=VOICE_PROGRAM, channel=channels[v - 1],
                        notes=self._voice_notes(cand[v], origin, shift)) for v in range(1, NUM_VOICES)]
@@ -159,9 +164,11 @@ class ChoraleService:
     def infill(self, source: Song | Sequence[Track], start_tick: int, end_tick: int,
                voices: Sequence[int] = (0, 1, 2, 3), temperature: float = DEFAULT_TEMPERATURE,
                candidates: int = 1, seed: int | None = None, scale: Scale | None = None,
-               steps: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[list[Track]]:
+               steps: int | None = None, progress: Callable[[int, int], None] | None = None,
+               voice_leading: bool = True) -> list[list[Track]]:
         """Per candidate, the four tracks (in the given order) with ``voices`` (indices into them)
-        redrawn in [start_tick, end_tick) (snapped to 16ths). ``steps``, ``progress``: as in harmonize."""
+        redrawn in [start_tick, end_tick) (snapped to 16ths). ``steps``, ``progress``, ``voice_leading``:
+        as in harmonize (parallels with the kept music around the range are avoided too)."""
         self._check(temperature, candidates)
         tracks = self.voice_tracks(source)
         if not voices or any(not 0 <= v < NUM_VOICES for v in voices):
@@ -191,7 +198,7 @@ class ChoraleService:
         for role, ti in enumerate(order):
             if ti in voices:
                 free[role, f0:f1] = True
-        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress)
+        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress, voice_leading)
         results = []
         for cand in out:
             new = [t.copy() for t in tracks]

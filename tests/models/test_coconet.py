@@ -9,13 +9,16 @@ from latentroll.core.song import NOTE_DTYPE, PPQ, Song, Track
 from latentroll.core.theory import Scale
 from latentroll.models.coconet.baselines import VoiceBaselines
 from latentroll.models.coconet.config import get_config
+from latentroll.models.coconet.constraint import forbidden, polish
 from latentroll.models.coconet.evaluate import EvalConfig, chronological_nll, evaluate_coconet, grid_of
 from latentroll.models.coconet.gibbs import Schedule, gibbs_sample
 from latentroll.models.coconet.network import ChoraleCNN
 from latentroll.models.coconet.roll import NUM_VOICES, frames_to_notes, tune_roll, voice_frames
 from latentroll.models.coconet.service import ChoraleError, ChoraleService, default_model_dir, splice
 from latentroll.models.coconet.train import chorale_data, sample_mask, train_coconet
-from latentroll.models.coconet.voiceleading import crossing_frames, out_of_range_counts, pair_parallels, parallels
+from latentroll.models.coconet.voiceleading import (
+    PAIRS, crossing_frames, out_of_range_counts, pair_flags, pair_parallels, parallel_moves, parallels,
+)
 from latentroll.models.common.export import load_run_weights, publish_model
 from latentroll.models.data.splits import split_ids
 
@@ -108,7 +111,8 @@ def test_schedule_anneals_from_09_to_01_over_70_percent():
     assert probs[35] == pytest.approx(0.5)
 
 
-def test_gibbs_keeps_the_unmasked_frames_and_obeys_allowed(service):
+@pytest.mark.parametrize("voice_leading", [False, True])
+def test_gibbs_keeps_the_unmasked_frames_and_obeys_allowed(service, voice_leading):
     rng = np.random.default_rng(1)
     roll = torch.as_tensor(rng.integers(0, CFG.classes, (3, 4, 40)))
     free = torch.as_tensor(rng.random((3, 4, 40)) < 0.5)
@@ -116,9 +120,131 @@ def test_gibbs_keeps_the_unmasked_frames_and_obeys_allowed(service):
     allowed = torch.zeros(CFG.classes, dtype=torch.bool)
     allowed[[5, 9, CFG.rest]] = True
     out = gibbs_sample(service.model, roll, free, phase, Schedule(steps=6), 1.0, torch.Generator().manual_seed(0),
-                       allowed)
+                       allowed, voice_leading=voice_leading)
     assert torch.equal(out[~free], roll[~free])
     assert set(out[free].unique().tolist()) <= {5, 9, CFG.rest}
+
+
+# ---- the voice-leading constraint -----------------------------------------------------------------
+def _classes(*midi):
+    return [CFG.rest if p < 0 else p - CFG.low_pitch for p in midi]
+
+
+def _fixable_parallels(roll: np.ndarray, free: np.ndarray) -> int:
+    """Parallel (or contrary consecutive) fifths/octaves in which some voice frame is free."""
+    flags = pair_flags(grid_of(roll, CFG), contrary=True)
+    return sum(int(free[list(PAIRS[k]), t: t + 2].any()) for k, t in np.argwhere(flags))
+
+
+def test_forbidden_agrees_with_the_parallel_count():
+    """Putting class c at (voice, frame) is forbidden exactly when it adds parallels to the metric's
+    test, consecutive fifths/octaves by contrary motion included."""
+    rng = np.random.default_rng(0)
+    palette = np.array(_classes(48, 53, 55, 60, 62, 65, 67, 72, -1))  # fifths and octaves are common
+    roll = torch.as_tensor(palette[rng.integers(0, len(palette), (2, 4, 12))])
+    into, out = forbidden(roll, CFG.rest)
+    for b, v, t in [(0, 1, 0), (0, 2, 5), (1, 3, 11), (1, 0, 6), (0, 3, 7)]:
+        for c in range(CFG.classes):
+            x = roll[b].numpy().copy()
+            x[v, t] = c
+            lo, hi = max(t - 1, 0), min(t + 2, x.shape[1])
+            near = grid_of(x[:, lo:hi], CFG)
+            adds = sum(int(parallel_moves(near[v, :-1], near[u, :-1], near[v, 1:], near[u, 1:], contrary=True).sum())
+                       for u in range(4) if u != v)
+            assert bool(into[b, v, t, c] | out[b, v, t, c]) == (adds > 0), (b, v, t, c)
+    assert into.any() and out.any() and not into[..., CFG.rest].any()
+
+
+class _Ranked(torch.nn.Module):
+    """A stand-in for the net: fixed logits per voice frame, whatever is hidden."""
+
+    def __init__(self, logits: torch.Tensor):
+        super().__init__()
+        self.cfg = CFG
+        self.logits = logits
+
+    def forward(self, roll, hidden, phase):
+        return self.logits.expand(len(roll), -1, -1, -1)
+
+
+def test_the_constraint_avoids_the_parallel_fifth_the_net_prefers():
+    # soprano G4 → A4 (given); the "net" wants the bass C4 → D4 (parallel fifths), else F3
+    soprano = _classes(*[67] * 4, *[69] * 4)
+    logits = torch.zeros(4, 8, CFG.classes)
+    logits[:, :, CFG.rest] = -5.0
+    logits[3, :4, _classes(60)[0]] = 9.0
+    logits[3, 4:, _classes(62)[0]] = 9.0
+    logits[3, 4:, _classes(53)[0]] = 6.0
+    net = _Ranked(logits)
+    roll = torch.full((1, 4, 8), CFG.rest)
+    roll[0, 0] = torch.tensor(soprano)
+    free = torch.zeros(1, 4, 8, dtype=torch.bool)
+    free[0, 3] = True
+    phase = (torch.arange(8) % 4)[None]
+    plain = gibbs_sample(net, roll, free, phase, Schedule(steps=4), 0.0)
+    assert parallels(grid_of(plain[0].numpy(), CFG)) == 1
+    for seed in range(4):
+        led = gibbs_sample(net, roll, free, phase, Schedule(steps=4), 0.5, torch.Generator().manual_seed(seed),
+                           voice_leading=True)[0]
+        assert parallels(grid_of(led.numpy(), CFG)) == 0
+        assert torch.equal(led[:3], roll[0, :3])
+        # one whole note is redrawn (the C or the D): the bass still moves only with the soprano
+        assert led[3, :4].unique().numel() == 1 and led[3, 4:].unique().numel() == 1
+        assert (led[3, :4] != plain[0, 3, :4]).all() != (led[3, 4:] != plain[0, 3, 4:]).all()
+
+
+def test_polish_prefers_a_pitch_that_crosses_no_voice():
+    # soprano G4 → A4 over a tenor E4 and a bass C4 (all given); the bass note after them is free.
+    # The net's first choice D4 makes parallel fifths with the soprano, its second F4 crosses the tenor.
+    logits = torch.zeros(4, 8, CFG.classes)
+    logits[3, 4:, _classes(62)[0]] = 9.0
+    logits[3, 4:, _classes(65)[0]] = 7.0
+    logits[3, 4:, _classes(53)[0]] = 6.0
+    roll = torch.tensor([[_classes(*[67] * 4, *[69] * 4), _classes(*[-1] * 8), _classes(*[64] * 8),
+                          _classes(*[60] * 4, *[62] * 4)]])
+    free = torch.zeros(1, 4, 8, dtype=torch.bool)
+    free[0, 3, 4:] = True
+    out = polish(_Ranked(logits), roll, free, (torch.arange(8) % 4)[None], 0.0)
+    assert out[0, 3, 4:].tolist() == _classes(*[53] * 4)
+    assert torch.equal(out[~free], roll[~free])
+
+
+def test_polish_removes_every_parallel_it_can_reach_and_nothing_else(service):
+    rng = np.random.default_rng(2)
+    palette = np.array(_classes(48, 53, 55, 60, 62, 65, 67, 72))
+    notes = palette[rng.integers(0, len(palette), (3, 4, 12))]
+    roll = torch.as_tensor(np.repeat(notes, 4, axis=-1))  # quarter notes, parallels galore
+    free = torch.zeros_like(roll, dtype=torch.bool)
+    free[:, 1:, 8:40] = True  # an infill: alto, tenor and bass of bars 1-2 of 3
+    phase = torch.arange(48).repeat(3, 1) % 4
+    before = [_fixable_parallels(r, f) for r, f in zip(roll.numpy(), free.numpy())]
+    out = polish(service.model, roll, free, phase, 0.8, torch.Generator().manual_seed(0))
+    assert sum(before) > 5
+    assert [_fixable_parallels(r, f) for r, f in zip(out.numpy(), free.numpy())] == [0, 0, 0]
+    assert torch.equal(out[~free], roll[~free])
+    changed = out != roll
+    assert changed.any()
+    # notes are redrawn whole: inside the free span a voice changes pitch only where it did before
+    inside = slice(8, 40)
+    new_moves = (out[..., inside][..., 1:] != out[..., inside][..., :-1]) & (
+        roll[..., inside][..., 1:] == roll[..., inside][..., :-1])
+    assert not new_moves.any()
+
+
+def test_harmonize_and_infill_avoid_parallels_by_default(service, chorale):
+    data = chorale[0].notes
+    soprano = voice_frames(data["start"] - data["start"].min() // PPQ * PPQ, data["duration"], data["pitch"],
+                           96, CFG)
+    roll = np.full((4, 96), CFG.rest)
+    roll[0] = soprano
+    free = np.zeros_like(roll, dtype=bool)
+    free[1:] = True
+    led = service.sample_roll(roll, free, 1.0, 2, 0, None, 4)
+    raw = service.sample_roll(roll, free, 1.0, 2, 0, None, 4, voice_leading=False)
+    assert [parallels(grid_of(c, CFG)) for c in led] == [0, 0]
+    assert sum(parallels(grid_of(c, CFG)) for c in raw) > 0
+    out = service.infill(chorale, 4 * 4 * PPQ, 6 * 4 * PPQ, voices=(1, 2), seed=5, steps=4)[0]
+    assert out[0] == chorale[0] and out[3] == chorale[3]
 
 
 # ---- Harmonize and Infill -----------------------------------------------------------------------
@@ -235,8 +361,9 @@ def test_parallel_fifths_and_octaves_by_hand():
     assert pair_parallels(np.array([67, 69, 69, 64]), np.array([60, 62, 65, 52])) == 1
     # octaves in parallel, twice; a repeated chord is no motion
     assert pair_parallels(np.array([72, 74, 74, 76]), np.array([60, 62, 62, 64])) == 2
-    # contrary fifths do not count, nor a fifth moving to a fourth
+    # contrary fifths do not count (the sampler's stricter test does), nor a fifth moving to a fourth
     assert pair_parallels(np.array([67, 74]), np.array([60, 55])) == 0
+    assert parallel_moves(67, 60, 74, 55, contrary=True) and not parallel_moves(67, 60, 67, 55, contrary=True)
     assert pair_parallels(np.array([67, 67, 65]), np.array([60, 60, 60])) == 0
     # a rest between two fifths breaks the chain
     assert pair_parallels(np.array([67, -1, 69]), np.array([60, 60, 62])) == 0
@@ -269,6 +396,7 @@ def test_evaluation_reports_the_issue_keys(service, small_corpus):
         assert np.isfinite(res[key]), key
     assert res["baseline_nll"] == min(res["unigram_nll"], res["markov_nll"])
     assert 0 <= res["out_of_range"] <= 1 and res["harmonized_chorales"] == 2
+    assert res["voice_leading"] is True and res["parallels_per_100"] == 0  # measured as the service samples
 
 
 # ---- the shipped weights ------------------------------------------------------------------------
@@ -280,9 +408,8 @@ shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exi
 def test_shipped_cnn_beats_the_baselines_and_leads_voices_like_bach(small_corpus):
     """The fixture's chorales are the full corpus's held-out test chorales, so the card's baseline
     (fitted on the training chorales) applies to them. Small samples: 400 NLL positions and 3
-    harmonizations. Parallels: a guard against regressions at 25 per 100 beats, far above the
-    2x Bach goal that the shipped weights do not reach yet (16.6 against Bach's 0.32 on the test
-    chorales; see the model card)."""
+    harmonizations, sampled as the service does (voice-leading polish on). Parallels: the issue's
+    goal, at most 2x Bach's 0.32 per 100 beats on the test chorales (the net's raw draws make 16.6)."""
     svc = ChoraleService.load()
     assert (default_model_dir() / "model.safetensors").stat().st_size < 20e6
     card = json.loads((default_model_dir() / "eval.json").read_text())
@@ -298,4 +425,5 @@ def test_shipped_cnn_beats_the_baselines_and_leads_voices_like_bach(small_corpus
     made = [grid_of(harmonize_roll(svc, r, i, 48), svc.cfg) for i, r in enumerate(rolls[:3])]
     figures = summarize(made, voices=(1, 2, 3))
     assert figures["out_of_range"] <= 0.02
-    assert figures["parallels_per_100"] <= 25.0
+    assert figures["parallels_per_100"] <= 0.64
+    assert figures["crossings"] <= 0.03
