@@ -191,6 +191,44 @@ def test_infill_rewrites_only_the_region_of_the_chosen_voices(tools_window, qtbo
     _undo_restores(w, before)
 
 
+@pytest.mark.parametrize("tool", ["harmonize", "infill"])
+def test_voice_leading_box_travels_to_the_service(tool, tools_window, qtbot, monkeypatch):
+    """The page's "Avoid parallel 5ths/8ves" box (on by default) becomes the request's
+    ``voice_leading`` and the service call's, in the worker."""
+    w = tools_window(chorale_song() if tool == "infill" else None, tool=tool)
+    tools, host = w.model_panels.tools, w.model_panels.tools.host
+    page = tools.pages[tool]
+    assert page.voice_leading.isChecked()
+    if tool == "infill":
+        w.state.set_loop(BAR, 3 * BAR, enabled=True)
+    else:
+        w.state.set_current_track(0)
+    page.candidates.setValue(1)
+    requests, calls = [], []
+    start = host.start
+
+    class Recording:
+        def __init__(self, svc):
+            self.svc = svc
+
+        def __getattr__(self, method):
+            def call(*args, **kwargs):
+                calls.append((method, kwargs.get("voice_leading")))
+                return getattr(self.svc, method)(*args, **kwargs)
+            return call
+
+    def spy(key, what, job, req, **kwargs):
+        requests.append(req)
+        return start(key, what, lambda svc, *a, **k: job(Recording(svc), *a, **k), req, **kwargs)
+
+    monkeypatch.setattr(host, "start", spy)
+    for on in (True, False):
+        page.voice_leading.setChecked(on)
+        assert len(_run(qtbot, w)) == 1
+    assert [r.voice_leading for r in requests] == [True, False]
+    assert calls == [(tool, True), (tool, False)]
+
+
 def test_infill_needs_four_voices(tools_window, qtbot):
     w = tools_window(tool="infill")  # the default song has two tracks
     assert "this song has 2" in w.model_panels.tools.source.text()

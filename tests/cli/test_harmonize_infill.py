@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from latentroll.app.cli.commands.harmonize import candidate_paths
 from latentroll.app.cli.main import main
 from latentroll.core.io.formats import read_song, write_song
 from latentroll.core.song import NOTE_DTYPE, Song, TempoChange, Track
@@ -100,6 +101,34 @@ def test_infill_rewrites_only_the_chosen_bars_and_voices(chorale_file, cnn_dir, 
         old, new = before.tracks[v].sorted_notes(), after.tracks[v].sorted_notes()
         keep = lambda n: n[(n["start"] + n["duration"] <= start) | (n["start"] >= end)]  # noqa: E731
         assert np.array_equal(keep(old), keep(new))
+
+
+def _parallels(path: Path) -> int:
+    """Parallel fifths/octaves among a file's voice tracks, on the sampler's 16th grid."""
+    from latentroll.models.coconet.voiceleading import parallels
+    from latentroll.models.data.melody import STEP_TICKS
+
+    tracks = [t for t in read_song(path).tracks if len(t.notes)]
+    grid = np.full((len(tracks), max(t.end_tick() for t in tracks) // STEP_TICKS + 1), -1)
+    for v, t in enumerate(tracks):
+        for n in t.sorted_notes():
+            grid[v, n["start"] // STEP_TICKS:(n["start"] + n["duration"]) // STEP_TICKS] = n["pitch"]
+    return parallels(grid)
+
+
+@pytest.mark.parametrize("argv", [["harmonize", "{melody}"], ["infill", "{chorale}", "--bars", "2-5"]])
+def test_no_voice_leading_keeps_the_raw_parallels(argv, melody_file, chorale_file, cnn_dir, tmp_path):
+    """By default the polish leaves no parallel fifth/octave (the fixture chorale has none of its
+    own); --no-voice-leading hands back the tiny net's raw draws, which have some."""
+    args = [a.format(melody=melody_file, chorale=chorale_file) for a in argv]
+    counts = {}
+    for flags in ([], ["--no-voice-leading"]):
+        out = tmp_path / f"out{len(flags)}.mid"
+        assert main(args + ["-o", str(out), "--model-dir", str(cnn_dir), "--seed", "1", "--candidates", "3"]
+                    + flags) == 0
+        counts[bool(flags)] = [_parallels(f) for f in candidate_paths(str(out), 3)]
+    assert counts[False] == [0, 0, 0]
+    assert sum(counts[True]) > 0, counts
 
 
 def test_generate_with_the_gan(gan_dir, tmp_path, capsys):

@@ -1,7 +1,8 @@
 """``latentroll harmonize IN -o OUT``: the chorale CNN adds alto, tenor and bass under a melody.
 
 The output song is the input song plus three voice tracks. With ``--candidates K`` > 1, K files
-are written, ``OUT-1.mid`` … ``OUT-K.mid``, one harmonization each.
+are written, ``OUT-1.mid`` … ``OUT-K.mid``, one harmonization each. ``--no-voice-leading`` skips
+the polish that removes parallel fifths/octaves after sampling.
 """
 from __future__ import annotations
 
@@ -14,9 +15,17 @@ def register(sub) -> None:
     p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'G major'")
     p.add_argument("--track", type=int, help="track index of the melody (default: first pitched track)")
     p.add_argument("--seed", type=int)
+    add_voice_leading_flag(p)
     p.add_argument("--model-dir", help="chorale model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
+
+
+def add_voice_leading_flag(p) -> None:
+    """``--no-voice-leading`` (shared with ``infill``): sets ``args.voice_leading`` to False."""
+    p.add_argument("--no-voice-leading", dest="voice_leading", action="store_false",
+                   help="keep the network's raw Gibbs sample, parallels and all "
+                        "(default: parallel fifths/octaves are polished away)")
 
 
 def candidate_paths(output: str, k: int) -> list[str]:
@@ -52,7 +61,8 @@ def run(args) -> int:
     scale = parse_scale(args.key)
     song, melody = melody_track(args.input, args.track)
     svc = ChoraleService.load(args.model_dir)
-    results = svc.harmonize(melody, temperature, args.candidates, args.seed, scale)
+    results = svc.harmonize(melody, temperature, args.candidates, args.seed, scale,
+                            voice_leading=args.voice_leading)
     for voices, path in zip(results, candidate_paths(args.output, args.candidates)):
         out = song.copy()
         out.tracks += voices

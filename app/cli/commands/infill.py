@@ -3,8 +3,11 @@
 The input needs exactly four pitched tracks (soprano, alto, tenor, bass — told apart by mean
 pitch). Only the chosen voices inside the bars change; the rest of the file is kept. Bars count
 from 1, both ends included. With ``--candidates K`` > 1, K files ``OUT-1`` … ``OUT-K`` are written.
+``--no-voice-leading`` skips the polish that removes parallel fifths/octaves after sampling.
 """
 from __future__ import annotations
+
+from .harmonize import add_voice_leading_flag
 
 VOICE_NAMES = {"soprano": 0, "s": 0, "alto": 1, "a": 1, "tenor": 2, "t": 2, "bass": 3, "b": 3}
 
@@ -19,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--temperature", type=float, help="0 = safest, 2 = wildest (default: the model's, 0.8)")
     p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'G major'")
     p.add_argument("--seed", type=int)
+    add_voice_leading_flag(p)
     p.add_argument("--model-dir", help="chorale model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
@@ -70,7 +74,7 @@ def run(args) -> int:
     order = ChoraleService.voice_order(tracks)
     svc = ChoraleService.load(args.model_dir)
     results = svc.infill(tracks, song.bar_start(first - 1), song.bar_start(last), [order[r] for r in roles],
-                         temperature, args.candidates, args.seed, scale)
+                         temperature, args.candidates, args.seed, scale, voice_leading=args.voice_leading)
     slots = [next(i for i, t in enumerate(song.tracks) if t is v) for v in tracks]
     for new, path in zip(results, candidate_paths(args.output, args.candidates)):
         out = song.copy()

@@ -37,6 +37,7 @@ class HarmonizeRequest:
     temperature: float = 0.8
     scale: Scale | None = None
     seed: int = 0
+    voice_leading: bool = True       # polish parallel fifths/octaves away (False: the raw sample)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class InfillRequest:
     temperature: float = 0.8
     scale: Scale | None = None
     seed: int = 0
+    voice_leading: bool = True       # as in HarmonizeRequest
 
 
 def continue_job(svc, req: ContinueRequest, progress=None) -> list[Track]:
@@ -69,11 +71,13 @@ def repair_job(svc, req: RepairRequest, progress=None) -> Track:
 def harmonize_job(svc, req: HarmonizeRequest, progress=None) -> list[list[Track]]:
     """Per candidate, [alto, tenor, bass] under the melody."""
     return one_by_one(req.candidates, lambda i: svc.harmonize(req.melody, req.temperature, 1, req.seed + i,
-                                                              req.scale)[0], progress)
+                                                              req.scale, voice_leading=req.voice_leading)[0],
+                      progress)
 
 
 def infill_job(svc, req: InfillRequest, progress=None) -> list[list[Track]]:
     """Per candidate, the four voices with the region of ``rewrite`` redrawn."""
     return one_by_one(req.candidates, lambda i: svc.infill(list(req.voices), req.start, req.end, list(req.rewrite),
-                                                           req.temperature, 1, req.seed + i, req.scale)[0],
+                                                           req.temperature, 1, req.seed + i, req.scale,
+                                                           voice_leading=req.voice_leading)[0],
                       progress)

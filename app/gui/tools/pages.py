@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox, QDoubleSpinBox, QFormLayout, QLabel, QListWidget, QListWidgetItem, QSpinBox, QWidget,
+)
 
 from latentroll.core.song import Track
 
@@ -17,6 +19,15 @@ def _spin(parent: QWidget, lo: int, hi: int, value: int, tip: str, suffix: str =
     box.setToolTip(tip)
     if suffix:
         box.setSuffix(suffix)
+    return box
+
+
+def _voice_leading_box(parent: QWidget) -> QCheckBox:
+    """The chorale CNN's voice-leading polish, on unless the user wants the net's raw sample."""
+    box = QCheckBox("Avoid parallel 5ths/8ves", parent)
+    box.setChecked(True)
+    box.setToolTip("After sampling, redraw notes that move in parallel (or contrary) fifths or octaves "
+                   "with another voice. Unchecked: the network's raw sample, parallels and all")
     return box
 
 
@@ -77,9 +88,11 @@ class HarmonizePage(ToolPage):
         self.candidates = _spin(self, 1, 8, 3, "How many harmonizations to write")
         self.temperature = temperature_box(self, 0.8)
         self.key = KeyChooser(ctx, checked=False, parent=self)
+        self.voice_leading = _voice_leading_box(self)
         self.form.addRow("Candidates", self.candidates)
         self.form.addRow("Temperature", self.temperature)
         self.form.addRow("Key", self.key)
+        self.form.addRow("Voice leading", self.voice_leading)
         self.finish()
 
 
@@ -94,10 +107,12 @@ class InfillPage(ToolPage):
         self.candidates = _spin(self, 1, 8, 3, "How many versions to write")
         self.temperature = temperature_box(self, 0.8)
         self.key = KeyChooser(ctx, checked=False, parent=self)
+        self.voice_leading = _voice_leading_box(self)
         self.form.addRow("Voices", self.voices)
         self.form.addRow("Candidates", self.candidates)
         self.form.addRow("Temperature", self.temperature)
         self.form.addRow("Key", self.key)
+        self.form.addRow("Voice leading", self.voice_leading)
         self.finish()
         self._tracks: list[Track] = []
 

@@ -274,7 +274,8 @@ class ToolsPanel(QWidget):
             return None
         source, part = got
         page = self.pages["harmonize"]
-        req = HarmonizeRequest(part, page.candidates.value(), page.temperature.value(), page.key.scale, seed)
+        req = HarmonizeRequest(part, page.candidates.value(), page.temperature.value(), page.key.scale, seed,
+                               page.voice_leading.isChecked())
         song = self.ctx.doc.song
         return self._start("harmonize", harmonize_job, req, f"Harmonizing {source.name}",
                            lambda out: harmony_proposals(song, source, part.notes, out))
@@ -295,7 +296,7 @@ class ToolsPanel(QWidget):
         song = self.ctx.doc.song
         copies = tuple(t.copy() for t in voices)
         req = InfillRequest(copies, start, end, rewrite, page.candidates.value(), page.temperature.value(),
-                            page.key.scale, seed)
+                            page.key.scale, seed, page.voice_leading.isChecked())
         return self._start("infill", infill_job, req, f"Infilling {bars_text(song, start, end)} ({how})",
                            lambda out: infill_proposals(song, voices, copies, rewrite, start, end, out))
 
