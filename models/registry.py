@@ -46,6 +46,12 @@ MODELS: dict[str, ModelEntry] = {
         "latentroll.models.autoencoder.config:CONFIGS", "mel_ae",
         "latentroll.models.autoencoder.train:train_ae", "latentroll.models.autoencoder.evaluate:evaluate_cli",
         "latentroll.models.autoencoder.ship:ship_ae"),
+    "repair": ModelEntry(
+        "repair", "whole-melody denoising autoencoder: what \"Repair\" runs when shipped",
+        "latentroll.models.autoencoder.config:REPAIR_CONFIGS", "mel_repair",
+        "latentroll.models.autoencoder.repair_train:train_repair",
+        "latentroll.models.autoencoder.evaluate:evaluate_repair_cli",
+        "latentroll.models.autoencoder.ship:ship_repair"),
     "cnn": ModelEntry(
         "cnn", "Coconet-style chorale CNN: harmonize a melody in four parts, infill a passage",
         "latentroll.models.coconet.config:CONFIGS", "chorale",

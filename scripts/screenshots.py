@@ -8,6 +8,7 @@ would, waits for each model job, and saves what the window shows:
 - explorer.png: Generate / Style panel with Irish candidates, the Latent Explorer's map with a
   sampled region under the piano roll;
 - continue.png: the Model Tools panel with the melody LSTM's continuations of the song.
+- repair.png: the same melody with three notes moved off, and Repair's proposal.
 
 Without ``--song`` it writes an 8-bar Irish melody in G major with the shipped VAE first.
 Seeds are fixed so a rerun gives the same pictures for the same weights.
@@ -87,20 +88,40 @@ def explorer_shot(app, window, out: Path) -> None:
     grab(app, window, out)
 
 
-def continue_shot(app, window, out: Path) -> None:
+def open_tool(app, window, tool: str, model: str):
+    """The Model Tools panel on ``tool`` with its model loaded, the explorer out of the way."""
     panels = window.model_panels
     panels.explorer_dock.hide()
-    panels.show_tool("continue")
+    panels.show_tool(tool)
     tools = panels.tools
-    wait_until(app, lambda: panels.host.ready(tools.models["continue"]), "the LSTM to load")
+    wait_until(app, lambda: panels.host.ready(tools.models[tool]), f"the {model} to load")
+    window.state.set_current_track(0)
+    return tools
+
+
+def continue_shot(app, window, out: Path) -> None:
+    tools = open_tool(app, window, "continue", "LSTM")
     page = tools.pages["continue"]
     page.variations.setValue(4)
     page.bars.setValue(4)
-    window.state.set_current_track(0)
     window.state.clear_selection()
     before = len(tools.cards)
     tools.run("continue", seed=7)
     wait_until(app, lambda: len(tools.cards) > before and idle(window), "the continuations")
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
+def repair_shot(app, window, out: Path) -> None:
+    """Three notes of the melody moved off by a semitone or two, then Repair's proposal."""
+    tools = open_tool(app, window, "repair", "autoencoder")
+    for row, semitones in ((4, 1), (11, -2), (19, 1)):
+        window.state.set_selection([row])
+        window.edit_ops.transpose(semitones)
+    window.state.clear_selection()
+    before = len(tools.cards)
+    tools.run("repair", seed=1)
+    wait_until(app, lambda: len(tools.cards) > before and idle(window), "the repaired melody")
     window.editor.view.fit_song()
     grab(app, window, out)
 
@@ -130,12 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             explorer_shot(app, window, args.out / "explorer.png")
             continue_shot(app, window, args.out / "continue.png")
+            repair_shot(app, window, args.out / "repair.png")
         finally:
             window.doc.undo_stack.setClean()
             window._closing_ok = True
             window.close()
             settle(app, 0.2)
-    print(f"wrote explorer.png and continue.png to {args.out}")
+    print(f"wrote explorer.png, continue.png and repair.png to {args.out}")
     return 0
 
 

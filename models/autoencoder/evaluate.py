@@ -8,7 +8,10 @@ Definitions (also in the model card):
   windows, when VAE weights are shipped.
 - repair_rate: whole test tunes get 10% of their notes (each note-on independently, seeded)
   shifted ±1 or ±2 semitones; the share of those notes whose original pitch is back at their
-  onset after ``repair`` at strength 0.5.
+  onset after ``repair`` at strength 0.5, run by the network the service repairs with
+  (``repair_model``: the whole-melody repair network when shipped, else the code autoencoder).
+- code_repair_rate / code_clean_change_rate: the same for the code autoencoder, when the repair
+  network is the one repairing (to show what the bottleneck costs).
 - clean_change_rate: the share of the other (clean) notes whose steps (onset to the next event)
   are not all left as they were.
 - repair_curve: both rates at other strengths (1.0 = plain decoding). Strength 0.5's margin is
@@ -28,11 +31,11 @@ import torch
 from latentroll.core.song import Track
 from latentroll.models.data.corpus import Corpus
 from latentroll.models.data.melody import FIRST_PITCH_CLASS, NO_EVENT, events_to_notes
-from latentroll.models.data.splits import MelodyData, melody_data, split_ids, tune_events, window_hop
+from latentroll.models.data.splits import MelodyData, melody_data, split_tunes
 from latentroll.models.eval.timing import median_ms
 
 from .corruption import shift_notes
-from .repair import apply_margin, margin_for, melody_windows, stitch, window_logprobs
+from .repair import fixes, margin_for
 from .service import MelodyAEService
 from .train import recon_metrics
 
@@ -65,11 +68,8 @@ def repair_scores(model, tunes: list[tuple[np.ndarray, int]], shift_rate: float,
     for ev, bar in tunes:
         rough, shifted = shift_notes(ev[None], shift_rate, rng)
         rough, shifted = rough[0], shifted[0]
-        wins, starts, stride = melody_windows(rough, bar, model.cfg.window)
-        logp = window_logprobs(model, wins)
         clean_notes = ~shifted[ev >= FIRST_PITCH_CLASS]
-        for k, margin in margins.items():
-            fixed = stitch(rough, apply_margin(wins, logp, margin), starts, stride)
+        for k, fixed in fixes(model, rough, bar, margins).items():
             t = tallies[k]
             t[0] += int((fixed[shifted] == ev[shifted]).sum())
             t[1] += int(shifted.sum())
@@ -77,16 +77,6 @@ def repair_scores(model, tunes: list[tuple[np.ndarray, int]], shift_rate: float,
             t[3] += int(clean_notes.sum())
     return {k: {"repair_rate": t[0] / max(1, t[1]), "clean_change_rate": t[2] / max(1, t[3]),
                 "corrupted_notes": int(t[1])} for k, t in tallies.items()}
-
-
-def split_tunes(corpus: Corpus, split: str, limit: int | None = None, seed: int = 0) -> list[tuple[np.ndarray, int]]:
-    """(events, steps per bar) of a split's tunes that have notes, optionally a seeded sample."""
-    ids = set(split_ids(corpus)[split])
-    tunes = [(tune_events(t), window_hop(t.meter)) for t in corpus.tunes if t.tune_id in ids]
-    tunes = [(ev, bar) for ev, bar in tunes if (ev >= FIRST_PITCH_CLASS).any()]
-    if limit is not None and limit < len(tunes):
-        tunes = [tunes[i] for i in np.sort(np.random.default_rng(seed).permutation(len(tunes))[:limit])]
-    return tunes
 
 
 MARGINS = (0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
@@ -120,8 +110,15 @@ def evaluate_ae(svc: MelodyAEService, corpus: Corpus, data: MelodyData, vae=None
 
     tunes = split_tunes(corpus, "test", cfg.repair_tunes, cfg.seed)
     strengths = sorted(set(cfg.curve) | {cfg.strength})
-    scores = repair_scores(model, tunes, cfg.shift_rate,
-                           {s: margin_for(s, model.cfg.repair_margin) for s in strengths}, cfg.seed)
+    fixer = svc.repairer
+    scores = repair_scores(fixer, tunes, cfg.shift_rate,
+                           {s: margin_for(s, fixer.cfg.repair_margin) for s in strengths}, cfg.seed)
+    out["repair_model"] = fixer.cfg.name
+    if fixer is not model:
+        code = repair_scores(model, tunes, cfg.shift_rate, {0: margin_for(cfg.strength, model.cfg.repair_margin)},
+                             cfg.seed)[0]
+        out["code_repair_rate"] = code["repair_rate"]
+        out["code_clean_change_rate"] = code["clean_change_rate"]
     out["repair_tunes"] = len(tunes)
     out["corrupted_notes"] = scores[cfg.strength]["corrupted_notes"]
     out["repair_rate"] = scores[cfg.strength]["repair_rate"]
@@ -145,10 +142,15 @@ def shipped_vae():
     return MelodyVAEService.load().model
 
 
-def evaluate_cli(model_dir: Path | None, corpus: Corpus, quick: bool = False) -> dict:
+def evaluate_cli(model_dir: Path | None, corpus: Corpus, quick: bool = False, repair_dir: Path | None = None) -> dict:
     """The registry's evaluate entry: load the shipped (or given) model, measure it."""
-    svc = MelodyAEService.load(model_dir)
+    svc = MelodyAEService.load(model_dir, repair_dir)
     cfg = EvalConfig(recon_windows=400, repair_tunes=60, timing_repeats=3) if quick else EvalConfig()
     res = evaluate_ae(svc, corpus, melody_data(corpus, svc.cfg), shipped_vae(), cfg)
     res["model"] = svc.name
     return res
+
+
+def evaluate_repair_cli(model_dir: Path | None, corpus: Corpus, quick: bool = False) -> dict:
+    """``eval repair``: the shipped code autoencoder with the given (or shipped) repair network."""
+    return evaluate_cli(None, corpus, quick, repair_dir=model_dir)

@@ -1,11 +1,12 @@
-"""Repair: decode a melody through the autoencoder and keep only the changes it is sure of.
+"""Repair: decode a melody through an autoencoder and keep only the changes it is sure of.
 
-Per 16th step, the decoder gives a distribution over events. An event is replaced by the
-decoder's best one only when that is more likely than the event that is there by a margin
-(nats): ``margin = repair_margin · (1 - strength) / strength``, so strength 1 is the plain
-decoding, 0.5 the calibrated margin and 0 changes nothing. A melody is repaired window by window:
-windows of ``window`` steps start on bar lines, one every whole number of bars that fits, and each
-keeps its output up to the next window's start.
+Two networks can repair: the binary-code ``MelodyAE`` (window by window, see below) and the
+``RepairNet`` (the whole melody in one pass). Per 16th step, either gives a distribution over
+events. An event is replaced by the network's best one only when that is more likely than the
+event that is there by a margin (nats): ``margin = repair_margin · (1 - strength) / strength``,
+so strength 1 is the plain decoding, 0.5 the calibrated margin and 0 changes nothing. The
+``MelodyAE`` repairs window by window: windows of ``window`` steps start on bar lines, one every
+whole number of bars that fits, and each keeps its output up to the next window's start.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from torch.nn import functional as F
 from latentroll.models.data.melody import FIRST_PITCH_CLASS, NO_EVENT, held_pitch, standalone
 
 from .network import MelodyAE
+from .repair_net import RepairNet, bar_positions
 
 
 def margin_for(strength: float, repair_margin: float) -> float:
@@ -76,8 +78,26 @@ def stitch(events: np.ndarray, windows_out: np.ndarray, starts: list[int], strid
     return out
 
 
-def repair_events(model: MelodyAE, events: np.ndarray, bar: int, strength: float = 0.5) -> np.ndarray:
+@torch.no_grad()
+def tune_logprobs(net: RepairNet, events: np.ndarray, bar: int) -> np.ndarray:
+    """(steps, classes) log-probabilities of the clean event at each step of a whole melody."""
+    net.eval()
+    ev = torch.as_tensor(np.asarray(events, dtype=np.int64))[None]
+    pos = bar_positions(ev.shape[1], bar)[None]
+    return F.log_softmax(net(ev, pos), -1)[0].numpy()
+
+
+def fixes(model: MelodyAE | RepairNet, events: np.ndarray, bar: int, margins: dict) -> dict:
+    """The melody repaired at each named margin (nats), all from one pass of the network."""
+    ev = np.asarray(events, dtype=np.uint8)
+    if isinstance(model, RepairNet):
+        logp = tune_logprobs(model, ev, bar)[None]
+        return {k: apply_margin(ev[None], logp, m)[0] for k, m in margins.items()}
+    wins, starts, stride = melody_windows(ev, bar, model.cfg.window)
+    logp = window_logprobs(model, wins)
+    return {k: stitch(ev, apply_margin(wins, logp, m), starts, stride) for k, m in margins.items()}
+
+
+def repair_events(model: MelodyAE | RepairNet, events: np.ndarray, bar: int, strength: float = 0.5) -> np.ndarray:
     """A whole melody's events, repaired (same length)."""
-    wins, starts, stride = melody_windows(events, bar, model.cfg.window)
-    fixed = apply_margin(wins, window_logprobs(model, wins), margin_for(strength, model.cfg.repair_margin))
-    return stitch(events, fixed, starts, stride)
+    return fixes(model, events, bar, {0: margin_for(strength, model.cfg.repair_margin)})[0]

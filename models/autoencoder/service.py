@@ -1,8 +1,9 @@
 """The "Repair" service: the only API the app and CLI use for the autoencoder. Core Tracks in and out.
 
-``repair`` works on the whole melody, window by window, and keeps its start and length; the
-result is the melody's top voice quantized to 16ths with the changes the model is sure of (see
-``repair.py``); notes whose onset stays keep their velocity. ``encode`` cuts a melody into 2-bar
+``repair`` works on the whole melody and keeps its start and length; the result is the melody's
+top voice quantized to 16ths with the changes the model is sure of (see ``repair.py``); notes
+whose onset stays keep their velocity. Repair runs the whole-melody ``RepairNet`` when it is
+shipped (it repairs far more), else the code autoencoder window by window. ``encode`` cuts a melody into 2-bar
 (32-step) segments from the bar line before its first note and gives each segment's code bits;
 ``decode`` turns codes back into a melody. Drum and empty tracks are refused with a
 ``MelodyError`` whose message is meant for users.
@@ -21,8 +22,10 @@ from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
 
 from .config import AEConfig
+from .config import RepairConfig
 from .network import MelodyAE
 from .repair import melody_windows, repair_events
+from .repair_net import RepairNet
 
 MAX_BARS = 1024
 
@@ -32,16 +35,33 @@ def default_model_dir() -> Path:
     return shipped_model_dir("ae_mel_ae", "LATENTROLL_AE_DIR")
 
 
+def default_repair_dir() -> Path:
+    """The shipped repair network, unless ``LATENTROLL_REPAIR_DIR`` points elsewhere."""
+    return shipped_model_dir("ae_mel_repair", "LATENTROLL_REPAIR_DIR")
+
+
 class MelodyAEService:
-    def __init__(self, model: MelodyAE, name: str = "ae"):
+    def __init__(self, model: MelodyAE, name: str = "ae", repair_net: RepairNet | None = None):
         self.model = model.eval()
         self.cfg: AEConfig = model.cfg
         self.name = name
+        self.repair_net = repair_net.eval() if repair_net is not None else None
 
     @classmethod
-    def load(cls, model_dir: str | Path | None = None) -> "MelodyAEService":
+    def load(cls, model_dir: str | Path | None = None, repair_dir: str | Path | None = None) -> "MelodyAEService":
+        """The code autoencoder, with the repair network from ``repair_dir`` (default: the shipped
+        one if there is one)."""
         model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), AEConfig, MelodyAE, "ae")
-        return cls(model, name=model.cfg.name)
+        rdir = Path(repair_dir) if repair_dir else default_repair_dir()
+        net = None
+        if repair_dir or (rdir / "model.safetensors").exists():
+            net = load_model_folder(rdir, RepairConfig, RepairNet, "repair")
+        return cls(model, name=model.cfg.name, repair_net=net)
+
+    @property
+    def repairer(self) -> MelodyAE | RepairNet:
+        """The network ``repair`` runs."""
+        return self.repair_net if self.repair_net is not None else self.model
 
     @property
     def bits_per_bar(self) -> float:
@@ -83,7 +103,7 @@ class MelodyAEService:
             raise MelodyError("repair strength must be between 0 and 1")
         bar = meter_steps(meter)
         ev, origin = self._events(track, bar)
-        fixed = repair_events(self.model, ev, bar, strength)
+        fixed = repair_events(self.repairer, ev, bar, strength)
         notes = events_to_track(fixed, track.name, origin, track.program, bar * STEP_TICKS).notes
         src = track.sorted_notes()
         onset = {int(round((s - origin) / STEP_TICKS)): int(v) for s, v in zip(src["start"], src["velocity"])}
@@ -95,4 +115,4 @@ class MelodyAEService:
         return out
 
 
-__all__ = ["MelodyAEService", "default_model_dir"]
+__all__ = ["MelodyAEService", "default_model_dir", "default_repair_dir"]

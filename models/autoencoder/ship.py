@@ -5,19 +5,22 @@ import dataclasses
 from pathlib import Path
 
 from latentroll.models.common.export import load_run_weights, publish_model, ship_run
+from latentroll.models.data.splits import split_tunes
 
-from .card import write_card
-from .config import AEConfig
-from .evaluate import calibrate_margin, evaluate_cli, split_tunes
+from .card import write_card, write_repair_card
+from .config import AEConfig, RepairConfig
+from .evaluate import calibrate_margin, evaluate_cli
 from .network import MelodyAE
-from .service import default_model_dir
+from .repair_net import RepairNet
+from .service import default_model_dir, default_repair_dir
 
 CALIBRATION_TUNES = 400
 
 
-def export_calibrated(checkpoint: Path, cfg: AEConfig, out_dir: Path, corpus) -> Path:
+def export_calibrated(checkpoint: Path, cfg: AEConfig | RepairConfig, out_dir: Path, corpus,
+                      model_cls=MelodyAE) -> Path:
     """Weights + config whose ``repair_margin`` is calibrated on validation tunes."""
-    model = load_run_weights(MelodyAE(cfg), checkpoint)
+    model = load_run_weights(model_cls(cfg), checkpoint)
     margin = calibrate_margin(model, split_tunes(corpus, "valid", CALIBRATION_TUNES))
     model.cfg = dataclasses.replace(cfg, repair_margin=margin)
     return publish_model(model, model.cfg, checkpoint, out_dir)
@@ -28,3 +31,12 @@ def ship_ae(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus, comman
                     config_cls=AEConfig, model_cls=MelodyAE, evaluate=lambda out: evaluate_cli(out, corpus),
                     write_card=write_card,
                     export=lambda ckpt, cfg, out: export_calibrated(ckpt, cfg, out, corpus))
+
+
+def ship_repair(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus, commands: list[str]) -> dict:
+    out = Path(out_dir) if out_dir else default_repair_dir()
+    return ship_run("repair", run_dir, checkpoint, out, commands,
+                    config_cls=RepairConfig, model_cls=RepairNet,
+                    evaluate=lambda folder: evaluate_cli(None, corpus, repair_dir=folder),
+                    write_card=write_repair_card,
+                    export=lambda ckpt, cfg, folder: export_calibrated(ckpt, cfg, folder, corpus, RepairNet))

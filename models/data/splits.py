@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import Corpus, Tune
-from .melody import WindowSpec, bar_steps, notes_to_events, windows_from_events
+from .melody import FIRST_PITCH_CLASS, WindowSpec, bar_steps, notes_to_events, windows_from_events
 
 SPLIT_SEED = 20261122
 SPLITS = ("train", "valid", "test")
@@ -70,6 +70,17 @@ def build_windows(tunes: list[Tune], style_names: list[str], spec: WindowSpec = 
     if not ev:
         return WindowSet(np.zeros((0, spec.length), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
     return WindowSet(np.concatenate(ev), np.concatenate(st).astype(np.int64), np.concatenate(tu).astype(np.int64))
+
+
+def split_tunes(corpus: Corpus, split: str, limit: int | None = None, seed: int = 0) -> list[tuple[np.ndarray, int]]:
+    """(events, steps per bar) of a split's whole tunes that have notes, optionally a seeded sample:
+    what whole-melody models (repair) train and are measured on."""
+    ids = set(split_ids(corpus)[split])
+    tunes = [(tune_events(t), window_hop(t.meter)) for t in corpus.tunes if t.tune_id in ids]
+    tunes = [(ev, bar) for ev, bar in tunes if (ev >= FIRST_PITCH_CLASS).any()]
+    if limit is not None and limit < len(tunes):
+        tunes = [tunes[i] for i in np.sort(np.random.default_rng(seed).permutation(len(tunes))[:limit])]
+    return tunes
 
 
 def held_out_sample(corpus: Corpus, per_style: int = 40, seed: int = SPLIT_SEED) -> Corpus:

@@ -24,6 +24,8 @@ def tools_window(make_window, tiny_tool_dirs, monkeypatch, qtbot):
     ``tool`` with its (tiny) model loaded."""
     for key, var in ENV.items():
         monkeypatch.setenv(var, str(tiny_tool_dirs[key]))
+    # no repair network: the tiny autoencoder repairs (a shipped network would otherwise be used)
+    monkeypatch.setenv("LATENTROLL_REPAIR_DIR", str(tiny_tool_dirs["ae"].parent / "no_repair_net"))
 
     def factory(song: Song | None = None, tool: str = "continue"):
         w = make_window(song if song is not None else make_song())
