@@ -136,8 +136,11 @@ def test_generate_gives_tracks_in_a_style_and_key(service):
         assert set((t.notes["pitch"] % 12).tolist()) <= set(scale.pitch_classes)
     again = service.generate(4, style="irish", bars=3, temperature=1.0, scale=scale, seed=2)
     assert all(a == b for a, b in zip(out, again))
+    # greedy is deterministic whatever the seed (a barely trained GAN may greedily rest throughout,
+    # depending on float rounding, so only the shipped model's test asks for notes)
     greedy = service.generate(2, bars=2, temperature=0.0, seed=1)
-    assert all(len(t.notes) for t in greedy)
+    assert all(a == b for a, b in zip(greedy, service.generate(2, bars=2, temperature=0.0, seed=9)))
+    assert all(t.end_tick() <= 2 * 1920 for t in greedy)
 
 
 def test_generate_refuses_bad_requests(service):
