@@ -99,17 +99,22 @@ def open_tool(app, window, tool: str, model: str):
     return tools
 
 
+def run_and_grab(app, window, tools, tool: str, seed: int, what: str, out: Path) -> None:
+    """Run ``tool`` on the whole track, wait for its new candidates, show the song, save the shot."""
+    window.state.clear_selection()
+    before = len(tools.cards)
+    tools.run(tool, seed=seed)
+    wait_until(app, lambda: len(tools.cards) > before and idle(window), what)
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
 def continue_shot(app, window, out: Path) -> None:
     tools = open_tool(app, window, "continue", "LSTM")
     page = tools.pages["continue"]
     page.variations.setValue(4)
     page.bars.setValue(4)
-    window.state.clear_selection()
-    before = len(tools.cards)
-    tools.run("continue", seed=7)
-    wait_until(app, lambda: len(tools.cards) > before and idle(window), "the continuations")
-    window.editor.view.fit_song()
-    grab(app, window, out)
+    run_and_grab(app, window, tools, "continue", 7, "the continuations", out)
 
 
 def repair_shot(app, window, out: Path) -> None:
@@ -118,12 +123,7 @@ def repair_shot(app, window, out: Path) -> None:
     for row, semitones in ((4, 1), (11, -2), (19, 1)):
         window.state.set_selection([row])
         window.edit_ops.transpose(semitones)
-    window.state.clear_selection()
-    before = len(tools.cards)
-    tools.run("repair", seed=1)
-    wait_until(app, lambda: len(tools.cards) > before and idle(window), "the repaired melody")
-    window.editor.view.fit_song()
-    grab(app, window, out)
+    run_and_grab(app, window, tools, "repair", 1, "the repaired melody", out)
 
 
 def main(argv: list[str] | None = None) -> int:
