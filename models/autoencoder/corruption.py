@@ -21,6 +21,11 @@ class Corruption:
     jitter_rate: float = 0.0
     drop_rate: float = 0.0
 
+    @classmethod
+    def of(cls, cfg) -> "Corruption":
+        """The training corruption of a config with ``shift_rate``, ``jitter_rate``, ``drop_rate``."""
+        return cls(cfg.shift_rate, cfg.jitter_rate, cfg.drop_rate)
+
 
 def shift_notes(events: np.ndarray, rate: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Move a ``rate`` share of note-ons ±1–2 semitones; returns (events, mask of shifted steps)."""

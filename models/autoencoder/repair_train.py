@@ -56,7 +56,7 @@ class RepairTask:
 
     def batch(self, idx: np.ndarray, rng: np.random.Generator):
         c = self.cfg
-        spec = Corruption(c.shift_rate, c.jitter_rate, c.drop_rate)
+        spec = Corruption.of(c)
         rows = []
         for i in idx:
             ev, bar = self.train[int(i) % len(self.train)]

@@ -3,10 +3,10 @@
 ``repair`` works on the whole melody and keeps its start and length; the result is the melody's
 top voice quantized to 16ths with the changes the model is sure of (see ``repair.py``); notes
 whose onset stays keep their velocity. Repair runs the whole-melody ``RepairNet`` when it is
-shipped (it repairs far more), else the code autoencoder window by window. ``encode`` cuts a melody into 2-bar
-(32-step) segments from the bar line before its first note and gives each segment's code bits;
-``decode`` turns codes back into a melody. Drum and empty tracks are refused with a
-``MelodyError`` whose message is meant for users.
+shipped (it repairs far more), else the code autoencoder window by window. ``encode`` cuts a
+melody into 2-bar (32-step) segments from the bar line before its first note and gives each
+segment's code bits; ``decode`` turns codes back into a melody. Drum and empty tracks are
+refused with a ``MelodyError`` whose message is meant for users.
 """
 from __future__ import annotations
 
@@ -21,8 +21,7 @@ from latentroll.models.common.service import load_model_folder
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
 
-from .config import AEConfig
-from .config import RepairConfig
+from .config import AEConfig, RepairConfig
 from .network import MelodyAE
 from .repair import melody_windows, repair_events
 from .repair_net import RepairNet

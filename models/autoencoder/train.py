@@ -21,10 +21,6 @@ from .network import MelodyAE
 from .repair import window_logprobs
 
 
-def training_corruption(cfg: AEConfig) -> Corruption:
-    return Corruption(cfg.shift_rate, cfg.jitter_rate, cfg.drop_rate)
-
-
 def recon_metrics(model: MelodyAE, clean: np.ndarray, rough: np.ndarray | None = None) -> dict[str, float]:
     """Per-step accuracy of decoding ``rough`` (default: the clean windows) back to ``clean``;
     ``onset_accuracy`` counts only the steps where the clean window has an event."""
@@ -47,7 +43,7 @@ class AETask:
         self.runner = self.model
         rng = np.random.default_rng(cfg.seed)
         self.valid_clean = data.valid.events[np.sort(rng.permutation(len(data.valid))[:valid_limit])]
-        self.valid_rough, _ = corrupt(self.valid_clean, training_corruption(cfg), rng)
+        self.valid_rough, _ = corrupt(self.valid_clean, Corruption.of(cfg), rng)
 
     def num_examples(self) -> int:
         return len(self.data.train)
@@ -57,7 +53,7 @@ class AETask:
         clean = self.data.train.events[idx]
         if c.transpose:
             clean = transpose_events(clean, rng.integers(-c.transpose, c.transpose + 1, len(idx)))
-        rough, _ = corrupt(clean, training_corruption(c), rng)
+        rough, _ = corrupt(clean, Corruption.of(c), rng)
         keep = rng.random(len(idx)) < c.clean_share
         rough[keep] = clean[keep]
         t = lambda a: torch.as_tensor(a.astype(np.int64), device=self.dev)  # noqa: E731
