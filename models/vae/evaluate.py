@@ -4,17 +4,21 @@ Definitions (also in docs/models.md):
 - tf_accuracy / recon_accuracy: share of 16th steps whose event is reproduced, teacher-forced /
   greedily decoded from z = μ with the 'any style' label, over test windows.
 - kl: mean KL(q(z|x) || N(0, I)) in nats per window.
-- interp_monotone: share of A→B latent paths (slerp, 11 points, greedy decode) along which the
-  Hamming distance to A's decoding never drops by more than one step from one point to the next.
+- interp_monotone: share of A→B latent paths (11 points, greedy decode, the path the service
+  interpolates along: slerp with its inner points pulled ``INTERP_PULL`` toward corpus latents)
+  along which the Hamming distance to A's decoding never drops by more than one step from one
+  point to the next.
 - oa: Yang–Lerch overlapping area per feature, "any style" samples (temperature 1, latents drawn as
   the service draws them) vs test windows.
 - style_fidelity: share of samples asked in style S that the style classifier labels S (all styles
-  pooled, equal samples per style); classifier_accuracy: its accuracy on real test windows.
+  pooled, equal samples per style), sampled as the service samples at temperature 1 (style
+  Gaussian, latent critic, best of ``STYLE_DECODINGS`` decodings); classifier_accuracy: its
+  accuracy on real test windows.
 - lm_midpoint_ratio: mean NLL per step, under the shipped LSTM language model ('any style'), of
-  the greedy decodings of slerp midpoints divided by that of the decoded endpoints, over the
-  interpolation pairs (goal ≤ 1.2: a midpoint is about as plausible as its ends);
-  lm_midpoint_ratio_mixing: the same for naive data-space mixing (each 16th step taken from A or
-  B at random) against the original windows. Only when LSTM weights are shipped.
+  the greedy decodings of the interpolation paths' midpoints (as above) divided by that of the
+  decoded endpoints, over the interpolation pairs (goal ≤ 1.2: a midpoint is about as plausible
+  as its ends); lm_midpoint_ratio_mixing: the same for naive data-space mixing (each 16th step
+  taken from A or B at random) against the original windows. Only when LSTM weights are shipped.
 - decode64_ms / interp16_ms: median wall time to decode 64 latents / to encode 2 clips and decode a
   16-step interpolation, on this machine's CPU threads.
 """
@@ -49,12 +53,21 @@ class EvalConfig:
     seed: int = 0
 
 
-def hamming_monotone(model: MelodyVAE, za: np.ndarray, zb: np.ndarray, points: int = 11) -> np.ndarray:
+PathFn = Callable[[np.ndarray, np.ndarray, int], np.ndarray]
+
+
+def slerp_path(a: np.ndarray, b: np.ndarray, points: int) -> np.ndarray:
+    """The plain slerp path (a model shipped without corpus latents interpolates this way)."""
+    return lat.path(a, b, points, "slerp")
+
+
+def hamming_monotone(model: MelodyVAE, za: np.ndarray, zb: np.ndarray, points: int = 11,
+                     path: PathFn = slerp_path) -> np.ndarray:
     """For each pair, whether the distance to A never drops by more than one step along the path."""
     ok = []
     style = torch.full((points,), model.cfg.any_style, dtype=torch.long)
     for a, b in zip(za, zb):
-        z = torch.as_tensor(lat.path(a, b, points, "slerp"), dtype=torch.float32)
+        z = torch.as_tensor(path(a, b, points), dtype=torch.float32)
         dec = model.decode(z, style, model.cfg.window).numpy()
         d = (dec != dec[0]).sum(1)
         ok.append(bool((np.diff(d) >= -1).all()))
@@ -63,13 +76,13 @@ def hamming_monotone(model: MelodyVAE, za: np.ndarray, zb: np.ndarray, points: i
 
 @torch.no_grad()
 def lm_midpoint_ratios(model: MelodyVAE, lm_nll: Callable[[np.ndarray], np.ndarray], a: np.ndarray, b: np.ndarray,
-                       za: np.ndarray, zb: np.ndarray, seed: int = 0) -> dict[str, float]:
-    """Midpoint-to-endpoint NLL ratios under a language model: latent slerp vs data-space mixing.
+                       za: np.ndarray, zb: np.ndarray, seed: int = 0, path: PathFn = slerp_path) -> dict[str, float]:
+    """Midpoint-to-endpoint NLL ratios under a language model: the latent path vs data-space mixing.
 
     ``lm_nll(events (n, steps)) -> (n,)`` mean NLL per step; a/b windows and za/zb their latents.
     """
     style = torch.full((len(a),), model.cfg.any_style, dtype=torch.long)
-    mid = np.stack([lat.slerp(x, y, np.array([0.5]))[0] for x, y in zip(za, zb)]).astype(np.float32)
+    mid = np.stack([path(x, y, 3)[1] for x, y in zip(za, zb)]).astype(np.float32)
     dec = [model.decode(torch.as_tensor(z, dtype=torch.float32), style, model.cfg.window).numpy()
            for z in (za, zb, mid)]
     ends = (lm_nll(dec[0]) + lm_nll(dec[1])) / 2
@@ -82,11 +95,13 @@ def lm_midpoint_ratios(model: MelodyVAE, lm_nll: Callable[[np.ndarray], np.ndarr
 @torch.no_grad()
 def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None,
                  cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None,
-                 style_latents: Callable[[int, int, np.random.Generator], np.ndarray] | None = None,
-                 any_latents: Callable[[int, np.random.Generator], np.ndarray] | None = None) -> dict:
+                 style_samples: Callable[[int, int, np.random.Generator], np.ndarray] | None = None,
+                 any_latents: Callable[[int, np.random.Generator], np.ndarray] | None = None,
+                 path: PathFn = slerp_path) -> dict:
     """Every figure of the card; ``lm_nll`` (events → NLL per step) adds the LM midpoint ratios;
-    ``style_latents(style, n, rng)`` / ``any_latents(n, rng)`` are how the service draws latents in
-    a style / in no particular style."""
+    ``style_samples(style, n, rng)`` is how the service samples clips in a style (temperature 1)
+    and ``any_latents(n, rng)`` how it draws latents in no particular style; ``path(a, b, points)``
+    how it interpolates (interp_monotone, the LM midpoint ratio and interp16_ms use it)."""
     model.eval()
     rng = np.random.default_rng(cfg.seed)
     test = data.test
@@ -97,10 +112,10 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
     # interpolation smoothness between random test windows of different tunes
     pairs = rng.integers(0, len(test), size=(cfg.interp_pairs, 2))
     z = encode_windows(model, test.events[pairs.ravel()]).reshape(cfg.interp_pairs, 2, -1)
-    out["interp_monotone"] = float(hamming_monotone(model, z[:, 0], z[:, 1]).mean())
+    out["interp_monotone"] = float(hamming_monotone(model, z[:, 0], z[:, 1], path=path).mean())
     if lm_nll is not None:
         out.update(lm_midpoint_ratios(model, lm_nll, test.events[pairs[:, 0]], test.events[pairs[:, 1]],
-                                      z[:, 0], z[:, 1], cfg.seed))
+                                      z[:, 0], z[:, 1], cfg.seed, path))
 
     # new material (what "generate, any style" draws) vs test set
     zs = any_latents(cfg.oa_pieces, rng) if any_latents is not None else \
@@ -123,26 +138,27 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
         per_style = {}
         hits = 0
         for s, name in enumerate(model.cfg.styles):
-            # what the service does for "sample in style S": z from S's latent Gaussian (if shipped)
-            zz = style_latents(s, cfg.samples_per_style, rng) if style_latents is not None else \
-                rng.standard_normal((cfg.samples_per_style, model.cfg.z_dim))
-            st = torch.full((cfg.samples_per_style,), s, dtype=torch.long)
-            ev = model.decode(torch.as_tensor(zz, dtype=torch.float32), st, model.cfg.window, temperature=1.0,
-                              generator=gen).numpy()
+            if style_samples is not None:  # what the service does for "sample in style S"
+                ev = style_samples(s, cfg.samples_per_style, rng)
+            else:
+                zz = torch.as_tensor(rng.standard_normal((cfg.samples_per_style, model.cfg.z_dim)), dtype=torch.float32)
+                st = torch.full((cfg.samples_per_style,), s, dtype=torch.long)
+                ev = model.decode(zz, st, model.cfg.window, temperature=1.0, generator=gen).numpy()
             h = int((predict(classifier, ev) == s).sum())
             per_style[name] = h / cfg.samples_per_style
             hits += h
         out["style_fidelity"] = hits / (cfg.samples_per_style * n_styles)
         out["style_fidelity_per_style"] = per_style
 
-    out.update(speed_metrics(model, test.events[:2], cfg.timing_repeats))
+    out.update(speed_metrics(model, test.events[:2], cfg.timing_repeats, path))
     out["torch_threads"] = torch.get_num_threads()
     return out
 
 
-def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15) -> dict[str, float]:
+def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15,
+                  path: PathFn = slerp_path) -> dict[str, float]:
     """decode64_ms: median time to greedily decode 64 latents; interp16_ms: to encode 2 windows
-    and decode the 16-step slerp between them (also run alone by tests/benchmarks/bench_vae_speed.py)."""
+    and decode the 16-step path between them (also run alone by tests/benchmarks/bench_vae_speed.py)."""
     z64 = torch.randn(64, model.cfg.z_dim)
     st64 = torch.full((64,), model.cfg.any_style, dtype=torch.long)
     two = torch.as_tensor(np.asarray(two_windows).astype(np.int64))
@@ -150,7 +166,7 @@ def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15) 
 
     def interp16():
         mu, _ = model.encode(two)
-        zz = torch.as_tensor(lat.path(mu[0].numpy(), mu[1].numpy(), 16), dtype=torch.float32)
+        zz = torch.as_tensor(path(mu[0].numpy(), mu[1].numpy(), 16), dtype=torch.float32)
         model.decode(zz, st16, model.cfg.window)
 
     with torch.no_grad():
@@ -186,7 +202,9 @@ def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
         if quick else EvalConfig()
     styles = svc.cfg.styles
     res = evaluate_vae(svc.model, data, classifier, cfg, shipped_lm_nll(),
-                       style_latents=lambda s, n, rng: svc.prior_latents(n, styles[s], rng),
-                       any_latents=lambda n, rng: svc.prior_latents(n, None, rng))
+                       style_samples=lambda s, n, rng: svc.sample_events(n, styles[s], 1.0, None, rng,
+                                                                         int(rng.integers(2 ** 31))),
+                       any_latents=lambda n, rng: svc.prior_latents(n, None, rng),
+                       path=svc.interpolation_path)
     res["model"] = svc.name
     return res

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 
 def lerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -37,6 +38,27 @@ def path(a: np.ndarray, b: np.ndarray, steps: int, method: str = "slerp") -> np.
     if method == "lerp":
         return lerp(a, b, t)
     raise ValueError(f"unknown interpolation method {method!r} (slerp or lerp)")
+
+
+def pull_toward_corpus(points: np.ndarray, t: np.ndarray, bank: np.ndarray, amount: float,
+                       neighbours: int = 8, softness: float = 0.2) -> np.ndarray:
+    """Path points moved ``amount`` · sin(π t) of the way to their nearest corpus latents.
+
+    A straight (or spherical) path between two codes crosses regions no real tune encodes to,
+    where the decoder makes odd melodies; pulling the in-between points toward the training
+    latents they are nearest (a soft average of ``neighbours``, weighted by closeness) keeps them
+    near real music while the ends (t = 0, 1) stay exactly A and B. ``softness`` widens the
+    average, which keeps neighbouring path points from jumping between anchors."""
+    pts = np.asarray(points, dtype=np.float64)
+    if amount <= 0 or len(bank) == 0:
+        return pts
+    # in torch, not numpy: numpy's BLAS threads would spin against the decoder's right after
+    p, b = torch.as_tensor(pts, dtype=torch.float32), torch.as_tensor(np.asarray(bank), dtype=torch.float32)
+    d, idx = torch.topk(torch.cdist(p, b) ** 2, min(neighbours, len(b)), dim=1, largest=False)
+    w = torch.exp(-(d - d[:, :1]) / (softness * d[:, :1].mean() + 1e-9))
+    anchor = ((w[:, :, None] * b[idx]).sum(1) / w.sum(1, keepdim=True)).double().numpy()
+    weight = amount * np.sin(np.pi * np.asarray(t, dtype=np.float64))
+    return pts + weight[:, None] * (anchor - pts)
 
 
 def grid(corners: np.ndarray, n: int) -> np.ndarray:

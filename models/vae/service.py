@@ -32,6 +32,8 @@ MAX_TRANSFER_BARS = 512
 SAMPLE_SPREAD = 0.7       # latent draws at 0.7 of each style Gaussian's spread
 STYLE_CANDIDATES = 128    # draws per wanted latent in a style (the critic keeps the surest 1/128 of them)
 MAX_CANDIDATES = 8192     # candidates scored at once (bounds memory for large n)
+INTERP_PULL = 0.5         # how far in-between points are pulled toward real tunes' codes (0 = plain path)
+STYLE_DECODINGS = 16      # sampled decodings per latent in a style; the critic keeps the one most in style
 
 
 def default_model_dir() -> Path:
@@ -153,10 +155,28 @@ class MelodyVAEService:
                seed: int | None = None) -> list[Track]:
         if not 1 <= n <= 256:
             raise MelodyError("ask for between 1 and 256 samples")
-        rng = np.random.default_rng(seed)
-        z = self.prior_latents(n, style, rng)
+        ev = self.sample_events(n, style, temperature, scale, np.random.default_rng(seed), seed)
         label = style or "any"
-        return self.decode(z, temperature, style, scale, seed, name=f"{label} sample")
+        return [events_to_track(e, f"{label} sample {i + 1}") for i, e in enumerate(ev)]
+
+    def sample_events(self, n: int, style: str | None, temperature: float, scale: Scale | None,
+                      rng: np.random.Generator, seed: int | None = None) -> np.ndarray:
+        """(n, steps) new clips. In a style, at temperature > 0, each latent is decoded
+        ``STYLE_DECODINGS`` times and the decoding whose re-encoding the style critic rates most
+        in style is kept: sampling noise can carry a clip out of its style, and this catches it."""
+        z = self.prior_latents(n, style, rng)
+        idx = self._style_index(style)
+        critic = self.stats.critic if self.stats else None
+        if critic is None or idx == self.cfg.any_style or temperature <= 0:
+            return self.decode_events(z, temperature, style, scale, seed)
+        k = STYLE_DECODINGS
+        ev = self.decode_events(np.repeat(z, k, axis=0), temperature, style, scale, seed)
+        start = ev.astype(np.int64)
+        start[:, 0] = np.where(start[:, 0] == 0, 1, start[:, 0])  # a clip starts with silence, not 'hold'
+        with torch.inference_mode():
+            mu, _ = self.model.encode(torch.as_tensor(start))
+        score = critic.log_posterior(mu.numpy())[:, idx].reshape(n, k)
+        return ev.reshape(n, k, -1)[np.arange(n), score.argmax(1)]
 
     def generate(self, n: int, style: str | None = None, temperature: float = 1.0, bars: int = 2,
                  scale: Scale | None = None, seed: int | None = None) -> list[Track]:
@@ -201,12 +221,27 @@ class MelodyVAEService:
         return np.concatenate(out)
 
     def interpolate(self, a: Track, b: Track, steps: int = 5, method: str = "slerp", temperature: float = 0.0,
-                    style: str | None = None, scale: Scale | None = None, seed: int | None = None) -> list[Track]:
-        """``steps`` clips from A to B inclusive (the ends are A's and B's reconstructions)."""
+                    style: str | None = None, scale: Scale | None = None, seed: int | None = None,
+                    pull: float = INTERP_PULL) -> list[Track]:
+        """``steps`` clips from A to B inclusive (the ends are A's and B's reconstructions);
+        ``pull`` (0-1) keeps the in-between clips near real tunes (``interpolation_path``)."""
         if not 2 <= steps <= 64:
             raise MelodyError("interpolation steps must be between 2 and 64")
+        if not 0.0 <= pull <= 1.0:
+            raise MelodyError("pull toward real tunes must be between 0 and 1")
         za, zb = self.encode([a, b])
-        return self.decode(lat.path(za, zb, steps, method), temperature, style, scale, seed, name="Interp")
+        return self.decode(self.interpolation_path(za, zb, steps, method, pull), temperature, style, scale, seed,
+                           name="Interp")
+
+    def interpolation_path(self, za: np.ndarray, zb: np.ndarray, steps: int, method: str = "slerp",
+                           pull: float = INTERP_PULL) -> np.ndarray:
+        """(steps, z) latents from ``za`` to ``zb``: the slerp/lerp path, its inner points pulled
+        toward the shipped corpus latents (none when the model ships without them)."""
+        p = lat.path(za, zb, steps, method)
+        if self.stats is None or pull <= 0:
+            return p.astype(np.float32)
+        t = np.linspace(0.0, 1.0, steps)
+        return lat.pull_toward_corpus(p, t, self.stats.map_latents, pull).astype(np.float32)
 
     def grid(self, corners: Sequence[Track], n: int = 5, temperature: float = 0.0,
              scale: Scale | None = None) -> list[list[Track]]:

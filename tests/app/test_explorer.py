@@ -172,3 +172,23 @@ def test_model_process_crash_is_reported_then_recovers(tiny_vae_dir):
     finally:
         process.shutdown()
     assert not process.running
+
+
+def test_near_real_box_chooses_the_pull(explorer_window):
+    """'Near real tunes' on asks for the service's default pull; off asks for the plain path."""
+    from latentroll.app.gui.explorer.jobs import InterpolateRequest, interpolate_clips
+
+    asked = []
+
+    class Recorder:
+        def interpolate(self, a, b, **kw):
+            asked.append(kw.get("pull", "default"))
+            return [a, b]
+
+    tab = explorer_window.model_panels.explorer.interpolate
+    assert tab.near_real.isChecked()
+    a, b = (c.track for c in _clips(explorer_window)[:2])
+    for on in (True, False):
+        tab.near_real.setChecked(on)
+        interpolate_clips(Recorder(), InterpolateRequest(a, b, near_real=tab.near_real.isChecked()))
+    assert asked == ["default", 0.0]

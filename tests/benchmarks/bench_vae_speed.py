@@ -33,8 +33,8 @@ def main() -> int:
     fixture = Path(__file__).resolve().parents[2] / "resources" / "fixtures" / "corpus_small.npz"
     quantized = MelodyVAEService.load()
     two = melody_data(Corpus.load(fixture), quantized.cfg).test.events[:2]
-    fast = speed_metrics(quantized.model, two, a.repeats)
-    full = speed_metrics(MelodyVAEService.load(quantize=False).model, two, a.repeats)
+    fast = speed_metrics(quantized.model, two, a.repeats, quantized.interpolation_path)
+    full = speed_metrics(MelodyVAEService.load(quantize=False).model, two, a.repeats, quantized.interpolation_path)
     out = {"threads": a.threads, "load_average_1min": round(os.getloadavg()[0], 2),
            "int8": fast, "float32": full,
            "speedup": {k: round(full[k] / fast[k], 2) for k in fast}}

@@ -76,6 +76,26 @@ def test_interpolation_ends_are_reconstructions(service, clips):
     assert np.array_equal(path[-1].notes, ends[1].notes)
     with pytest.raises(MelodyError):
         service.interpolate(clips[0], clips[1], steps=1)
+    with pytest.raises(MelodyError, match="between 0 and 1"):
+        service.interpolate(clips[0], clips[1], pull=1.5)
+
+
+def test_interpolation_pull_moves_inner_points_toward_corpus_latents(service, clips):
+    """The pull leaves A and B where they are and brings every inner point nearer the corpus
+    latents it is nearest; pull 0 is the plain slerp."""
+    from latentroll.models.vae import latent as lat
+
+    za, zb = service.encode([clips[0], clips[1]])
+    plain = lat.path(za, zb, 7, "slerp")
+    assert np.allclose(service.interpolation_path(za, zb, 7, pull=0.0), plain, atol=1e-5)
+    pulled = service.interpolation_path(za, zb, 7, pull=0.5)
+    assert np.allclose(pulled[[0, -1]], plain[[0, -1]], atol=1e-5)
+    bank = service.stats.map_latents
+
+    def nearest(p):
+        return np.sqrt(((p[:, None, :] - bank[None]) ** 2).sum(-1)).min(1)
+
+    assert (nearest(pulled[1:-1]) < nearest(plain[1:-1])).all()
 
 
 def test_grid_and_map_and_shift(service, clips):
@@ -131,3 +151,26 @@ def test_style_sampling_keeps_latents_the_critic_is_surest_of(service):
     lp_plain = stats.critic.log_posterior(plain)[:, 1]
     assert lp_kept.mean() > lp_plain.mean()
     assert len(np.unique(z.round(4), axis=0)) == 32  # no duplicates: 32 different melodies
+
+
+def test_style_samples_keep_the_decoding_the_critic_rates_most_in_style(service):
+    """Sampling in a style decodes each latent several times and keeps the decoding whose
+    re-encoding the critic rates most in style: better than one decoding per latent."""
+    import torch
+
+    style_idx = 1
+    style = service.cfg.styles[style_idx]
+    kept = service.sample_events(24, style, 1.0, None, np.random.default_rng(0), seed=0)
+    one = service.decode_events(service.prior_latents(24, style, np.random.default_rng(0)), 1.0, style, seed=0)
+    assert kept.shape == one.shape == (24, service.steps)
+
+    def in_style(ev):
+        ev = ev.astype(np.int64)
+        ev[:, 0] = np.where(ev[:, 0] == 0, 1, ev[:, 0])
+        with torch.inference_mode():
+            mu, _ = service.model.encode(torch.as_tensor(ev))
+        return service.stats.critic.log_posterior(mu.numpy())[:, style_idx].mean()
+
+    assert in_style(kept) > in_style(one)
+    tracks = service.sample(3, style=style, temperature=1.0, seed=1)
+    assert [t.name for t in tracks] == [f"{style} sample {i}" for i in (1, 2, 3)]

@@ -9,6 +9,8 @@ def register(sub) -> None:
     p.add_argument("--steps", type=int, default=5, help="clips from A to B inclusive (2-16, default 5)")
     p.add_argument("--method", choices=["slerp", "lerp"], default="slerp")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = deterministic (default)")
+    p.add_argument("--pull", type=float, default=None,
+                   help="0-1: how far the in-between clips are drawn toward real tunes (default 0.5; 0 = plain path)")
     p.add_argument("--key", help="constrain to a key/scale, e.g. 'G major'")
     p.add_argument("--track-a", type=int, help="track index in A (default: first pitched track)")
     p.add_argument("--track-b", type=int, help="track index in B")
@@ -29,9 +31,12 @@ def run(args) -> int:
         raise UsageError("--steps must be between 2 and 16")
     _, a = melody_track(args.a, args.track_a)
     _, b = melody_track(args.b, args.track_b)
+    if args.pull is not None and not 0.0 <= args.pull <= 1.0:
+        raise UsageError("--pull must be between 0 and 1")
     scale = parse_scale(args.key)
     svc = MelodyVAEService.load()
-    clips = svc.interpolate(a, b, args.steps, args.method, args.temperature, scale=scale, seed=args.seed)
+    pull = {} if args.pull is None else {"pull": args.pull}
+    clips = svc.interpolate(a, b, args.steps, args.method, args.temperature, scale=scale, seed=args.seed, **pull)
     song = clips_song(clips, "Interpolation", args.bpm, gap_bars=0 if args.separate else 1, scale=scale,
                       separate_tracks=args.separate)
     path = write_clips(song, args.output)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from latentroll.core.song import Track
 
@@ -29,8 +30,8 @@ class InterpolateTab(QWidget):
         swap.setToolTip("Swap A and B")
         swap.clicked.connect(self.swap)
         dice = QToolButton(self)
-        dice.setText("Random A, B")
-        dice.setToolTip("Let the model write two clips to start from")
+        dice.setText("Random")
+        dice.setToolTip("Random A and B: let the model write two clips to start from")
         dice.clicked.connect(self.random_ends)
         self.steps = QSpinBox(self)
         self.steps.setRange(2, 16)
@@ -43,6 +44,10 @@ class InterpolateTab(QWidget):
         self.method.addItem("linear", "lerp")
         self.method.setToolTip("slerp follows the sphere where the model's codes live (smoother); "
                                "linear cuts straight across")
+        self.near_real = QCheckBox("Near real", self)
+        self.near_real.setChecked(True)
+        self.near_real.setToolTip("Draw the in-between clips part of the way toward melodies the model learned "
+                                  "from, so they sound like real tunes; off: the plain path (A and B never change)")
         self.in_key = KeyCheck(ctx, self)
         self.run_button = QPushButton("Interpolate", self)
         self.run_button.setObjectName("generate")
@@ -67,6 +72,7 @@ class InterpolateTab(QWidget):
         row.addWidget(self.steps)
         row.addWidget(self.temperature)
         row.addWidget(self.method)
+        row.addWidget(self.near_real)
         row.addWidget(self.in_key)
         row.addWidget(self.run_button)
         lay = QVBoxLayout(self)
@@ -99,7 +105,7 @@ class InterpolateTab(QWidget):
             return None
         req = InterpolateRequest(a.track, b.track, steps=self.steps.value(), method=self.method.currentData(),
                                  temperature=self.temperature.value(), scale=self.in_key.scale,
-                                 seed=random.randrange(2**31))
+                                 seed=random.randrange(2**31), near_real=self.near_real.isChecked())
         return self.ctx.host.start(self.ctx.model_key, "interpolate", interpolate_clips, req,
                                    label=f"Interpolating {a.name} → {b.name}",
                                    on_result=lambda tracks: self.show(tracks, a, b))

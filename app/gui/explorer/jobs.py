@@ -20,6 +20,7 @@ class InterpolateRequest:
     temperature: float = 0.0
     scale: Scale | None = None
     seed: int = 0
+    near_real: bool = True  # pull the in-between clips toward real tunes (the service's default pull)
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class PointsRequest:
 
 
 def interpolate_clips(svc, req: InterpolateRequest, progress=None) -> list[Track]:
+    pull = {} if req.near_real else {"pull": 0.0}
     out = svc.interpolate(req.a, req.b, steps=req.steps, method=req.method, temperature=req.temperature,
-                          scale=req.scale, seed=req.seed)
+                          scale=req.scale, seed=req.seed, **pull)
     for i, t in enumerate(out):
         t.name = "A" if i == 0 else "B" if i == len(out) - 1 else f"Step {i}"
     return out
