@@ -47,9 +47,9 @@ MODELS: dict[str, ModelEntry] = {
         "latentroll.models.autoencoder.train:train_ae", "latentroll.models.autoencoder.evaluate:evaluate_cli",
         "latentroll.models.autoencoder.ship:ship_ae"),
     "repair": ModelEntry(
-        "repair", "whole-melody denoising autoencoder: what \"Repair\" runs when shipped",
-        "latentroll.models.autoencoder.config:REPAIR_CONFIGS", "mel_repair",
-        "latentroll.models.autoencoder.repair_train:train_repair",
+        "repair", "note-level repair network over whole melodies: what \"Repair\" runs when shipped",
+        "latentroll.models.autoencoder.config:NOTE_REPAIR_CONFIGS", "mel_fix",
+        "latentroll.models.autoencoder.note_repair_train:train_note_repair",
         "latentroll.models.autoencoder.evaluate:evaluate_repair_cli",
         "latentroll.models.autoencoder.ship:ship_repair"),
     "cnn": ModelEntry(

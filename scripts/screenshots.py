@@ -1,6 +1,6 @@
 """Regenerate the model screenshots in docs/screenshots with the shipped weights.
 
-    xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots.py [--song FILE]
+    xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots.py [--song FILE] [--only NAME]
 
 Builds the real main window (1440x900, the app's theme), drives its panels the way a user
 would, waits for each model job, and saves what the window shows:
@@ -8,7 +8,7 @@ would, waits for each model job, and saves what the window shows:
 - explorer.png: Generate / Style panel with Irish candidates, the Latent Explorer's map with a
   sampled region under the piano roll;
 - continue.png: the Model Tools panel with the melody LSTM's continuations of the song.
-- repair.png: the same melody with three notes moved off, and Repair's proposal.
+- repair.png: the same melody with three notes slipped a semitone out of the key, and Repair's proposal.
 
 Without ``--song`` it writes an 8-bar Irish melody in G major with the shipped VAE first.
 Seeds are fixed so a rerun gives the same pictures for the same weights.
@@ -117,12 +117,32 @@ def continue_shot(app, window, out: Path) -> None:
     run_and_grab(app, window, tools, "continue", 7, "the continuations", out)
 
 
+def slips(song, count: int = 3, gap: int = 7) -> list[int]:
+    """Rows of the melody to push a semitone up out of the song's key, at least ``gap`` notes
+    apart from the 5th note on: the kind of slip a player makes."""
+    import numpy as np
+
+    from latentroll.core.theory import Scale
+
+    key = song.keys[0] if song.keys else None
+    scale = Scale(key.tonic, key.mode).pitch_classes if key else Scale().pitch_classes
+    notes = song.tracks[0].notes
+    order = np.argsort(notes["start"], kind="stable")
+    picked: list[int] = []  # positions in start order
+    for i in range(4, len(order)):
+        if (not picked or i - picked[-1] >= gap) and (int(notes["pitch"][order[i]]) + 1) % 12 not in scale:
+            picked.append(i)
+        if len(picked) == count:
+            break
+    return [int(order[i]) for i in picked]
+
+
 def repair_shot(app, window, out: Path) -> None:
-    """Three notes of the melody moved off by a semitone or two, then Repair's proposal."""
-    tools = open_tool(app, window, "repair", "autoencoder")
-    for row, semitones in ((4, 1), (11, -2), (19, 1)):
+    """Three notes of the melody slipped a semitone out of the key, then Repair's proposal."""
+    tools = open_tool(app, window, "repair", "repair network")
+    for row in slips(window.doc.song):
         window.state.set_selection([row])
-        window.edit_ops.transpose(semitones)
+        window.edit_ops.transpose(1)
     run_and_grab(app, window, tools, "repair", 1, "the repaired melody", out)
 
 
@@ -130,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--song", type=Path, help="the melody to show (default: one the VAE writes)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", choices=["explorer", "continue", "repair"], action="append",
+                        help="take only these shots (repeatable; default: all)")
     args = parser.parse_args(argv)
 
     from PySide6.QtWidgets import QApplication
@@ -149,15 +171,15 @@ def main(argv: list[str] | None = None) -> int:
         wait_until(app, lambda: window.doc.song.note_count() > 0 and idle(window), "the song to load")
         args.out.mkdir(parents=True, exist_ok=True)
         try:
-            explorer_shot(app, window, args.out / "explorer.png")
-            continue_shot(app, window, args.out / "continue.png")
-            repair_shot(app, window, args.out / "repair.png")
+            shots = {"explorer": explorer_shot, "continue": continue_shot, "repair": repair_shot}
+            for name in args.only or list(shots):
+                shots[name](app, window, args.out / f"{name}.png")
         finally:
             window.doc.undo_stack.setClean()
             window._closing_ok = True
             window.close()
             settle(app, 0.2)
-    print(f"wrote explorer.png, continue.png and repair.png to {args.out}")
+    print(f"wrote {', '.join(f'{n}.png' for n in (args.only or ['explorer', 'continue', 'repair']))} to {args.out}")
     return 0
 
 

@@ -321,7 +321,7 @@ class ModelPanels(QObject):
 
 TOOL_ACTIONS = (  # tool, menu text, what it does, runs at once (no options to set first)
     ("continue", "&Continue Selection…", "Write what comes after the selected notes (melody LSTM)", False),
-    ("repair", "&Repair Selection", "Fix wrong notes, shaky timing and gaps in the selected notes (autoencoder)",
+    ("repair", "&Repair Selection", "Fix the wrong notes in the selected melody (repair network)",
      True),
     ("harmonize", "&Harmonize Selection…", "Add alto, tenor and bass under the selected melody (chorale CNN)",
      False),

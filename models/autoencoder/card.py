@@ -21,7 +21,7 @@ def write_card(folder: Path, state: dict, evaluation: dict, commands: list[str],
         f"{cfg['code_bits']} bits ({bits_per_bar:g} bits per 4/4 bar), and a parallel BiLSTM decoder that gives",
         "every 16th step an event distribution. Its own repair keeps an event unless the decoder's best one is",
         f"more likely by a margin ({cfg['repair_margin']} nats at strength 0.5, calibrated on validation tunes);",
-        "the Repair tool runs the whole-melody repair network `ae_mel_repair` instead when that is shipped",
+        "the Repair tool runs the note-level repair network `ae_mel_fix` instead when that is shipped",
         "(`repair_model` below; `code_repair_rate` is this model's own repair).",
         "",
         "## Data",
@@ -57,31 +57,34 @@ def write_repair_card(folder: Path, state: dict, evaluation: dict, commands: lis
     lines = [
         f"# Model card: melody repair network `{cfg['name']}` (\"Repair\")",
         "",
-        "An overcomplete denoising autoencoder over whole melodies: each 16th step's event and place in the bar",
-        f"go through a {cfg['layers']}-layer bidirectional LSTM ({cfg['hidden']} per direction); every step's",
-        "hidden pair is its code and a linear layer decodes it into that step's clean event. There is no global",
-        "bottleneck (the binary-code autoencoder `ae_mel_ae` is the one that compresses), so the whole tune,",
-        "its key and its repeated phrases can vouch for each note. Repair keeps an event unless the network's",
-        f"best one is more likely by a margin ({cfg['repair_margin']} nats at strength 0.5, calibrated on",
-        "validation tunes so that ≤ 1.5% of their clean notes change).",
+        "A denoising network over whole melodies, note by note. Each note's pitch, place in the bar, length and",
+        "following rest are embedded"
+        + (", together with what the rest of the tune says about it (the tune's pitch-class shares seen from"
+           " the note, and votes from notes elsewhere in the tune with the same neighbours: a repeated phrase"
+           " vouches for the pitch it had there)" if cfg.get("context_features") else "")
+        + f"; a convolution (width {cfg['conv_kernel']}) gathers each note's neighbours and"
+        f" {cfg['layers']} transformer layers ({cfg['dim']} wide, {cfg['heads']} heads) let every note read the whole"
+        " tune. The output per note is how far its pitch is from the clean one: −2…+2 semitones.",
+        f"Repair moves a note only when its likeliest other pitch beats keeping it by a margin ({cfg['repair_margin']}"
+        " nats at strength 0.5, calibrated on validation tunes so that ≤ 1.5% of their clean notes change). It never",
+        "moves an onset or a length.",
         "",
         "## Data",
         *data_lines(state.get("data", {}), "tunes per split"),
-        f"Examples: random crops of the most whole bars within {cfg['crop_steps']} 16ths, from a bar line of"
-        f" every training tune ({cfg['crops_per_tune']} per tune per epoch),"
-        f" random transposition ±{cfg['transpose']} semitones.",
-        f"Corruption in training: {cfg['shift_rate']:.0%} of notes shifted ±1–2 semitones, {cfg['jitter_rate']:.0%}"
-        f" moved a 16th, {cfg['drop_rate']:.0%} dropped; {cfg['clean_share']:.0%} of crops left clean.",
+        f"Examples: every training tune once per epoch (runs of at most {cfg['max_notes']} notes from a bar line when"
+        f" longer), random transposition ±{cfg['transpose']} semitones.",
+        f"Corruption in training: per tune, a share of notes drawn from {cfg['shift_min']:.0%}–{cfg['shift_max']:.0%}"
+        f" shifted ±1–2 semitones; {cfg['clean_share']:.0%} of tunes left clean. Every note is a target (offset 0"
+        " for the untouched ones), so the probabilities stay honest and the margin means what it says.",
         "",
         "## Training",
         *training_lines(state, params, weights_mb(folder),
-                        f"BiLSTM {cfg['layers']}×{cfg['hidden']}×2, batch {cfg['batch_size']} crops,"
+                        f"Transformer {cfg['layers']}×{cfg['dim']}, batch {cfg['batch_size']} tunes,"
                         f" Adam lr {cfg['lr']} ×{cfg['lr_decay']}/step."),
         "",
         *command_lines(commands),
-        *history_table(state, [("valid repair (2 nats)", "valid_repair_m2", ".3f"),
-                               ("valid clean change (2 nats)", "valid_clean_change_m2", ".3f"),
-                               ("valid repair (argmax)", "valid_repair_argmax", ".3f")]),
+        *history_table(state, [("valid repair (margin 0)", "valid_repair_m0", ".3f"),
+                               ("valid clean change (margin 0)", "valid_clean_change_m0", ".4f")]),
         "## Evaluation on held-out test tunes (`latentroll eval ae --json`)",
         "",
         *metrics_table(evaluation, TARGETS),
@@ -91,6 +94,9 @@ def write_repair_card(folder: Path, state: dict, evaluation: dict, commands: lis
         "",
         "## Limits",
         "- Monophonic: chords are reduced to their top voice; the repaired melody is quantized to 16ths.",
-        "- A wrong note that fits the tune as well as the right one (another scale tone in a free passage) stays.",
+        "- Wrong pitches only: a note more than 2 semitones off, a misplaced onset or a missing note stays as it is",
+        "  (Quantize handles timing).",
+        "- A wrong note that fits the tune as well as the right one (another scale tone in a passage that never",
+        "  comes back) often stays.",
     ]
     return save_card(folder, lines, evaluation)

@@ -54,49 +54,46 @@ def get_config(name: str, **overrides) -> AEConfig:
 
 
 @dataclass(frozen=True)
-class RepairConfig(ConfigJSON):
-    """The repair network: an overcomplete denoising autoencoder over whole melodies.
+class NoteRepairConfig(ConfigJSON):
+    """The note-level repair network: each note of a rough melody reads the whole tune and says how
+    far (−2…+2 semitones) its pitch is from the clean one.
 
-    The binary-code autoencoder above must squeeze two bars into ``code_bits``, so it cannot tell a
-    wrong note from a rare right one; this one keeps a code per 16th step (no global bottleneck,
-    as in Vincent et al.'s denoising autoencoders) and reads the whole tune in both directions,
-    so a phrase's repeat or the key can vouch for a note.
+    Attention lets a note be compared with its phrase's repeats anywhere in the tune; a convolution
+    first gathers each note's neighbours. Wrong notes are what it repairs; rhythm stays as it is.
     """
 
     name: str
     num_classes: int = NUM_CLASSES
     styles: tuple[str, ...] = tuple(STYLE_NAMES)  # only to count the data per style; the model is style-blind
-    token_dim: int = 64
-    position_dim: int = 16           # where in the bar a step is (16ths from the bar line)
     max_bar_steps: int = 48
-    hidden: int = 192
-    layers: int = 2
+    dim: int = 160
+    heads: int = 4
+    layers: int = 4
+    conv_kernel: int = 5
     dropout: float = 0.1
-    crop_steps: int = 192            # training crops: the most whole bars from a bar line that fit
-    min_bars: int = 2
-    shift_rate: float = 0.15
-    jitter_rate: float = 0.04
-    drop_rate: float = 0.04
+    context_features: bool = False   # also read NoteRows.context(): the key and the votes of repeated phrases
+    max_notes: int = 384             # training crops: this many consecutive notes at most
+    min_notes: int = 8
+    shift_min: float = 0.05          # each training tune gets a shift rate drawn from [min, max]
+    shift_max: float = 0.2
     clean_share: float = 0.1
-    fix_weight: float = 4.0          # loss weight of the steps the corruption changed (else copying wins)
     transpose: int = 5
     repair_margin: float = 2.0       # nats; calibrated on validation tunes at ship time
-    lr: float = 1e-3
+    lr: float = 5e-4
     lr_min: float = 1e-5
-    lr_decay: float = 0.9995
+    lr_decay: float = 0.9998
     grad_clip: float = 1.0
-    batch_size: int = 32             # tunes (crops) per batch
-    epochs: int = 12                 # an epoch is ``crops_per_tune`` random crops of every train tune
+    batch_size: int = 16             # tunes per batch
+    epochs: int = 12
     crops_per_tune: int = 1
     seed: int = 0
 
 
-REPAIR_CONFIGS: dict[str, RepairConfig] = {
-    "mel_repair": RepairConfig(name="mel_repair"),
-    "tiny": RepairConfig(name="tiny", token_dim=16, position_dim=4, hidden=32, layers=1, crop_steps=64,
-                         batch_size=16, epochs=2, lr=3e-3, crops_per_tune=1),
+NOTE_REPAIR_CONFIGS: dict[str, NoteRepairConfig] = {
+    "mel_fix": NoteRepairConfig(name="mel_fix", dim=192, epochs=14, context_features=True),
+    "tiny": NoteRepairConfig(name="tiny", dim=32, heads=2, layers=1, max_notes=64, batch_size=8, epochs=2, lr=3e-3),
 }
 
 
-def get_repair_config(name: str, **overrides) -> RepairConfig:
-    return pick(REPAIR_CONFIGS, name, "repair", **overrides)
+def get_note_repair_config(name: str, **overrides) -> NoteRepairConfig:
+    return pick(NOTE_REPAIR_CONFIGS, name, "note repair", **overrides)

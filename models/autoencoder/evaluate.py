@@ -9,12 +9,12 @@ Definitions (also in the model card):
 - repair_rate: whole test tunes get 10% of their notes (each note-on independently, seeded)
   shifted ±1 or ±2 semitones; the share of those notes whose original pitch is back at their
   onset after ``repair`` at strength 0.5, run by the network the service repairs with
-  (``repair_model``: the whole-melody repair network when shipped, else the code autoencoder).
+  (``repair_model``: the note-level repair network when shipped, else the code autoencoder).
 - code_repair_rate / code_clean_change_rate: the same for the code autoencoder, when the repair
   network is the one repairing (to show what the bottleneck costs).
 - clean_change_rate: the share of the other (clean) notes whose steps (onset to the next event)
   are not all left as they were.
-- repair_curve: both rates at other strengths (1.0 = plain decoding). Strength 0.5's margin is
+- repair_curve: both rates at other strengths (higher changes more). Strength 0.5's margin is
   calibrated at ship time on the validation tunes (``calibrate_margin``: the most repair that
   changes ≤ 1.5% of their clean notes), never on test tunes.
 - bits_per_bar: code bits per 4/4 bar (the code is binary, so this is its exact size).
@@ -79,7 +79,7 @@ def repair_scores(model, tunes: list[tuple[np.ndarray, int]], shift_rate: float,
                 "corrupted_notes": int(t[1])} for k, t in tallies.items()}
 
 
-MARGINS = (0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+MARGINS = (-4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 
 @torch.no_grad()

@@ -1,12 +1,13 @@
-"""Repair: decode a melody through an autoencoder and keep only the changes it is sure of.
+"""Repair: read a melody through a network and keep only the changes it is sure of.
 
-Two networks can repair: the binary-code ``MelodyAE`` (window by window, see below) and the
-``RepairNet`` (the whole melody in one pass). Per 16th step, either gives a distribution over
-events. An event is replaced by the network's best one only when that is more likely than the
-event that is there by a margin (nats): ``margin = repair_margin · (1 - strength) / strength``,
-so strength 1 is the plain decoding, 0.5 the calibrated margin and 0 changes nothing. The
-``MelodyAE`` repairs window by window: windows of ``window`` steps start on bar lines, one every
-whole number of bars that fits, and each keeps its output up to the next window's start.
+Two networks can repair. The ``NoteRepairNet`` reads the whole melody at once and gives, per
+note, how likely its pitch is off by −2…+2 semitones; a note moves to its likeliest other pitch
+only when that beats keeping it by a margin (nats). The binary-code ``MelodyAE`` gives, per 16th
+step, a distribution over events; an event is replaced by the decoder's best one only when that
+beats it by the margin. The margin comes from the strength (``margin_for``): 0 changes nothing,
+0.5 is ``repair_margin`` (calibrated on validation tunes at ship time), higher strengths lower it.
+The ``MelodyAE`` repairs window by window: windows of ``window`` steps start on bar lines, one
+every whole number of bars that fits, and each keeps its output up to the next window's start.
 """
 from __future__ import annotations
 
@@ -17,13 +18,19 @@ from torch.nn import functional as F
 from latentroll.models.data.melody import FIRST_PITCH_CLASS, NO_EVENT, held_pitch, standalone
 
 from .network import MelodyAE
-from .repair_net import RepairNet, bar_positions
+from .note_features import KEEP, OFFSETS, note_rows
+from .note_repair_net import NoteRepairNet
+
+
+STRENGTH_NATS = 8.0  # margin slope per unit strength: strength 1 is 4 nats below the calibrated margin
 
 
 def margin_for(strength: float, repair_margin: float) -> float:
+    """The margin (nats) at a strength: infinite at 0 (change nothing), the calibrated
+    ``repair_margin`` at 0.5, and ``STRENGTH_NATS`` / 2 lower at 1, linearly between."""
     if strength <= 0:
         return np.inf
-    return repair_margin * (1.0 - min(strength, 1.0)) / min(strength, 1.0)
+    return repair_margin + STRENGTH_NATS * (0.5 - min(strength, 1.0))
 
 
 @torch.no_grad()
@@ -79,25 +86,46 @@ def stitch(events: np.ndarray, windows_out: np.ndarray, starts: list[int], strid
 
 
 @torch.no_grad()
-def tune_logprobs(net: RepairNet, events: np.ndarray, bar: int) -> np.ndarray:
-    """(steps, classes) log-probabilities of the clean event at each step of a whole melody."""
+def note_logprobs(net: NoteRepairNet, events: np.ndarray, bar: int):
+    """The melody's note rows and (notes, offsets) log-probabilities of each note's pitch offset."""
     net.eval()
-    ev = torch.as_tensor(np.asarray(events, dtype=np.int64))[None]
-    pos = bar_positions(ev.shape[1], bar)[None]
-    return F.log_softmax(net(ev, pos), -1)[0].numpy()
+    rows = note_rows(events, bar)
+    t = lambda a: torch.as_tensor(a, dtype=torch.long)[None]  # noqa: E731
+    ctx = torch.as_tensor(rows.context())[None] if net.cfg.context_features else None
+    logits = net(t(rows.pitch), t(rows.position), t(rows.sound), t(rows.rest), ctx)
+    return rows, F.log_softmax(logits, -1)[0].numpy()
 
 
-def fixes(model: MelodyAE | RepairNet, events: np.ndarray, bar: int, margins: dict) -> dict:
+def note_fixes(net: NoteRepairNet, events: np.ndarray, bar: int, margins: dict) -> dict:
+    """Pitches moved by the likeliest offset where it beats keeping the note by the margin."""
+    ev = np.asarray(events, dtype=np.uint8)
+    if not (ev >= FIRST_PITCH_CLASS).any():
+        return {k: ev.copy() for k in margins}
+    rows, logp = note_logprobs(net, ev, bar)
+    moves = logp.copy()
+    moves[:, KEEP] = -np.inf
+    target = rows.pitch + OFFSETS[moves.argmax(-1)]
+    gain = moves.max(-1) - logp[:, KEEP]
+    inside = (target >= FIRST_PITCH_CLASS) & (target < net.cfg.num_classes)
+    out = {}
+    for k, m in margins.items():
+        fixed = ev.copy()
+        pick = inside & (gain > m)
+        fixed[rows.onsets[pick]] = target[pick]
+        out[k] = fixed
+    return out
+
+
+def fixes(model: MelodyAE | NoteRepairNet, events: np.ndarray, bar: int, margins: dict) -> dict:
     """The melody repaired at each named margin (nats), all from one pass of the network."""
     ev = np.asarray(events, dtype=np.uint8)
-    if isinstance(model, RepairNet):
-        logp = tune_logprobs(model, ev, bar)[None]
-        return {k: apply_margin(ev[None], logp, m)[0] for k, m in margins.items()}
+    if isinstance(model, NoteRepairNet):
+        return note_fixes(model, ev, bar, margins)
     wins, starts, stride = melody_windows(ev, bar, model.cfg.window)
     logp = window_logprobs(model, wins)
     return {k: stitch(ev, apply_margin(wins, logp, m), starts, stride) for k, m in margins.items()}
 
 
-def repair_events(model: MelodyAE | RepairNet, events: np.ndarray, bar: int, strength: float = 0.5) -> np.ndarray:
+def repair_events(model: MelodyAE | NoteRepairNet, events: np.ndarray, bar: int, strength: float = 0.5) -> np.ndarray:
     """A whole melody's events, repaired (same length)."""
     return fixes(model, events, bar, {0: margin_for(strength, model.cfg.repair_margin)})[0]

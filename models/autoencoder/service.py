@@ -2,8 +2,8 @@
 
 ``repair`` works on the whole melody and keeps its start and length; the result is the melody's
 top voice quantized to 16ths with the changes the model is sure of (see ``repair.py``); notes
-whose onset stays keep their velocity. Repair runs the whole-melody ``RepairNet`` when it is
-shipped (it repairs far more), else the code autoencoder window by window. ``encode`` cuts a
+whose onset stays keep their velocity. Repair runs the note-level ``NoteRepairNet`` when it is
+shipped (it repairs far more, and moves only pitches), else the code autoencoder window by window. ``encode`` cuts a
 melody into 2-bar (32-step) segments from the bar line before its first note and gives each
 segment's code bits; ``decode`` turns codes back into a melody. Drum and empty tracks are
 refused with a ``MelodyError`` whose message is meant for users.
@@ -21,10 +21,10 @@ from latentroll.models.common.service import load_model_folder
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
 
-from .config import AEConfig, RepairConfig
+from .config import AEConfig, NoteRepairConfig
 from .network import MelodyAE
 from .repair import melody_windows, repair_events
-from .repair_net import RepairNet
+from .note_repair_net import NoteRepairNet
 
 MAX_BARS = 1024
 
@@ -36,11 +36,11 @@ def default_model_dir() -> Path:
 
 def default_repair_dir() -> Path:
     """The shipped repair network, unless ``LATENTROLL_REPAIR_DIR`` points elsewhere."""
-    return shipped_model_dir("ae_mel_repair", "LATENTROLL_REPAIR_DIR")
+    return shipped_model_dir("ae_mel_fix", "LATENTROLL_REPAIR_DIR")
 
 
 class MelodyAEService:
-    def __init__(self, model: MelodyAE, name: str = "ae", repair_net: RepairNet | None = None):
+    def __init__(self, model: MelodyAE, name: str = "ae", repair_net: NoteRepairNet | None = None):
         self.model = model.eval()
         self.cfg: AEConfig = model.cfg
         self.name = name
@@ -54,11 +54,11 @@ class MelodyAEService:
         rdir = Path(repair_dir) if repair_dir else default_repair_dir()
         net = None
         if repair_dir or (rdir / "model.safetensors").exists():
-            net = load_model_folder(rdir, RepairConfig, RepairNet, "repair")
+            net = load_model_folder(rdir, NoteRepairConfig, NoteRepairNet, "repair")
         return cls(model, name=model.cfg.name, repair_net=net)
 
     @property
-    def repairer(self) -> MelodyAE | RepairNet:
+    def repairer(self) -> MelodyAE | NoteRepairNet:
         """The network ``repair`` runs."""
         return self.repair_net if self.repair_net is not None else self.model
 
@@ -94,9 +94,11 @@ class MelodyAEService:
         return events_to_track(ev.reshape(-1), name, start_tick, program)
 
     def repair(self, track: Track, strength: float = 0.5, meter: tuple[int, int] = (4, 4)) -> Track:
-        """The melody with wrong notes, jittered onsets and gaps fixed where the model is sure.
+        """The melody with wrong notes fixed where the model is sure (the repair network moves
+        pitches only; the code autoencoder, when it repairs, may also move onsets and fill gaps).
 
-        ``strength`` 0..1: 0 changes nothing, 0.5 is the calibrated default, 1 is the plain decoding.
+        ``strength`` 0..1: 0 changes nothing, 0.5 is the calibrated default, higher changes more
+        (see ``repair.margin_for``).
         """
         if not 0.0 <= strength <= 1.0:
             raise MelodyError("repair strength must be between 0 and 1")

@@ -8,16 +8,16 @@ from latentroll.models.common.export import load_run_weights, publish_model, shi
 from latentroll.models.data.splits import split_tunes
 
 from .card import write_card, write_repair_card
-from .config import AEConfig, RepairConfig
+from .config import AEConfig, NoteRepairConfig
 from .evaluate import calibrate_margin, evaluate_cli
 from .network import MelodyAE
-from .repair_net import RepairNet
+from .note_repair_net import NoteRepairNet
 from .service import default_model_dir, default_repair_dir
 
 CALIBRATION_TUNES = 400
 
 
-def export_calibrated(checkpoint: Path, cfg: AEConfig | RepairConfig, out_dir: Path, corpus,
+def export_calibrated(checkpoint: Path, cfg: AEConfig | NoteRepairConfig, out_dir: Path, corpus,
                       model_cls=MelodyAE) -> Path:
     """Weights + config whose ``repair_margin`` is calibrated on validation tunes."""
     model = load_run_weights(model_cls(cfg), checkpoint)
@@ -36,7 +36,7 @@ def ship_ae(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus, comman
 def ship_repair(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus, commands: list[str]) -> dict:
     out = Path(out_dir) if out_dir else default_repair_dir()
     return ship_run("repair", run_dir, checkpoint, out, commands,
-                    config_cls=RepairConfig, model_cls=RepairNet,
+                    config_cls=NoteRepairConfig, model_cls=NoteRepairNet,
                     evaluate=lambda folder: evaluate_cli(None, corpus, repair_dir=folder),
                     write_card=write_repair_card,
-                    export=lambda ckpt, cfg, folder: export_calibrated(ckpt, cfg, folder, corpus, RepairNet))
+                    export=lambda ckpt, cfg, folder: export_calibrated(ckpt, cfg, folder, corpus, NoteRepairNet))

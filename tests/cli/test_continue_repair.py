@@ -25,7 +25,10 @@ def models(tmp_path_factory) -> dict[str, Path]:
     import torch
 
     from latentroll.models.autoencoder.config import get_config as ae_config
+    from latentroll.models.autoencoder.config import get_note_repair_config
     from latentroll.models.autoencoder.network import MelodyAE
+    from latentroll.models.autoencoder.note_repair_net import NoteRepairNet
+    from latentroll.models.autoencoder.note_repair_train import train_note_repair
     from latentroll.models.autoencoder.train import train_ae
     from latentroll.models.common.export import load_run_weights, publish_model
     from latentroll.models.data.corpus import Corpus
@@ -38,7 +41,9 @@ def models(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("cli_models")
     out = {}
     for name, cfg, trainer, net in (("lstm", lstm_config("tiny", epochs=1), train_lstm, MelodyLSTM),
-                                    ("ae", ae_config("tiny", epochs=1), train_ae, MelodyAE)):
+                                    ("ae", ae_config("tiny", epochs=1), train_ae, MelodyAE),
+                                    ("repair", get_note_repair_config("tiny", epochs=1, context_features=True),
+                                     train_note_repair, NoteRepairNet)):
         trainer(cfg, root / f"{name}_run", corpus=corpus, max_steps=30)
         out[name] = publish_model(load_run_weights(net(cfg), root / f"{name}_run" / "last"), cfg,
                                   root / f"{name}_run" / "last", root / name)
@@ -90,6 +95,17 @@ def test_repair_replaces_the_melody_track_only(models, melody_file, tmp_path):
     assert fixed.program == 73
     if len(fixed.notes):
         assert fixed.notes["start"].min() >= 0 and fixed.end_tick() <= 3 * BAR
+
+
+def test_repair_with_the_repair_network_moves_pitches_only(models, melody_file, tmp_path):
+    out = tmp_path / "fixed.mid"
+    res = run("repair", str(melody_file), "--strength", "1", "--model-dir", str(models["ae"]),
+              "--repair-dir", str(models["repair"]), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    src = read_song(melody_file).tracks[0].sorted_notes()
+    fixed = read_song(out).tracks[0].sorted_notes()
+    assert np.array_equal(fixed["start"], src["start"]) and np.array_equal(fixed["duration"], src["duration"])
+    assert (np.abs(fixed["pitch"].astype(int) - src["pitch"].astype(int)) <= 2).all()
 
 
 @pytest.mark.parametrize("args, message", [

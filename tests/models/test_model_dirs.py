@@ -15,7 +15,7 @@ from latentroll.models.vae.service import default_model_dir as vae_dir
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 SERVICES = [(vae_dir, "vae_mel_2bar", "LATENTROLL_VAE_DIR"), (gan_dir, "gan_mel_bar", "LATENTROLL_GAN_DIR"),
             (lstm_dir, "lstm_mel_lm", "LATENTROLL_LSTM_DIR"), (ae_dir, "ae_mel_ae", "LATENTROLL_AE_DIR"),
-            (repair_dir, "ae_mel_repair", "LATENTROLL_REPAIR_DIR"), (cnn_dir, "cnn_chorale", "LATENTROLL_CNN_DIR")]
+            (repair_dir, "ae_mel_fix", "LATENTROLL_REPAIR_DIR"), (cnn_dir, "cnn_chorale", "LATENTROLL_CNN_DIR")]
 
 
 def test_the_shipped_folder_unless_the_variable_names_another(monkeypatch, tmp_path):

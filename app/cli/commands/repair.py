@@ -1,4 +1,4 @@
-"""``latentroll repair IN -o OUT``: the melody autoencoder fixes wrong notes, jittered timing and gaps.
+"""``latentroll repair IN -o OUT``: the repair network fixes the melody's wrong notes.
 
 The output is the input song with its melody track replaced by the repaired melody: the
 melody's top voice, quantized to 16ths, same start and length, other tracks untouched.
@@ -7,12 +7,14 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("repair", help="repair a rough melody (wrong notes, timing) with the autoencoder")
+    p = sub.add_parser("repair", help="fix the wrong notes of a rough melody")
     p.add_argument("input", help="melody file (.mid/.musicxml/.abc/.lrproj)")
     p.add_argument("--strength", type=float, default=0.5,
-                   help="0 = change nothing, 0.5 = default, 1 = rewrite freely")
+                   help="0 = change nothing, 0.5 = default (calibrated), higher = fix more, risking right notes")
     p.add_argument("--track", type=int, help="track index of the melody (default: first pitched track)")
-    p.add_argument("--model-dir", help="autoencoder model folder (default: the shipped one)")
+    p.add_argument("--model-dir", help="code autoencoder folder (default: the shipped one); it repairs only"
+                                       " when no repair network is found")
+    p.add_argument("--repair-dir", help="repair network folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
 
@@ -27,7 +29,7 @@ def run(args) -> int:
         raise UsageError("--strength must be between 0 and 1")
     song, melody = melody_track(args.input, args.track)
     ts = song.time_signature_at(int(melody.notes["start"].min()) if len(melody.notes) else 0)
-    svc = MelodyAEService.load(args.model_dir)
+    svc = MelodyAEService.load(args.model_dir, args.repair_dir)
     fixed = svc.repair(melody, args.strength, meter=(ts.numerator, ts.denominator))
     before = {(int(s), int(p)) for s, p in zip(melody.notes["start"], melody.notes["pitch"])}
     changed = sum((int(s), int(p)) not in before for s, p in zip(fixed.notes["start"], fixed.notes["pitch"]))

@@ -67,14 +67,16 @@ class ContinuePage(ToolPage):
 
 class RepairPage(ToolPage):
     def __init__(self, ctx, parent=None):
-        super().__init__("Repair", "Fix wrong notes, shaky timing and gaps in the selected notes", parent)
+        super().__init__("Repair", "Fix the wrong notes in the selected melody", parent)
         self.strength = QDoubleSpinBox(self)
         self.strength.setRange(0.0, 1.0)
         self.strength.setSingleStep(0.1)
         self.strength.setValue(0.5)
-        self.strength.setToolTip("0: change nothing · 0.5: fix what the model is sure of · 1: its own reading")
+        self.strength.setToolTip("0: change nothing · 0.5: fix what the model is sure of · 1: fix more, "
+                                 "risking some right notes")
         note = QLabel("The melody's top voice comes back on a 16th grid; notes the model is sure are wrong "
-                      "are moved. Hear ▶ Before and ▶ After, then Accept.", self)
+                      "move a semitone or two (for shaky timing, use Quantize). Hear ▶ Before and ▶ After, "
+                      "then Accept.", self)
         note.setWordWrap(True)
         note.setObjectName("dim")
         self.form.addRow("Strength", self.strength)
