@@ -41,12 +41,11 @@ def note_crop(events: np.ndarray, bar: int, max_notes: int, rng: np.random.Gener
         return ev
     bar_starts = np.arange(0, len(ev), bar)
     first_note = np.searchsorted(onsets, bar_starts)            # index of the first note at/after each bar line
-    fits = first_note + max_notes < len(onsets)
-    start_bar = int(rng.choice(np.nonzero(fits)[0])) if fits.any() else 0
+    fits = first_note + max_notes < len(onsets)                  # bar 0 always does: the tune has more notes
+    start_bar = int(rng.choice(np.nonzero(fits)[0]))
     start = bar_starts[start_bar]
-    end_note = min(first_note[start_bar] + max_notes, len(onsets))
-    stop = bar_starts[bar_starts <= onsets[end_note - 1]][-1] if end_note < len(onsets) else len(ev)
-    stop = max(stop, start + bar)
+    last = onsets[first_note[start_bar] + max_notes - 1]        # the last note the crop may hold
+    stop = max(bar_starts[bar_starts <= last][-1], start + bar)  # up to the bar line before its bar
     return standalone(ev[start:stop], int(held_pitch(ev[: start + 1])[-1]))
 
 

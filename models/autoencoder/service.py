@@ -3,9 +3,9 @@
 ``repair`` works on the whole melody and keeps its start and length; the result is the melody's
 top voice quantized to 16ths with the changes the model is sure of (see ``repair.py``); notes
 whose onset stays keep their velocity. Repair runs the note-level ``NoteRepairNet`` when it is
-shipped (it repairs far more, and moves only pitches), else the code autoencoder window by window. ``encode`` cuts a
-melody into 2-bar (32-step) segments from the bar line before its first note and gives each
-segment's code bits; ``decode`` turns codes back into a melody. Drum and empty tracks are
+shipped (it repairs far more, and moves only pitches), else the code autoencoder window by
+window. ``encode`` cuts a melody into 2-bar (32-step) segments from the bar line before its first
+note and gives each segment's code bits; ``decode`` turns codes back into a melody. Drum and empty tracks are
 refused with a ``MelodyError`` whose message is meant for users.
 """
 from __future__ import annotations

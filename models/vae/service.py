@@ -118,9 +118,16 @@ class MelodyVAEService:
         ev, _ = track_events(track, total_steps=self.steps)
         if (ev >= FIRST_PITCH_CLASS).sum() == 0:
             raise MelodyError(f"track {track.name!r} has no notes in its first two bars")
-        if ev[0] == 0:
-            ev[0] = 1  # a window starts with silence, not with 'hold'
         return ev
+
+    def _means(self, windows: np.ndarray) -> np.ndarray:
+        """Latent means (n, z) of event windows; a window's opening 'hold' is read as silence
+        (a window starts with an event of its own, as in training)."""
+        ev = np.array(windows, dtype=np.int64)
+        ev[ev[:, 0] == 0, 0] = 1
+        with torch.inference_mode():
+            mu, _ = self.model.encode(torch.as_tensor(ev))
+        return mu.numpy()
 
     @staticmethod
     def _mask(scale: Scale | None) -> torch.Tensor | None:
@@ -133,10 +140,7 @@ class MelodyVAEService:
         tracks = [tracks] if isinstance(tracks, Track) else list(tracks)
         if not tracks:
             return np.zeros((0, self.cfg.z_dim), dtype=np.float32)
-        ev = torch.as_tensor(np.stack([self._window(t) for t in tracks]).astype(np.int64))
-        with torch.inference_mode():
-            mu, _ = self.model.encode(ev)
-        return mu.numpy()
+        return self._means(np.stack([self._window(t) for t in tracks]))
 
     def decode_events(self, latents: np.ndarray, temperature: float = 0.0, style: str | None = None,
                       scale: Scale | None = None, seed: int | None = None) -> np.ndarray:
@@ -171,11 +175,7 @@ class MelodyVAEService:
             return self.decode_events(z, temperature, style, scale, seed)
         k = STYLE_DECODINGS
         ev = self.decode_events(np.repeat(z, k, axis=0), temperature, style, scale, seed)
-        start = ev.astype(np.int64)
-        start[:, 0] = np.where(start[:, 0] == 0, 1, start[:, 0])  # a clip starts with silence, not 'hold'
-        with torch.inference_mode():
-            mu, _ = self.model.encode(torch.as_tensor(start))
-        score = critic.log_posterior(mu.numpy())[:, idx].reshape(n, k)
+        score = critic.log_posterior(self._means(ev))[:, idx].reshape(n, k)
         return ev.reshape(n, k, -1)[np.arange(n), score.argmax(1)]
 
     def generate(self, n: int, style: str | None = None, temperature: float = 1.0, bars: int = 2,
@@ -273,10 +273,8 @@ class MelodyVAEService:
         ev, _ = track_events(melody, origin, segments * self.steps)
         windows = ev.reshape(segments, self.steps).copy()
         keep = (windows >= FIRST_PITCH_CLASS).any(1)
-        windows[windows[:, 0] == 0, 0] = 1
-        with torch.inference_mode():
-            z, _ = self.model.encode(torch.as_tensor(windows.astype(np.int64)))
-        z = z.numpy()
+        windows[windows[:, 0] == 0, 0] = 1  # silent stretches come back as rests from their start
+        z = self._means(windows)
         gauss = self.stats.styles if self.stats else None
         if gauss is not None:
             target = self._style_index(style)
