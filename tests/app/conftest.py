@@ -11,6 +11,7 @@ import threading  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from shiboken6 import getCppPointer  # noqa: E402
 
 from latentroll.core.song import Song  # noqa: E402
 
@@ -27,13 +28,13 @@ def _flush_deletes() -> None:
 @pytest.fixture(autouse=True)
 def leak_check(qapp):
     """Fails a test that leaves top-level widgets or busy threads behind."""
-    before_widgets = {id(w) for w in QApplication.topLevelWidgets()}
+    before_widgets = {getCppPointer(w)[0] for w in QApplication.topLevelWidgets()}  # id() of wrappers is reused
     before_threads = {t.ident for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}
     yield
     # workers first: a finishing worker may still post deleteLater()s for the flush to run
     assert QThreadPool.globalInstance().waitForDone(10000)
     _flush_deletes()
-    leaked = [w for w in QApplication.topLevelWidgets() if id(w) not in before_widgets]
+    leaked = [w for w in QApplication.topLevelWidgets() if getCppPointer(w)[0] not in before_widgets]
     described = [(type(w).__name__, w.windowTitle(), type(w.parent()).__name__) for w in leaked]
     assert not leaked, f"leaked top-level widgets (type, title, parent): {described}"
     new = [t for t in threading.enumerate()

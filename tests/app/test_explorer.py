@@ -192,3 +192,22 @@ def test_near_real_box_chooses_the_pull(explorer_window):
         tab.near_real.setChecked(on)
         interpolate_clips(Recorder(), InterpolateRequest(a, b, near_real=tab.near_real.isChecked()))
     assert asked == ["default", 0.0]
+
+
+
+def test_orphan_collection_finds_every_parentless_menu(make_window):
+    """pyqtgraph builds an ROI handle's menu without a parent; the explorer collects such widgets
+    to delete them with the panel. With a window's many wrapper-less menus and popups around, it
+    must find the new one every time (telling widgets apart by ``id()`` missed a few in 200)."""
+    import pyqtgraph as pg
+
+    from latentroll.app.gui.explorer.panel import _delete_all, collect_orphans
+
+    make_window()
+    made, found = [], []
+    for _ in range(200):
+        roi, orphans = collect_orphans(lambda: pg.RectROI((0, 0), (1, 1)))
+        made.append(roi)
+        found.append([type(w).__name__ for w in orphans])
+        _delete_all(orphans)
+    assert all(f == ["QMenu"] for f in found), [f for f in found if f != ["QMenu"]]

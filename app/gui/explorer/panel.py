@@ -19,10 +19,14 @@ TABS = ("interpolate", "grid", "map")
 def collect_orphans(make) -> tuple[object, list[QWidget]]:
     """Run ``make``; also return the parentless menus and option panels pyqtgraph created on the
     way (plot options, ROI handle menus). Nothing owns them in Qt, so the panel deletes them
-    when it goes (the app runs with the cyclic GC off, which would otherwise free them)."""
-    before = {id(w) for w in QApplication.topLevelWidgets()}
+    when it goes (the app runs with the cyclic GC off, which would otherwise free them).
+
+    Widgets are told apart by their C++ address: a widget Python holds no wrapper for gets a
+    fresh one on each ``topLevelWidgets()`` call, and ``id()`` of a freed wrapper is reused."""
+    before = {shiboken6.getCppPointer(w)[0] for w in QApplication.topLevelWidgets()}
     made = make()
-    return made, [w for w in QApplication.topLevelWidgets() if id(w) not in before and w.parent() is None]
+    return made, [w for w in QApplication.topLevelWidgets()
+                  if shiboken6.getCppPointer(w)[0] not in before and w.parent() is None]
 
 
 def _delete_all(widgets: list[QWidget]) -> None:
