@@ -11,6 +11,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .config import VAEConfig
+from .step_decoder import StepDecoder
 
 
 class MelodyVAE(nn.Module):
@@ -27,6 +28,7 @@ class MelodyVAE(nn.Module):
         self.decoder = nn.LSTM(c.token_dim + c.z_dim + c.style_dim, c.dec_hidden, num_layers=c.dec_layers,
                                batch_first=True)
         self.head = nn.Linear(c.dec_hidden, c.num_classes)
+        self.step_decoder: StepDecoder | None = None  # inference only; not part of the weights
 
     @property
     def start_token(self) -> int:
@@ -58,23 +60,13 @@ class MelodyVAE(nn.Module):
     @torch.no_grad()
     def decode(self, z: torch.Tensor, style: torch.Tensor, steps: int, temperature: float = 0.0,
                generator: torch.Generator | None = None, mask: torch.Tensor | None = None) -> torch.Tensor:
-        """Autoregressive decoding. temperature 0 = greedy. ``mask`` (classes,) bool: allowed events."""
+        """Autoregressive decoding. temperature 0 = greedy. ``mask`` (classes,) bool: allowed events.
+
+        Runs on ``step_decoder`` when one is attached (the service attaches an int8 one, frozen
+        at load), else on a float32 one built from the current weights."""
         cond, hx = self._cond(z, style)
-        tok = torch.full((z.shape[0],), self.start_token, dtype=torch.long, device=z.device)
-        out = torch.empty(z.shape[0], steps, dtype=torch.long, device=z.device)
-        for t in range(steps):
-            inp = torch.cat([self.token(tok), cond], dim=-1).unsqueeze(1)
-            y, hx = self.decoder(inp, hx)
-            logits = self.head(y[:, 0])
-            if mask is not None:
-                logits = logits.masked_fill(~mask, float("-inf"))
-            if temperature <= 0:
-                tok = logits.argmax(-1)
-            else:
-                probs = F.softmax(logits / temperature, dim=-1)
-                tok = torch.multinomial(probs, 1, generator=generator)[:, 0]
-            out[:, t] = tok
-        return out
+        dec = self.step_decoder if self.step_decoder is not None else StepDecoder(self)
+        return dec.decode(cond, hx, steps, temperature, generator, mask)
 
     def forward(self, events: torch.Tensor, style: torch.Tensor):
         mu, logvar = self.encode(events)
