@@ -162,15 +162,19 @@ class MelodyVAEService:
 
     def sample_events(self, n: int, style: str | None, temperature: float, scale: Scale | None,
                       rng: np.random.Generator, seed: int | None = None) -> np.ndarray:
-        """(n, steps) new clips. In a style, at temperature > 0, each latent is decoded
-        ``STYLE_DECODINGS`` times and the decoding whose re-encoding the style critic rates most
-        in style is kept: sampling noise can carry a clip out of its style, and this catches it."""
-        z = self.prior_latents(n, style, rng)
+        """(n, steps) new clips: ``prior_latents`` decoded by ``decode_in_style``."""
+        return self.decode_in_style(self.prior_latents(n, style, rng), style, temperature, scale, seed)
+
+    def decode_in_style(self, z: np.ndarray, style: str | None, temperature: float, scale: Scale | None,
+                        seed: int | None = None) -> np.ndarray:
+        """(n, steps) events for latents ``z``. In a style, at temperature > 0, each latent is
+        decoded ``STYLE_DECODINGS`` times and the decoding whose re-encoding the style critic rates
+        most in style is kept: sampling noise can carry a clip out of its style, and this catches it."""
         idx = self._style_index(style)
         critic = self.stats.critic if self.stats else None
         if critic is None or idx == self.cfg.any_style or temperature <= 0:
             return self.decode_events(z, temperature, style, scale, seed)
-        k = STYLE_DECODINGS
+        n, k = len(z), STYLE_DECODINGS
         ev = self.decode_events(np.repeat(z, k, axis=0), temperature, style, scale, seed)
         score = critic.log_posterior(self._means(ev))[:, idx].reshape(n, k)
         return ev.reshape(n, k, -1)[np.arange(n), score.argmax(1)]
@@ -190,7 +194,7 @@ class MelodyVAEService:
             z = np.stack([lat.slerp(a, b, np.array([0.35]))[0] for a, b in zip(z, fresh)])
             walk.append(z)
         flat = np.stack(walk, axis=1).reshape(n * segments, -1).astype(np.float32)
-        ev = self.decode_events(flat, temperature, style, scale, seed).reshape(n, segments * self.steps)
+        ev = self.decode_in_style(flat, style, temperature, scale, seed).reshape(n, segments * self.steps)
         label = style or "any"
         return [events_to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
 

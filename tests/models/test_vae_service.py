@@ -168,3 +168,22 @@ def test_style_samples_keep_the_decoding_the_critic_rates_most_in_style(service)
     assert in_style(kept) > in_style(one)
     tracks = service.sample(3, style=style, temperature=1.0, seed=1)
     assert [t.name for t in tracks] == [f"{style} sample {i}" for i in (1, 2, 3)]
+
+
+def test_longer_melodies_in_a_style_also_keep_the_decodings_most_in_style(service, monkeypatch):
+    """Each 2-bar segment of a longer melody goes through the same best-of-N step as a clip."""
+    import latentroll.models.vae.service as vae_service
+    from latentroll.models.data.tracks import track_events
+
+    style_idx = 1
+    style = service.cfg.styles[style_idx]
+
+    def in_style(tracks):
+        segs = np.concatenate([track_events(t, origin=0, total_steps=2 * service.steps)[0].reshape(2, -1)
+                               for t in tracks])
+        return service.stats.critic.log_posterior(service._means(segs))[:, style_idx].mean()
+
+    kept = service.generate(12, style=style, temperature=1.0, bars=4, seed=0)
+    monkeypatch.setattr(vae_service, "STYLE_DECODINGS", 1)
+    once = service.generate(12, style=style, temperature=1.0, bars=4, seed=0)
+    assert in_style(kept) > in_style(once)
