@@ -68,6 +68,12 @@ def write_repair_card(folder: Path, state: dict, evaluation: dict, commands: lis
         f"Repair moves a note only when its likeliest other pitch beats keeping it by a margin ({cfg['repair_margin']}"
         " nats at strength 0.5, calibrated on validation tunes so that ≤ 1.5% of their clean notes change). It never",
         "moves an onset or a length.",
+        *([f"A second opinion from the melody LSTM (`lstm_mel_lm`, shipped beside it): for each candidate fix the",
+           "network rates within 4 nats of keeping the note, the LSTM reads two bars either side of the note as they are",
+           f"and with the fix. The repair adds {cfg['lm_weight']} × the LSTM's log-likelihood gain to the network's",
+           f"gain, and then applies its own margin ({cfg['lm_margin']} nats at strength 0.5, calibrated the same way).",
+           "Without the LSTM the network repairs alone, at the margin above."]
+          if cfg.get("lm_weight", 0) > 0 else []),
         "",
         "## Data",
         *data_lines(state.get("data", {}), "tunes per split"),
@@ -90,7 +96,8 @@ def write_repair_card(folder: Path, state: dict, evaluation: dict, commands: lis
         *metrics_table(evaluation, TARGETS),
         "",
         "Definitions: see `models/autoencoder/evaluate.py`. code_repair_rate is the code autoencoder's repair on the",
-        "same corrupted tunes; recon_accuracy and bits_per_bar are the code autoencoder's.",
+        "same corrupted tunes; network_alone_* the repair network's without the LSTM's opinion; recon_accuracy and",
+        "bits_per_bar are the code autoencoder's.",
         "",
         "## Limits",
         "- Monophonic: chords are reduced to their top voice; the repaired melody is quantized to 16ths.",

@@ -79,6 +79,8 @@ class NoteRepairConfig(ConfigJSON):
     clean_share: float = 0.1
     transpose: int = 5
     repair_margin: float = 2.0       # nats; calibrated on validation tunes at ship time
+    lm_weight: float = 0.0           # weight of the melody LSTM's opinion on candidate fixes (0: network alone)
+    lm_margin: float = 2.0           # nats; the margin with that opinion added, calibrated at ship time
     lr: float = 5e-4
     lr_min: float = 1e-5
     lr_decay: float = 0.9998

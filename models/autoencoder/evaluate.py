@@ -35,7 +35,7 @@ from latentroll.models.data.splits import MelodyData, melody_data, split_tunes
 from latentroll.models.eval.timing import median_ms
 
 from .corruption import shift_notes
-from .repair import fixes, margin_for
+from .repair import calibrated_margin, fixes, margin_for, uses_opinion, without_opinion
 from .service import MelodyAEService
 from .train import recon_metrics
 
@@ -79,7 +79,8 @@ def repair_scores(model, tunes: list[tuple[np.ndarray, int]], shift_rate: float,
                 "corrupted_notes": int(t[1])} for k, t in tallies.items()}
 
 
-MARGINS = (-4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+MARGINS = (-4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0,
+           5.0, 6.0, 8.0)
 
 
 @torch.no_grad()
@@ -112,8 +113,15 @@ def evaluate_ae(svc: MelodyAEService, corpus: Corpus, data: MelodyData, vae=None
     strengths = sorted(set(cfg.curve) | {cfg.strength})
     fixer = svc.repairer
     scores = repair_scores(fixer, tunes, cfg.shift_rate,
-                           {s: margin_for(s, fixer.cfg.repair_margin) for s in strengths}, cfg.seed)
+                           {s: margin_for(s, calibrated_margin(fixer)) for s in strengths}, cfg.seed)
     out["repair_model"] = fixer.cfg.name
+    out["repair_lm_weight"] = fixer.cfg.lm_weight if uses_opinion(fixer) else 0.0
+    if uses_opinion(fixer):  # the same network without the LSTM's opinion, for comparison
+        with without_opinion(fixer):
+            alone = repair_scores(fixer, tunes, cfg.shift_rate, {0: margin_for(cfg.strength, fixer.cfg.repair_margin)},
+                                  cfg.seed)[0]
+        out["network_alone_repair_rate"] = alone["repair_rate"]
+        out["network_alone_clean_change_rate"] = alone["clean_change_rate"]
     if fixer is not model:
         code = repair_scores(model, tunes, cfg.shift_rate, {0: margin_for(cfg.strength, model.cfg.repair_margin)},
                              cfg.seed)[0]

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from .config import NoteRepairConfig
+from .lm_opinion import LMOpinion
 from .note_features import MAX_SPAN, NUM_CONTEXT_FEATURES, OFFSETS
 
 
@@ -41,6 +42,7 @@ class NoteRepairNet(nn.Module):
         self.encoder = nn.TransformerEncoder(layer, c.layers, enable_nested_tensor=False)
         self.norm = nn.LayerNorm(c.dim)
         self.head = nn.Linear(c.dim, len(OFFSETS))
+        self.opinion: LMOpinion | None = None  # attached at load when cfg.lm_weight > 0; not part of the weights
 
     def forward(self, pitch, position, sound, rest, context: torch.Tensor | None = None,
                 pad: torch.Tensor | None = None) -> torch.Tensor:

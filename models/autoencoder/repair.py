@@ -11,6 +11,8 @@ every whole number of bars that fits, and each keeps its output up to the next w
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 from torch.nn import functional as F
@@ -97,15 +99,18 @@ def note_logprobs(net: NoteRepairNet, events: np.ndarray, bar: int):
 
 
 def note_fixes(net: NoteRepairNet, events: np.ndarray, bar: int, margins: dict) -> dict:
-    """Pitches moved by the likeliest offset where it beats keeping the note by the margin."""
+    """Pitches moved by the likeliest offset where it beats keeping the note by the margin; with
+    the LSTM's opinion attached (``uses_opinion``), its weighted gain is added to the network's."""
     ev = np.asarray(events, dtype=np.uint8)
     if not (ev >= FIRST_PITCH_CLASS).any():
         return {k: ev.copy() for k in margins}
     rows, logp = note_logprobs(net, ev, bar)
-    moves = logp.copy()
-    moves[:, KEEP] = -np.inf
-    target = rows.pitch + OFFSETS[moves.argmax(-1)]
-    gain = moves.max(-1) - logp[:, KEEP]
+    gains = logp - logp[:, KEEP:KEEP + 1]
+    if uses_opinion(net):
+        gains = gains + net.cfg.lm_weight * net.opinion.gains(ev, bar, rows, gains)
+    gains[:, KEEP] = -np.inf
+    target = rows.pitch + OFFSETS[gains.argmax(-1)]
+    gain = gains.max(-1)
     inside = (target >= FIRST_PITCH_CLASS) & (target < net.cfg.num_classes)
     out = {}
     for k, m in margins.items():
@@ -114,6 +119,28 @@ def note_fixes(net: NoteRepairNet, events: np.ndarray, bar: int, margins: dict) 
         fixed[rows.onsets[pick]] = target[pick]
         out[k] = fixed
     return out
+
+
+def uses_opinion(model) -> bool:
+    """Whether ``model`` repairs with the LSTM's opinion (a repair network configured for one,
+    with the LSTM attached)."""
+    return isinstance(model, NoteRepairNet) and model.cfg.lm_weight > 0 and model.opinion is not None
+
+
+@contextmanager
+def without_opinion(net: NoteRepairNet):
+    """The network repairing alone for a while (calibrating or measuring its own margin)."""
+    opinion, net.opinion = net.opinion, None
+    try:
+        yield net
+    finally:
+        net.opinion = opinion
+
+
+def calibrated_margin(model) -> float:
+    """Strength 0.5's margin for how ``model`` repairs: ``lm_margin`` with the LSTM's opinion,
+    else ``repair_margin``."""
+    return model.cfg.lm_margin if uses_opinion(model) else model.cfg.repair_margin
 
 
 def fixes(model: MelodyAE | NoteRepairNet, events: np.ndarray, bar: int, margins: dict) -> dict:
@@ -128,4 +155,4 @@ def fixes(model: MelodyAE | NoteRepairNet, events: np.ndarray, bar: int, margins
 
 def repair_events(model: MelodyAE | NoteRepairNet, events: np.ndarray, bar: int, strength: float = 0.5) -> np.ndarray:
     """A whole melody's events, repaired (same length)."""
-    return fixes(model, events, bar, {0: margin_for(strength, model.cfg.repair_margin)})[0]
+    return fixes(model, events, bar, {0: margin_for(strength, calibrated_margin(model))})[0]

@@ -4,7 +4,8 @@
 top voice quantized to 16ths with the changes the model is sure of (see ``repair.py``); notes
 whose onset stays keep their velocity. Repair runs the note-level ``NoteRepairNet`` when it is
 shipped (it repairs far more, and moves only pitches), else the code autoencoder window by
-window. ``encode`` cuts a melody into 2-bar (32-step) segments from the bar line before its first
+window; a network shipped with ``lm_weight`` > 0 also asks the melody LSTM about its candidate
+fixes (``lm_opinion.py``). ``encode`` cuts a melody into 2-bar (32-step) segments from the bar line before its first
 note and gives each segment's code bits; ``decode`` turns codes back into a melody. Drum and empty tracks are
 refused with a ``MelodyError`` whose message is meant for users.
 """
@@ -17,14 +18,15 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.models.common.model_dirs import shipped_model_dir
-from latentroll.models.common.service import load_model_folder
+from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
 
 from .config import AEConfig, NoteRepairConfig
+from .lm_opinion import LMOpinion
 from .network import MelodyAE
-from .repair import melody_windows, repair_events
 from .note_repair_net import NoteRepairNet
+from .repair import melody_windows, repair_events
 
 MAX_BARS = 1024
 
@@ -37,6 +39,18 @@ def default_model_dir() -> Path:
 def default_repair_dir() -> Path:
     """The shipped repair network, unless ``LATENTROLL_REPAIR_DIR`` points elsewhere."""
     return shipped_model_dir("ae_mel_fix", "LATENTROLL_REPAIR_DIR")
+
+
+def lm_opinion() -> LMOpinion | None:
+    """The shipped melody LSTM as a second opinion on repairs (None when it is not shipped: the
+    network then repairs alone, at its own calibrated margin)."""
+    from latentroll.models.lstm.service import MelodyLSTMService
+    from latentroll.models.lstm.service import default_model_dir as lstm_dir
+
+    if not (lstm_dir() / "model.safetensors").exists():
+        return None
+    lstm = MelodyLSTMService.load()
+    return LMOpinion(lstm.model, style_label(lstm.cfg, None))
 
 
 class MelodyAEService:
@@ -55,6 +69,8 @@ class MelodyAEService:
         net = None
         if repair_dir or (rdir / "model.safetensors").exists():
             net = load_model_folder(rdir, NoteRepairConfig, NoteRepairNet, "repair")
+            if net.cfg.lm_weight > 0:
+                net.opinion = lm_opinion()
         return cls(model, name=model.cfg.name, repair_net=net)
 
     @property

@@ -12,17 +12,23 @@ from .config import AEConfig, NoteRepairConfig
 from .evaluate import calibrate_margin, evaluate_cli
 from .network import MelodyAE
 from .note_repair_net import NoteRepairNet
-from .service import default_model_dir, default_repair_dir
+from .service import default_model_dir, default_repair_dir, lm_opinion
 
 CALIBRATION_TUNES = 400
+LM_WEIGHT = 0.6  # the LSTM's say in repairs; chosen on validation tunes (docs/models.md, "Repair")
 
 
 def export_calibrated(checkpoint: Path, cfg: AEConfig | NoteRepairConfig, out_dir: Path, corpus,
                       model_cls=MelodyAE) -> Path:
-    """Weights + config whose ``repair_margin`` is calibrated on validation tunes."""
+    """Weights + config whose ``repair_margin`` is calibrated on validation tunes; a repair
+    network, when the melody LSTM is shipped, also gets ``lm_weight`` and its own ``lm_margin``."""
     model = load_run_weights(model_cls(cfg), checkpoint)
-    margin = calibrate_margin(model, split_tunes(corpus, "valid", CALIBRATION_TUNES))
-    model.cfg = dataclasses.replace(cfg, repair_margin=margin)
+    tunes = split_tunes(corpus, "valid", CALIBRATION_TUNES)
+    cfg = dataclasses.replace(cfg, repair_margin=calibrate_margin(model, tunes))
+    if isinstance(model, NoteRepairNet) and (opinion := lm_opinion()) is not None:
+        model.cfg, model.opinion = dataclasses.replace(cfg, lm_weight=LM_WEIGHT), opinion
+        cfg = dataclasses.replace(model.cfg, lm_margin=calibrate_margin(model, tunes))
+    model.cfg = cfg
     return publish_model(model, model.cfg, checkpoint, out_dir)
 
 

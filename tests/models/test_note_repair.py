@@ -14,8 +14,11 @@ from latentroll.models.autoencoder.network import MelodyAE
 from latentroll.models.autoencoder.note_features import KEEP, NUM_CONTEXT_FEATURES, note_rows, offset_labels
 from latentroll.models.autoencoder.note_repair_net import NoteRepairNet
 from latentroll.models.autoencoder.note_repair_train import IGNORE, NoteRepairTask, note_crop, train_note_repair
-from latentroll.models.autoencoder.repair import margin_for, note_logprobs, repair_events
-from latentroll.models.autoencoder.service import MelodyAEService, default_repair_dir
+from latentroll.models.autoencoder.lm_opinion import LMOpinion
+from latentroll.models.autoencoder.repair import (
+    calibrated_margin, margin_for, note_fixes, note_logprobs, repair_events, uses_opinion, without_opinion,
+)
+from latentroll.models.autoencoder.service import MelodyAEService, default_repair_dir, lm_opinion
 from latentroll.models.autoencoder.train import train_ae
 from latentroll.models.common.export import load_run_weights, publish_model
 from latentroll.models.data.melody import (
@@ -141,9 +144,73 @@ def test_ship_repair_calibrates_and_writes_its_card(repair_svc, small_corpus, tm
     res = ship_repair(base / "run", "last", tmp_path / "model", small_corpus, [])
     cfg = json.loads((tmp_path / "model" / "config.json").read_text())
     assert cfg["repair_margin"] in MARGINS and cfg["context_features"] is True
+    if lm_opinion() is not None:  # the melody LSTM is shipped: the network gets its opinion and a margin for it
+        from latentroll.models.autoencoder.ship import LM_WEIGHT
+
+        assert cfg["lm_weight"] == LM_WEIGHT and cfg["lm_margin"] in MARGINS
+        assert res["repair_lm_weight"] == LM_WEIGHT and 0 <= res["network_alone_repair_rate"] <= 1
     card = (tmp_path / "model" / "model_card.md").read_text()
     assert "repair network" in card and "latentroll train repair" in card and "repair_rate" in card
     assert res["repair_model"] == "tiny"
+
+
+class FixedOpinion:
+    """A stand-in second opinion with set gains (the arithmetic of combining, not the LSTM)."""
+
+    def __init__(self, gains):
+        self.g = gains
+
+    def gains(self, events, bar, rows, net_gains):
+        return self.g(len(rows.pitch))
+
+
+def test_the_opinion_is_weighted_into_the_networks_gain_and_has_its_own_margin(repair_svc, scale_tune):
+    import dataclasses
+
+    net = repair_svc[2].repair_net
+    ev = scale_tune(2)
+    rows, logp = note_logprobs(net, ev, 16)
+    alone = note_fixes(net, ev, 16, {"m": 0.0})["m"]
+    cfg = net.cfg
+    try:
+        net.cfg = dataclasses.replace(cfg, lm_weight=0.5, lm_margin=7.0)
+
+        def push_note_3_up_a_tone(n):
+            g = np.full((n, 5), -np.inf)
+            g[:, KEEP] = 0.0
+            g[3, 4] = 40.0  # the network's gain + 0.5 × 40 clears any sane margin
+            return g
+
+        net.opinion = FixedOpinion(push_note_3_up_a_tone)
+        assert uses_opinion(net) and calibrated_margin(net) == 7.0
+        out = note_fixes(net, ev, 16, {"m": 0.0})["m"]
+        changed = np.flatnonzero(out != ev)
+        assert list(changed) == [rows.onsets[3]] and out[rows.onsets[3]] == ev[rows.onsets[3]] + 2
+        with without_opinion(net):  # candidates the opinion does not ask about are never taken
+            assert calibrated_margin(net) == cfg.repair_margin
+            assert np.array_equal(note_fixes(net, ev, 16, {"m": 0.0})["m"], alone)
+        assert net.opinion is not None
+    finally:
+        net.cfg, net.opinion = cfg, None
+
+
+lstm_shipped = pytest.mark.skipif(lm_opinion() is None, reason="no shipped melody LSTM")
+
+
+@lstm_shipped
+def test_the_lstm_prefers_the_pitch_that_restores_a_scale(scale_tune):
+    ev = scale_tune(4)
+    rough = ev.copy()
+    rough[8] = pitch_to_event(63)  # E → Eb in a C major scale run
+    rows = note_rows(rough, 16)
+    asked = np.zeros((len(rows.pitch), 5))
+    asked[:, 0] = -10.0  # the network finds −2 unlikely everywhere: not asked about
+    gains = lm_opinion().gains(rough, 16, rows, asked)
+    i = int(np.flatnonzero(rows.onsets == 8)[0])
+    assert (gains[:, KEEP] == 0).all() and np.isneginf(gains[:, 0]).all()
+    assert gains[i].argmax() == KEEP + 1 and gains[i, KEEP + 1] > 1.0  # Eb → E: the scale reads far likelier
+    others = np.delete(np.arange(len(rows.pitch)), i)
+    assert (gains[others].max(1) <= gains[i, KEEP + 1]).all()
 
 
 def test_strength_maps_to_margins_around_the_calibrated_one():
@@ -165,7 +232,7 @@ def test_shipped_repair_restores_wrong_notes_of_held_out_tunes(small_corpus):
     svc = MelodyAEService.load()
     assert (default_repair_dir() / "model.safetensors").stat().st_size < 20e6
     tunes = split_tunes(small_corpus, "train") + split_tunes(small_corpus, "valid") + split_tunes(small_corpus, "test")
-    res = repair_scores(svc.repairer, tunes, 0.1, {"s": margin_for(0.5, svc.repairer.cfg.repair_margin)}, seed=0)["s"]
+    res = repair_scores(svc.repairer, tunes, 0.1, {"s": margin_for(0.5, calibrated_margin(svc.repairer))}, seed=0)["s"]
     assert res["corrupted_notes"] > 1000
     assert res["repair_rate"] >= SHIPPED_REPAIR_FLOOR, res
     assert res["clean_change_rate"] <= 0.02, res
