@@ -15,7 +15,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from latentroll.models.common.model_dirs import shipped_model_dir
+from latentroll.models.common import model_dirs
+from latentroll.models.common.model_dirs import ModelFolder
 
 from .model_process import ModelInfo, ModelProcess, ModelUnavailable, RemoteService, WeightsMissing
 from .notify import Notifier
@@ -32,42 +33,44 @@ class ModelSpec:
     label: str               # shown in the model selector
     short: str               # shown in the status bar
     service: str             # "module:Class" with ``load(dir)``; imported only in the model process
-    shipped: str             # folder under resources/models
-    env_var: str             # a folder that overrides the shipped weights
+    folder: ModelFolder      # the shipped folder, and the variable that overrides it (shared with the service)
     tools: frozenset[str]    # what the panels may ask of it
     weights_file: str = "model.safetensors"
     bar_step: int = 1        # generated lengths are a multiple of this many bars
 
+    @property
+    def env_var(self) -> str:
+        return self.folder.env_var
+
     def model_dir(self) -> Path:
-        return shipped_model_dir(self.shipped, self.env_var)
+        return self.folder.path()
 
 
 MODEL_SPECS: tuple[ModelSpec, ...] = (
     ModelSpec(
         key="vae", label="Melody VAE (2-bar clips)", short="VAE",
-        service="latentroll.models.vae.service:MelodyVAEService", shipped="vae_mel_2bar",
-        env_var="LATENTROLL_VAE_DIR",
+        service="latentroll.models.vae.service:MelodyVAEService", folder=model_dirs.VAE,
         tools=frozenset({"generate", "transfer", "interpolate", "grid", "map"}), bar_step=2,
     ),
     ModelSpec(
         key="gan", label="Melody GAN (bar by bar)", short="GAN",
-        service="latentroll.models.gan.service:MelodyGANService", shipped="gan_mel_bar",
-        env_var="LATENTROLL_GAN_DIR", tools=frozenset({"generate"}),
+        service="latentroll.models.gan.service:MelodyGANService", folder=model_dirs.GAN,
+        tools=frozenset({"generate"}),
     ),
     ModelSpec(
         key="lstm", label="Melody LSTM (continue)", short="LSTM",
-        service="latentroll.models.lstm.service:MelodyLSTMService", shipped="lstm_mel_lm",
-        env_var="LATENTROLL_LSTM_DIR", tools=frozenset({"continue"}),
+        service="latentroll.models.lstm.service:MelodyLSTMService", folder=model_dirs.LSTM,
+        tools=frozenset({"continue"}),
     ),
     ModelSpec(
-        key="ae", label="Melody autoencoder (repair)", short="AE",
-        service="latentroll.models.autoencoder.service:MelodyAEService", shipped="ae_mel_ae",
-        env_var="LATENTROLL_AE_DIR", tools=frozenset({"repair"}),
+        key="ae", label="Melody repair (note network + LSTM)", short="AE",
+        service="latentroll.models.autoencoder.service:MelodyAEService", folder=model_dirs.AE,
+        tools=frozenset({"repair"}),
     ),
     ModelSpec(
         key="cnn", label="Chorale CNN (harmonize, infill)", short="CNN",
-        service="latentroll.models.coconet.service:ChoraleService", shipped="cnn_chorale",
-        env_var="LATENTROLL_CNN_DIR", tools=frozenset({"harmonize", "infill"}),
+        service="latentroll.models.coconet.service:ChoraleService", folder=model_dirs.CNN,
+        tools=frozenset({"harmonize", "infill"}),
     ),
 )
 

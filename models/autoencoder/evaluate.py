@@ -79,8 +79,8 @@ def repair_scores(model, tunes: list[tuple[np.ndarray, int]], shift_rate: float,
                 "corrupted_notes": int(t[1])} for k, t in tallies.items()}
 
 
-MARGINS = (-4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0,
-           5.0, 6.0, 8.0)
+MARGINS = (-4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75,
+           2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 
 @torch.no_grad()

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from latentroll.core.song import Track
-from latentroll.models.common.model_dirs import shipped_model_dir
+from latentroll.models.common import model_dirs
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
@@ -33,12 +33,12 @@ MAX_BARS = 1024
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_AE_DIR`` points elsewhere."""
-    return shipped_model_dir("ae_mel_ae", "LATENTROLL_AE_DIR")
+    return model_dirs.AE.path()
 
 
 def default_repair_dir() -> Path:
     """The shipped repair network, unless ``LATENTROLL_REPAIR_DIR`` points elsewhere."""
-    return shipped_model_dir("ae_mel_fix", "LATENTROLL_REPAIR_DIR")
+    return model_dirs.REPAIR.path()
 
 
 def lm_opinion() -> LMOpinion | None:

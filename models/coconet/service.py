@@ -21,7 +21,7 @@ import torch
 
 from latentroll.core.song import NOTE_DTYPE, PPQ, Song, Track
 from latentroll.core.theory import Scale
-from latentroll.models.common.model_dirs import shipped_model_dir
+from latentroll.models.common import model_dirs
 from latentroll.models.common.service import load_model_folder
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import melody_notes, velocities_for
@@ -45,7 +45,7 @@ class ChoraleError(MelodyError):
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_CNN_DIR`` points elsewhere."""
-    return shipped_model_dir("cnn_chorale", "LATENTROLL_CNN_DIR")
+    return model_dirs.CNN.path()
 
 
 def _ceil_step(tick: int) -> int:

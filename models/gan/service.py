@@ -7,7 +7,7 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
-from latentroll.models.common.model_dirs import shipped_model_dir
+from latentroll.models.common import model_dirs
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import MelodyError
@@ -29,7 +29,7 @@ TEMPERATURE_SCALE = 1.04
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_GAN_DIR`` points elsewhere."""
-    return shipped_model_dir("gan_mel_bar", "LATENTROLL_GAN_DIR")
+    return model_dirs.GAN.path()
 
 
 class MelodyGANService:

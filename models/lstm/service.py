@@ -16,7 +16,7 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
-from latentroll.models.common.model_dirs import shipped_model_dir
+from latentroll.models.common import model_dirs
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import (
@@ -37,7 +37,7 @@ MAX_PRIME_BARS = 64
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_LSTM_DIR`` points elsewhere."""
-    return shipped_model_dir("lstm_mel_lm", "LATENTROLL_LSTM_DIR")
+    return model_dirs.LSTM.path()
 
 
 class MelodyLSTMService:

@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from latentroll.models.common.model_dirs import shipped_model_dir
+from latentroll.models.common import model_dirs
 from latentroll.models.eval.style_classifier import StyleNet, balanced_accuracy, predict
 from latentroll.models.eval.timing import median_ms
 from latentroll.models.eval.yang_lerch import compare_sets
@@ -175,7 +175,7 @@ def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15,
 
 
 def shipped_classifier_dir() -> Path:
-    return shipped_model_dir("style_classifier")
+    return model_dirs.STYLE_CLASSIFIER.path()
 
 
 def shipped_lm_nll() -> Callable[[np.ndarray], np.ndarray] | None:

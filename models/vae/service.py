@@ -16,7 +16,7 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
-from latentroll.models.common.model_dirs import shipped_model_dir
+from latentroll.models.common import model_dirs
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.common.weights import load_tensors
 from latentroll.models.data.corpus import StyleInfo, style_infos
@@ -39,7 +39,7 @@ STYLE_DECODINGS = 16      # sampled decodings per latent in a style; the critic 
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_VAE_DIR`` points elsewhere (tests, experiments)."""
-    return shipped_model_dir("vae_mel_2bar", "LATENTROLL_VAE_DIR")
+    return model_dirs.VAE.path()
 
 
 @dataclass

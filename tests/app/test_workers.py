@@ -203,7 +203,7 @@ SHIPPED_VAE = next(spec for spec in MODEL_SPECS if spec.key == "vae")
 
 @pytest.mark.timeout(240)
 @pytest.mark.skipif(not TIMGM.exists(), reason="apt install timgm6mb-soundfont")
-@pytest.mark.skipif(not (shipped_model_dir(SHIPPED_VAE.shipped) / SHIPPED_VAE.weights_file).exists(),
+@pytest.mark.skipif(not (shipped_model_dir(SHIPPED_VAE.folder.folder) / SHIPPED_VAE.weights_file).exists(),
                     reason="no shipped VAE weights")
 def test_ui_thread_never_stalls_while_a_generation_and_a_render_run(make_window, qtbot, tmp_path, monkeypatch):
     """The shipped melody VAE writes 16 melodies of 8 bars through the real model process while
