@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import torch
-from torch.nn import functional as F
+
+from latentroll.models.common.sampling import pick
 
 from .constraint import polish
 from .network import ChoraleCNN
@@ -42,14 +43,7 @@ class Schedule:
 
 
 def _redraw(model: ChoraleCNN, roll, block, phase, temperature: float, generator, allowed) -> torch.Tensor:
-    logits = model(roll, block, phase)
-    if allowed is not None:
-        logits = logits.masked_fill(~allowed, float("-inf"))
-    if temperature <= 0:
-        drawn = logits.argmax(-1)
-    else:
-        probs = F.softmax(logits / temperature, dim=-1)
-        drawn = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=generator).view(roll.shape)
+    drawn = pick(model(roll, block, phase), temperature, generator, allowed)
     return torch.where(block, drawn, roll)
 
 

@@ -17,6 +17,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from latentroll.models.common.sampling import pick
+
 from .config import GANConfig
 from .roll import roll_planes
 
@@ -148,10 +150,4 @@ class MelodyGAN(nn.Module):
         has_prev = torch.full((len(z),), prev_planes is not None, dtype=torch.bool)
         if prev_planes is None:
             prev_planes = torch.zeros(len(z), 2, self.cfg.bar, self.cfg.pitches)
-        logits = self.generator(z, style, prev_planes, has_prev)
-        if allowed is not None:
-            logits = logits.masked_fill(~allowed, float("-inf"))
-        if temperature <= 0:
-            return logits.argmax(-1)
-        probs = F.softmax(logits / temperature, -1)
-        return torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=generator).view(len(z), -1)
+        return pick(self.generator(z, style, prev_planes, has_prev), temperature, generator, allowed)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.nn import functional as F
+
+from latentroll.models.common.sampling import pick
 
 from .config import LSTMConfig
 
@@ -68,12 +69,7 @@ class MelodyLSTM(nn.Module):
             allowed = mask
             if t == 0 and first_mask is not None:
                 allowed = first_mask if allowed is None else allowed & first_mask
-            if allowed is not None:
-                logits = logits.masked_fill(~allowed, float("-inf"))
-            if temperature <= 0:
-                tok = logits.argmax(-1)
-            else:
-                tok = torch.multinomial(F.softmax(logits / temperature, dim=-1), 1, generator=generator)[:, 0]
+            tok = pick(logits, temperature, generator, allowed)
             out[:, t] = tok
             if t + 1 < steps:
                 pos = self.positions(bars, 1, t0 + t + 1)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import torch
 from torch.nn import functional as F
 
+from latentroll.models.common.sampling import pick
+
 
 def _gates_ifog(w: torch.Tensor, hidden: int) -> torch.Tensor:
     """PyTorch's [i f g o] gate rows → [i f o 2g] (rows, or bias entries)."""
@@ -104,13 +106,6 @@ class StepDecoder:
             hs[0], cs[0] = self._cell(gates, cs[0])
             for k, layer in enumerate(self.upper, start=1):
                 hs[k], cs[k] = self._cell(layer(torch.cat([hs[k - 1], hs[k]], dim=1)), cs[k])
-            logits = self.head(hs[-1])
-            if mask is not None:
-                logits = logits.masked_fill(~mask, float("-inf"))
-            if temperature <= 0:
-                tok = logits.argmax(-1)
-            else:
-                probs = F.softmax(logits / temperature, dim=-1)
-                tok = torch.multinomial(probs, 1, generator=generator)[:, 0]
+            tok = pick(self.head(hs[-1]), temperature, generator, mask)
             out.append(tok)
         return torch.stack(out, dim=1) if out else torch.empty(len(cond), 0, dtype=torch.long, device=cond.device)
