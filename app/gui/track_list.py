@@ -6,8 +6,8 @@ feedback loops between the widgets and the document.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QScrollArea, QSlider, QToolButton,
     QVBoxLayout, QWidget,
@@ -33,6 +33,22 @@ def free_channels(song: Song, n: int = 1, ignore: int | None = None) -> list[int
     return (free + [0] * n)[:n]
 
 
+class ColorStrip(QWidget):
+    """The track's colour at the row's edge (painted: a style sheet per row costs a restyle)."""
+
+    def __init__(self, color: QColor, parent: QWidget):
+        super().__init__(parent)
+        self.color = color
+        self.setFixedWidth(5)
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.color)
+        p.drawRoundedRect(self.rect(), 2, 2)
+
+
 class TrackRow(QFrame):
     clicked = Signal(int)
 
@@ -42,14 +58,12 @@ class TrackRow(QFrame):
         self.owner = owner
         self.setObjectName("trackRow")
         self.setProperty("current", False)
-        strip = QFrame(self)
-        strip.setFixedWidth(5)
-        strip.setStyleSheet(f"background: {track_color(index).name()}; border-radius: 2px;")
+        strip = ColorStrip(track_color(index), self)
         self.name_edit = QLineEdit(track.name, self)
         self.name_edit.setToolTip("Track name")
         self.name_edit.editingFinished.connect(self._on_name)
         self.program = QComboBox(self)
-        self.program.addItems([f"{i + 1:3d} {n}" for i, n in enumerate(GM_PROGRAMS)] + [DRUM_KIT])
+        self.program.setModel(owner.program_names)  # one list of 129 names for all rows
         self.program.setToolTip("General MIDI instrument")
         self.program.setMaxVisibleItems(20)
         # Shrinks with the track list (the list it opens still shows whole names), so a right
@@ -153,6 +167,7 @@ class TrackList(QWidget):
         self.doc = document
         self.state = state
         self.rows: list[TrackRow] = []
+        self.program_names = QStringListModel([f"{i + 1:3d} {n}" for i, n in enumerate(GM_PROGRAMS)] + [DRUM_KIT], self)
         header = QHBoxLayout()
         title = QLabel("Tracks")
         title.setStyleSheet("font-weight: bold;")
@@ -230,12 +245,17 @@ class TrackList(QWidget):
 
     # ---- refresh -----------------------------------------------------------------------
     def rebuild(self) -> None:
-        for row in self.rows:
+        """Rows for the song's tracks: the existing rows (one per index, so its colour stays)
+        refresh in place, rows are added or dropped at the end."""
+        tracks = self.doc.song.tracks
+        for row in self.rows[len(tracks):]:
             self._rows_box.removeWidget(row)
             row.deleteLater()
-        self.rows = []
-        for i, track in enumerate(self.doc.song.tracks):
-            row = TrackRow(i, track, self)
+        del self.rows[len(tracks):]
+        for row, track in zip(self.rows, tracks):
+            row.update_from(track)
+        for i in range(len(self.rows), len(tracks)):
+            row = TrackRow(i, tracks[i], self)
             row.clicked.connect(self.state.set_current_track)
             self._rows_box.addWidget(row)
             self.rows.append(row)

@@ -49,6 +49,24 @@ def test_add_and_remove_track(window):
     assert len(window.doc.song.tracks) == 2 and len(window.track_list.rows) == 2
 
 
+def test_rows_follow_tracks_added_and_removed_and_keep_their_widgets(window):
+    """Adding tracks adds rows and keeps the others; removing the first moves every later track
+    up a row, showing its name and instrument there."""
+    tl, doc = window.track_list, window.doc
+    first = tl.rows[0]
+    names = [t.name for t in doc.song.tracks]
+    tl.set_instrument(1, 42)
+    tl.add_track()
+    assert tl.rows[0] is first and len(tl.rows) == 3
+    tl.remove_track(0)
+    assert tl.rows[0] is first and len(tl.rows) == 2
+    assert first.name_edit.text() == names[1] and first.program.currentIndex() == 42
+    assert [r.program.count() for r in tl.rows] == [DRUM_INDEX + 1] * 2
+    assert first.program.currentText().strip() == f"43 {GM_PROGRAMS[42]}"
+    doc.undo_stack.undo()
+    assert [r.name_edit.text() for r in tl.rows[:2]] == names
+
+
 def test_clicking_a_row_selects_the_track(window):
     QTest.mouseClick(window.track_list.rows[1], Qt.MouseButton.LeftButton)
     assert window.state.current_track == 1
