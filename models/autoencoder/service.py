@@ -21,6 +21,7 @@ from latentroll.models.common import model_dirs
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.data.melody import STEP_TICKS, MelodyError
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
+from latentroll.models.lstm.service import MelodyLSTMService
 
 from .config import AEConfig, NoteRepairConfig
 from .lm_opinion import LMOpinion
@@ -44,12 +45,9 @@ def default_repair_dir() -> Path:
 def lm_opinion() -> LMOpinion | None:
     """The shipped melody LSTM as a second opinion on repairs (None when it is not shipped: the
     network then repairs alone, at its own calibrated margin)."""
-    from latentroll.models.lstm.service import MelodyLSTMService
-    from latentroll.models.lstm.service import default_model_dir as lstm_dir
-
-    if not (lstm_dir() / "model.safetensors").exists():
+    if not (model_dirs.LSTM.path() / "model.safetensors").exists():
         return None
-    lstm = MelodyLSTMService.load()
+    lstm = MelodyLSTMService.load(model_dirs.LSTM.path())
     return LMOpinion(lstm.model, style_label(lstm.cfg, None))
 
 
