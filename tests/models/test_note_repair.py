@@ -138,10 +138,22 @@ def test_evaluate_names_the_repairing_network_and_the_code_autoencoders_figures(
 
 
 def test_ship_repair_calibrates_and_writes_its_card(repair_svc, small_corpus, tmp_path, monkeypatch):
+    import dataclasses
+
+    import latentroll.models.autoencoder.service as ae_service
+    import latentroll.models.autoencoder.ship as ae_ship
     from latentroll.models.autoencoder.ship import ship_repair
 
     base = repair_svc[3]
     monkeypatch.setenv("LATENTROLL_AE_DIR", str(base / "ae"))
+    shipped_opinion = ae_service.lm_opinion
+
+    def quick_opinion():  # the tiny network doubts every note: let the LSTM read one bar, not five
+        o = shipped_opinion()
+        return None if o is None else dataclasses.replace(o, context_bars=0)
+
+    monkeypatch.setattr(ae_service, "lm_opinion", quick_opinion)
+    monkeypatch.setattr(ae_ship, "lm_opinion", quick_opinion)
     res = ship_repair(base / "run", "last", tmp_path / "model", small_corpus, [])
     cfg = json.loads((tmp_path / "model" / "config.json").read_text())
     assert cfg["repair_margin"] in MARGINS and cfg["context_features"] is True
