@@ -39,7 +39,7 @@ def _pack_int8(weight: torch.Tensor, bias: torch.Tensor | None):
 @dataclass
 class _Linear:
     """y = x Wᵀ + b, in float32 or on packed int8 weights."""
-    weight: torch.Tensor            # (out, in)
+    weight: torch.Tensor            # Wᵀ: (in, out), ready for x @ Wᵀ
     bias: torch.Tensor | None
     packed: object = None
 
@@ -66,7 +66,6 @@ class StepDecoder:
             raise ValueError("StepDecoder handles a plain unidirectional LSTM")
         h = cfg.dec_hidden
         self.hidden = h
-        self.layers = lstm.num_layers
         self.start_token = model.start_token
         td = cfg.token_dim
         with torch.no_grad():
@@ -89,6 +88,7 @@ class StepDecoder:
         i, f, o, u = torch.sigmoid(gates).split(self.hidden, dim=1)
         c2 = torch.addcmul((f * c2).sub_(i, alpha=2.0), i, u, value=4.0)   # 2(f·c + i·tanh g)
         return torch.addcmul(o, o, torch.sigmoid(c2), value=2.0).sub_(o, alpha=2.0), c2
+
     @torch.inference_mode()
     def decode(self, cond: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor], steps: int,
                temperature: float = 0.0, generator: torch.Generator | None = None,
