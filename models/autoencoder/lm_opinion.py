@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from latentroll.models.data.melody import FIRST_PITCH_CLASS, held_pitch, standalone
-from latentroll.models.lstm.metrics import step_nll
+from latentroll.models.lstm.metrics import pad_rows, step_nll
 from latentroll.models.lstm.network import MelodyLSTM
 
 from .note_features import KEEP, OFFSETS, NoteRows
@@ -54,10 +54,7 @@ class LMOpinion:
                 v[s - a] = target[i, j]
                 seqs.append(v)
                 owner.append((i, int(j)))
-        lengths = np.array([len(p) for p in seqs], dtype=np.int64)
-        batch = np.zeros((len(seqs), int(lengths.max())), dtype=np.uint8)
-        for k, p in enumerate(seqs):
-            batch[k, : len(p)] = p
+        batch, lengths = pad_rows(seqs)
         nll, _ = step_nll(self.model, batch, lengths, np.full(len(seqs), bar), np.full(len(seqs), self.style))
         as_is = {i: v for (i, j), v in zip(owner, nll) if j == KEEP}
         for (i, j), v in zip(owner, nll):

@@ -10,6 +10,15 @@ from latentroll.models.data.sequences import SequenceSet
 from .network import MelodyLSTM
 
 
+def pad_rows(rows: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Event rows of different lengths → a zero-padded (n, longest) uint8 array and the lengths."""
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    events = np.zeros((len(rows), max(1, int(lengths.max(initial=0)))), dtype=np.uint8)
+    for i, r in enumerate(rows):
+        events[i, : len(r)] = r
+    return events, lengths
+
+
 @torch.no_grad()
 def step_nll(model: MelodyLSTM, events: np.ndarray, lengths: np.ndarray, bars: np.ndarray, styles: np.ndarray,
              batch_steps: int = 65536) -> tuple[np.ndarray, np.ndarray]:

@@ -27,7 +27,7 @@ from latentroll.models.data.tracks import (
 )
 
 from .config import LSTMConfig
-from .metrics import step_nll
+from .metrics import pad_rows, step_nll
 from .network import MelodyLSTM
 
 MAX_BARS = 32
@@ -114,10 +114,7 @@ class MelodyLSTMService:
             rows = [track_events(t, bar_origin(melody_notes(t), bar_ticks))[0] for t in melodies]
         if not rows:
             return np.zeros(0)
-        lengths = np.array([len(r) for r in rows], dtype=np.int64)
-        events = np.zeros((len(rows), max(1, int(lengths.max()))), dtype=np.uint8)
-        for i, r in enumerate(rows):
-            events[i, : len(r)] = standalone(r, NO_EVENT) if len(r) else r
+        events, lengths = pad_rows([standalone(r, NO_EVENT) if len(r) else r for r in rows])
         n = len(rows)
         nll, _ = step_nll(self.model, events, lengths, np.full(n, meter_steps(meter)),
                           np.full(n, style_label(self.cfg, style)))
