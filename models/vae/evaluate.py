@@ -152,6 +152,7 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
 
     out.update(speed_metrics(model, test.events[:2], cfg.timing_repeats, path))
     out["torch_threads"] = torch.get_num_threads()
+    out["compiled_loop"] = bool(model.step_decoder is not None and model.step_decoder.native)  # see native_loop.py
     return out
 
 

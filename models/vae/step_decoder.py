@@ -6,8 +6,9 @@ conditioning row, since the token, z and style inputs are fixed or one-hot), the
 matmuls become one, and the gates are laid out [i f o g] with the g rows doubled so a single
 sigmoid covers all four (tanh x = 2 sigmoid(2x) - 1; this CPU's tanh is 3x slower per element than
 its sigmoid). With ``int8`` the matmuls run on per-channel int8 weights (fbgemm dynamic
-quantization, CPU only). The arithmetic is that of ``nn.LSTM``: float32 results agree with it up
-to rounding.
+quantization, CPU only), and when the compiled loop is built (``native_loop.py``) the whole
+loop runs in C++ on those same weights. The arithmetic is that of ``nn.LSTM``: float32 results
+agree with it up to rounding.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import torch
 from torch.nn import functional as F
 
 from latentroll.models.common.sampling import pick
+
+from . import native_loop
 
 
 def _gates_ifog(w: torch.Tensor, hidden: int) -> torch.Tensor:
@@ -60,7 +63,7 @@ class _Linear:
 class StepDecoder:
     """Greedy or sampled decoding with a :class:`MelodyVAE`'s decoder weights, frozen at build."""
 
-    def __init__(self, model, int8: bool = False):
+    def __init__(self, model, int8: bool = False, native: bool = True):
         lstm, cfg = model.decoder, model.cfg
         if lstm.num_layers < 1 or lstm.bidirectional or getattr(lstm, "proj_size", 0):
             raise ValueError("StepDecoder handles a plain unidirectional LSTM")
@@ -81,6 +84,8 @@ class StepDecoder:
                              int8)
                 for k in range(1, lstm.num_layers)]
             self.head = _Linear.make(model.head.weight, model.head.bias, int8=False)  # 90 wide: float is faster
+        # the compiled loop (native_loop.py) runs int8 weights on the CPU, when it is built
+        self.native = bool(int8 and native and native_loop.load().loaded)
 
     def _cell(self, gates: torch.Tensor, c2: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One LSTM cell update on [i f o 2g] gates; the cell state is carried doubled (c2 = 2c)
@@ -96,6 +101,10 @@ class StepDecoder:
         """``cond`` (B, z+style) and the initial state ``hx`` (layers, B, hidden) as the network
         makes them → (B, steps) events. temperature 0 = greedy; ``mask`` (classes,) bool."""
         base = self.cond_in(cond.float())
+        if self.native and cond.device.type == "cpu":
+            return native_loop.decode(base, hx[0].float(), hx[1].float(), self.token_table, self.first.packed,
+                                      [u.packed for u in self.upper], self.head.weight, self.head.bias,
+                                      self.start_token, steps, temperature, generator, mask)
         hs = list(hx[0].unbind(0))
         cs = [2.0 * c for c in hx[1].unbind(0)]
         tok = torch.full((len(cond),), self.start_token, dtype=torch.long, device=cond.device)
