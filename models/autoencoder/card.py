@@ -8,6 +8,8 @@ from latentroll.models.common.card import (
     command_lines, data_lines, history_table, metrics_table, save_card, training_lines, weights_mb,
 )
 
+from .evaluate import CALIBRATION_CLEAN_CHANGE
+
 TARGETS = {"repair_rate": (">=", 0.80), "clean_change_rate": ("<=", 0.02), "repair16_ms": ("<=", 200.0)}
 
 
@@ -66,7 +68,8 @@ def write_repair_card(folder: Path, state: dict, evaluation: dict, commands: lis
         f" {cfg['layers']} transformer layers ({cfg['dim']} wide, {cfg['heads']} heads) let every note read the whole"
         " tune. The output per note is how far its pitch is from the clean one: −2…+2 semitones.",
         f"Repair moves a note only when its likeliest other pitch beats keeping it by a margin ({cfg['repair_margin']}"
-        " nats at strength 0.5, calibrated on validation tunes so that ≤ 1.5% of their clean notes change). It never",
+        f" nats at strength 0.5, calibrated on validation tunes so that ≤ {CALIBRATION_CLEAN_CHANGE:.1%} of their clean notes"
+        " change). It never",
         "moves an onset or a length.",
         *([f"A second opinion from the melody LSTM (`lstm_mel_lm`, shipped beside it): for each candidate fix the",
            "network rates within 4 nats of keeping the note, the LSTM reads two bars either side of the note as they are",

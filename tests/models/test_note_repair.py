@@ -263,17 +263,21 @@ def test_shipped_repair_network_restores_wrong_notes_of_held_out_tunes(small_cor
 @lstm_shipped
 def test_shipped_repair_with_the_lstms_opinion_restores_more_at_no_more_clean_change(small_corpus):
     """What the service runs: the network with the LSTM's opinion (60 tunes: the LSTM makes it
-    slower), against the network alone on the same corrupted tunes."""
+    slower), against the network alone on the same corrupted tunes, at the alone margin that
+    changes at least as many clean notes (the two are calibrated separately, so their shipped
+    operating points differ)."""
     svc = MelodyAEService.load()
     fixer = svc.repairer
     assert uses_opinion(fixer)
     tunes = _held_out_fixture_tunes(small_corpus)[:60]
     both = repair_scores(fixer, tunes, 0.1, {"s": margin_for(0.5, calibrated_margin(fixer))}, seed=0)["s"]
     with without_opinion(fixer) as net:
-        alone = repair_scores(net, tunes, 0.1, {"s": margin_for(0.5, calibrated_margin(net))}, seed=0)["s"]
+        alone = repair_scores(net, tunes, 0.1, {m: m for m in (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5)}, seed=0)
     assert both["repair_rate"] >= SHIPPED_REPAIR_FLOOR and both["clean_change_rate"] <= 0.02, both
-    assert both["repair_rate"] > alone["repair_rate"], (both, alone)
-    assert both["clean_change_rate"] <= alone["clean_change_rate"] + 0.002, (both, alone)
+    as_loose = [a for a in alone.values() if a["clean_change_rate"] >= both["clean_change_rate"]]
+    assert as_loose, (both, alone)
+    peer = min(as_loose, key=lambda a: a["clean_change_rate"])
+    assert both["repair_rate"] > peer["repair_rate"], (both, peer)
 
 
 @shipped
