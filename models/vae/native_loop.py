@@ -3,7 +3,8 @@
 Why: decoding steps a 2-layer LSTM 32 times, and at the batch sizes the app uses (1-64 clips)
 each step's matmuls take less time than the ~25 small tensor ops around them cost in Python.
 The compiled loop does the same arithmetic on the same packed int8 weights (see
-``step_decoder.py``), so it chooses the same events, in about half the time.
+``step_decoder.py``), so it chooses the same events up to exp() rounding (100% of greedy steps
+on the shipped weights), in about half the time.
 
 It is built by ``latentroll native build`` (the setup scripts run it) with the C++ compiler and
 ninja, into the user cache dir, keyed by the torch version and the source's hash. Nothing is

@@ -23,7 +23,7 @@ def run(args) -> int:
             lib = native_loop.build(verbose=args.verbose)
         except RuntimeError as exc:
             print(f"latentroll: {exc}", file=sys.stderr)
-            print("latentroll: decoding will run in Python (same results, slower)", file=sys.stderr)
+            print("latentroll: decoding will run in Python (the same model, about 1.5x slower)", file=sys.stderr)
             return 1
         print(f"built {lib}")
         return 0
