@@ -102,3 +102,15 @@ def test_an_unbuilt_library_is_reported_not_compiled(tmp_path):
     assert run.returncode == 0, run.stderr
     first, why = run.stdout.splitlines()[:2]
     assert first == "False False" and "latentroll native build" in why
+
+
+def test_building_without_a_compiler_says_what_to_install(tmp_path):
+    bare = tmp_path / "bin"  # a PATH with no compiler and no ninja on it
+    bare.mkdir()
+    env = {**os.environ, "PATH": str(bare), "LATENTROLL_CACHE": str(tmp_path / "cache")}
+    env.pop("CXX", None)
+    run = subprocess.run([sys.executable, "-m", "latentroll.app.cli.main", "native", "build"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert "apt install g++ ninja-build" in run.stderr and "Python" in run.stderr
+    assert not (tmp_path / "cache" / "native").exists() or not any((tmp_path / "cache" / "native").rglob("*.so"))
