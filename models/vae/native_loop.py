@@ -9,7 +9,7 @@ on the shipped weights), in about half the time.
 It is built by ``latentroll native build`` (the setup scripts run it) with the C++ compiler and
 ninja, into the user cache dir, keyed by the torch version and the source's hash. Nothing is
 compiled at run time: when no library is built, or ``LATENTROLL_NATIVE=0``, decoding stays in
-Python and says so in ``status()``.
+Python and ``load()`` says why.
 """
 from __future__ import annotations
 
@@ -67,10 +67,6 @@ def load() -> NativeStatus:
             st = NativeStatus(False, lib, f"the compiled decoding loop did not load ({exc}); rebuild it")
     _state["status"] = st
     return st
-
-
-def status() -> NativeStatus:
-    return load()
 
 
 def build(verbose: bool = False) -> Path:

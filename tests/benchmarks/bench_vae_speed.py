@@ -74,7 +74,7 @@ def main() -> int:
     res = {name: {k: round(float(np.median([r[k] for r in rs])), 1) for k in rs[0]} for name, rs in runs.items()}
     fast = res["shipped"]
     out = {"threads": a.threads, "load_average_1min": round(os.getloadavg()[0], 2),
-           "compiled_loop": shipped.model.step_decoder.native, "why": native_loop.status().why, **res,
+           "compiled_loop": shipped.model.step_decoder.native, "why": native_loop.load().why, **res,
            "ratio_to_shipped": {name: {k: round(v / fast[k], 2) for k, v in r.items()}
                                 for name, r in res.items() if name != "shipped"}}
     print(json.dumps(out, indent=2))

@@ -28,7 +28,7 @@ def built():
     if not HAVE_COMPILER:
         pytest.skip("no C++ compiler or ninja: decoding stays in Python")
     native_loop.build()
-    assert native_loop.load().loaded, native_loop.status().why
+    assert native_loop.load().loaded, native_loop.load().why
     return True
 
 

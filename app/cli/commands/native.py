@@ -27,7 +27,7 @@ def run(args) -> int:
             return 1
         print(f"built {lib}")
         return 0
-    st = native_loop.status()
+    st = native_loop.load()
     print(st.why)
     print(f"library: {st.library}")
     return 0 if st.loaded else 1
