@@ -33,3 +33,23 @@ def scale_tune():
         return ev
 
     return make
+
+
+@pytest.fixture(scope="session")
+def sharp_vae():
+    """``sharp_vae(layers, seed)``: a tiny untrained MelodyVAE in eval mode with its weights ×4.
+    Untrained weights are near-uniform; sharpened, argmax decoding is not a coin toss."""
+    import torch
+
+    from latentroll.models.vae.config import get_config
+    from latentroll.models.vae.network import MelodyVAE
+
+    def make(layers: int = 1, seed: int = 0):
+        torch.manual_seed(seed)
+        m = MelodyVAE(get_config("tiny", dec_layers=layers)).eval()
+        with torch.no_grad():
+            for p in m.parameters():
+                p.mul_(4.0)
+        return m
+
+    return make

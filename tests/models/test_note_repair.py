@@ -27,7 +27,7 @@ from latentroll.models.data.melody import (
 )
 from latentroll.models.data.splits import melody_data, split_tunes
 
-SHIPPED_REPAIR_FLOOR = 0.5  # the shipped repair restores 0.629 of the whole test split, the network alone 0.588 (its card)
+SHIPPED_REPAIR_FLOOR = 0.5  # the shipped repair restores 0.645 of the whole test split, the network alone 0.589 (its card)
 
 
 def test_note_rows_read_onsets_lengths_and_rests():

@@ -14,8 +14,6 @@ import pytest
 import torch
 
 from latentroll.models.vae import native_loop
-from latentroll.models.vae.config import get_config
-from latentroll.models.vae.network import MelodyVAE
 from latentroll.models.vae.service import MelodyVAEService, default_model_dir
 from latentroll.models.vae.step_decoder import StepDecoder
 
@@ -32,15 +30,6 @@ def built():
     return True
 
 
-def _model(layers: int, seed: int) -> MelodyVAE:
-    torch.manual_seed(seed)
-    m = MelodyVAE(get_config("tiny", dec_layers=layers)).eval()
-    with torch.no_grad():  # sharpen untrained weights so argmax is not a coin toss
-        for p in m.parameters():
-            p.mul_(4.0)
-    return m
-
-
 def _inputs(m, n: int, seed: int = 1):
     g = torch.Generator().manual_seed(seed)
     z, style = torch.randn(n, m.cfg.z_dim, generator=g), torch.randint(0, m.cfg.any_style + 1, (n,), generator=g)
@@ -48,8 +37,8 @@ def _inputs(m, n: int, seed: int = 1):
 
 
 @pytest.mark.parametrize("layers", [1, 2, 3])
-def test_compiled_loop_chooses_what_the_python_loop_chooses(built, layers):
-    m = _model(layers, seed=layers)
+def test_compiled_loop_chooses_what_the_python_loop_chooses(built, sharp_vae, layers):
+    m = sharp_vae(layers, seed=layers)
     fast, slow = StepDecoder(m, int8=True), StepDecoder(m, int8=True, native=False)
     assert fast.native and not slow.native
     cond, hx = _inputs(m, 24)
@@ -65,8 +54,8 @@ def test_compiled_loop_chooses_what_the_python_loop_chooses(built, layers):
     assert fast.decode(cond, hx, 0).shape == (24, 0)
 
 
-def test_compiled_sampling_follows_the_seed_like_the_python_loop(built):
-    m = _model(2, seed=7)
+def test_compiled_sampling_follows_the_seed_like_the_python_loop(built, sharp_vae):
+    m = sharp_vae(2, seed=7)
     fast, slow = StepDecoder(m, int8=True), StepDecoder(m, int8=True, native=False)
     cond, hx = _inputs(m, 16)
     a = fast.decode(cond, hx, 32, 1.0, torch.Generator().manual_seed(5))

@@ -4,20 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from latentroll.models.vae.config import get_config
-from latentroll.models.vae.network import MelodyVAE
 from latentroll.models.vae.service import MelodyVAEService, default_model_dir
 from latentroll.models.vae.step_decoder import StepDecoder
 
 
 @pytest.fixture(scope="module")
-def model():
-    torch.manual_seed(0)
-    m = MelodyVAE(get_config("tiny")).eval()
-    with torch.no_grad():  # untrained weights are near-uniform; sharpen them so argmax is not a coin toss
-        for p in m.parameters():
-            p.mul_(4.0)
-    return m
+def model(sharp_vae):
+    return sharp_vae(1, seed=0)
 
 
 def _batch(m, n=24, seed=1):
@@ -48,12 +41,8 @@ def test_float_greedy_decoding_is_what_nn_lstm_would_choose(model):
     assert len(set(out.flatten().tolist())) > 3  # not a degenerate one-token decode
 
 
-def test_several_layers_are_unrolled_like_nn_lstm():
-    torch.manual_seed(3)
-    m = MelodyVAE(get_config("tiny", dec_layers=3)).eval()
-    with torch.no_grad():
-        for p in m.parameters():
-            p.mul_(4.0)
+def test_several_layers_are_unrolled_like_nn_lstm(sharp_vae):
+    m = sharp_vae(3, seed=3)
     z, style = _batch(m, 8)
     out = m.decode(z, style, 16)
     with torch.no_grad():

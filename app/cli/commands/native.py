@@ -1,6 +1,6 @@
 """``latentroll native build|status``: the compiled decoding loop of the melody VAE.
 
-Setup runs ``build`` once; without it everything works, decoding just takes about twice as long.
+Setup runs ``build`` once; without it everything works, decoding just takes about 1.5x as long.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 
 def register(sub) -> None:
-    p = sub.add_parser("native", help="build or check the compiled VAE decoding loop (about 2x faster decoding)")
+    p = sub.add_parser("native", help="build or check the compiled VAE decoding loop (about 1.5x faster decoding)")
     p.add_argument("action", choices=("build", "status"), help="build: compile it (once per machine and torch "
                    "version, ~30 s); status: say whether decoding uses it")
     p.add_argument("--verbose", action="store_true", help="show the compiler's output")
