@@ -6,7 +6,7 @@ feedback loops between the widgets and the document.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QScrollArea, QSlider, QToolButton,
@@ -23,6 +23,9 @@ from .theme import track_color
 from .undo import ChangeSet
 
 DRUM_INDEX = len(GM_PROGRAMS)  # the combo's last entry
+# Rows built ahead, hidden, while the app is idle: accepting a harmony adds three tracks at once,
+# and building their rows then (~7 ms each) would stall the click.
+SPARE_ROWS = 3
 
 
 def free_channels(song: Song, n: int = 1, ignore: int | None = None) -> list[int]:
@@ -58,7 +61,7 @@ class TrackRow(QFrame):
         self.owner = owner
         self.setObjectName("trackRow")
         self.setProperty("current", False)
-        strip = ColorStrip(track_color(index), self)
+        self.strip = strip = ColorStrip(track_color(index), self)
         self.name_edit = QLineEdit(track.name, self)
         self.name_edit.setToolTip("Track name")
         self.name_edit.editingFinished.connect(self._on_name)
@@ -104,6 +107,13 @@ class TrackRow(QFrame):
         self.update_from(track)
         for w in (self.name_edit, self.program, self.mute, self.solo, self.volume):
             w.installEventFilter(self)
+
+    def reuse(self, index: int, track: Track) -> None:
+        """Become row ``index`` (a spare taken into the list)."""
+        self.index = index
+        self.strip.color = track_color(index)
+        self.strip.update()
+        self.update_from(track)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonPress:
@@ -167,6 +177,7 @@ class TrackList(QWidget):
         self.doc = document
         self.state = state
         self.rows: list[TrackRow] = []
+        self.spares: list[TrackRow] = []  # built ahead, hidden, not in the layout
         self.program_names = QStringListModel([f"{i + 1:3d} {n}" for i, n in enumerate(GM_PROGRAMS)] + [DRUM_KIT], self)
         header = QHBoxLayout()
         title = QLabel("Tracks")
@@ -182,7 +193,7 @@ class TrackList(QWidget):
         self._rows_box = QVBoxLayout()
         self._rows_box.setSpacing(4)
         self._rows_box.setContentsMargins(0, 0, 0, 0)
-        inner = QWidget()
+        self._inner = inner = QWidget()
         inner_lay = QVBoxLayout(inner)
         inner_lay.setContentsMargins(0, 0, 4, 0)
         inner_lay.addLayout(self._rows_box)
@@ -250,16 +261,39 @@ class TrackList(QWidget):
         tracks = self.doc.song.tracks
         for row in self.rows[len(tracks):]:
             self._rows_box.removeWidget(row)
-            row.deleteLater()
+            row.hide()
+            if len(self.spares) < SPARE_ROWS:
+                self.spares.append(row)
+            else:
+                row.deleteLater()
         del self.rows[len(tracks):]
         for row, track in zip(self.rows, tracks):
             row.update_from(track)
         for i in range(len(self.rows), len(tracks)):
-            row = TrackRow(i, tracks[i], self)
-            row.clicked.connect(self.state.set_current_track)
+            if self.spares:
+                row = self.spares.pop()
+                row.reuse(i, tracks[i])
+            else:
+                row = self._new_row(i, tracks[i])
             self._rows_box.addWidget(row)
+            row.show()
             self.rows.append(row)
         self._mark_current(self.state.current_track)
+        if len(self.spares) < SPARE_ROWS:
+            QTimer.singleShot(0, self._build_spares)
+
+    def _new_row(self, index: int, track: Track) -> TrackRow:
+        row = TrackRow(index, track, self)
+        row.setParent(self._inner)
+        row.clicked.connect(self.state.set_current_track)
+        return row
+
+    def _build_spares(self) -> None:
+        """Fill the pool of hidden rows (run when the event loop is idle)."""
+        while len(self.spares) < SPARE_ROWS:
+            row = self._new_row(-1, Track())
+            row.hide()
+            self.spares.append(row)
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.tracks:

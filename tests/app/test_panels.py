@@ -4,7 +4,10 @@ from PySide6.QtTest import QTest
 
 from latentroll.app.gui.autosave import AUTOSAVE_INTERVAL_MS
 from latentroll.app.gui.instruments import GM_PROGRAMS
-from latentroll.app.gui.track_list import DRUM_INDEX
+from latentroll.app.gui.theme import track_color
+from latentroll.app.gui.track_list import DRUM_INDEX, SPARE_ROWS, TrackRow
+from latentroll.core.commands import AddTrack, Macro
+from latentroll.core.song import Track
 
 from roll_helpers import frozen
 
@@ -65,6 +68,28 @@ def test_rows_follow_tracks_added_and_removed_and_keep_their_widgets(window):
     assert first.program.currentText().strip() == f"43 {GM_PROGRAMS[42]}"
     doc.undo_stack.undo()
     assert [r.name_edit.text() for r in tl.rows[:2]] == names
+
+
+def test_three_tracks_added_at_once_take_rows_built_ahead(window, qtbot, monkeypatch):
+    """A harmony's three new tracks show in rows the list built while idle, with their own names,
+    colours and instruments; undo puts the rows back in the pool, and clicking one selects it."""
+    tl, doc = window.track_list, window.doc
+    qtbot.waitUntil(lambda: len(tl.spares) == SPARE_ROWS, timeout=5000)
+    spares = list(tl.spares)
+    built = []
+    monkeypatch.setattr(TrackRow, "__init__", lambda *a, **k: built.append(a) or None)  # would fail if called
+    voices = [Track(name=n, program=p, channel=c) for n, p, c in (("Alto", 52, 3), ("Tenor", 53, 4), ("Bass", 32, 5))]
+    doc.push(Macro([AddTrack(t, index=2 + j) for j, t in enumerate(voices)], text="Accept harmony"))
+    assert not built and len(tl.rows) == 5 and set(tl.rows[2:]) == set(spares) and not tl.spares
+    for i, row in enumerate(tl.rows):
+        track = doc.song.tracks[i]
+        assert row.index == i and row.isVisible()
+        assert row.name_edit.text() == track.name and row.program.currentIndex() == track.program
+        assert row.strip.color == track_color(i)
+    QTest.mouseClick(tl.rows[4], Qt.MouseButton.LeftButton)
+    assert window.state.current_track == 4
+    doc.undo_stack.undo()
+    assert len(tl.rows) == 2 and len(tl.spares) == SPARE_ROWS and not any(r.isVisible() for r in tl.spares)
 
 
 def test_clicking_a_row_selects_the_track(window):
