@@ -84,6 +84,7 @@ class NoteRepairConfig(ConfigJSON):
     lr: float = 5e-4
     lr_min: float = 1e-5
     lr_decay: float = 0.9998
+    lr_restart_step: int = 0         # resuming a run past this step restarts the decay from ``lr``
     grad_clip: float = 1.0
     batch_size: int = 16             # tunes per batch
     epochs: int = 12
@@ -93,6 +94,10 @@ class NoteRepairConfig(ConfigJSON):
 
 NOTE_REPAIR_CONFIGS: dict[str, NoteRepairConfig] = {
     "mel_fix": NoteRepairConfig(name="mel_fix", dim=192, epochs=14, context_features=True),
+    # mel_fix resumed after its 24 epochs (14,856 steps) with the learning rate raised again: by then
+    # it had decayed to 3e-5 and validation had stopped moving, while it still rose at 1e-4.
+    "mel_fix_restart": NoteRepairConfig(name="mel_fix_restart", dim=192, epochs=36, context_features=True,
+                                        lr=2.5e-4, lr_decay=0.9997, lr_restart_step=14856),
     "tiny": NoteRepairConfig(name="tiny", dim=32, heads=2, layers=1, max_notes=64, batch_size=8, epochs=2, lr=3e-3),
 }
 

@@ -32,6 +32,7 @@ class LoopConfig:
     lr: float = 1e-3
     lr_min: float = 1e-5
     lr_decay: float = 0.9999
+    lr_restart_step: int = 0   # a warm restart: from this step the decay starts again from ``lr``
     grad_clip: float = 1.0
     seed: int = 0
     checkpoint_minutes: float = 10.0
@@ -72,7 +73,8 @@ class TrainTask(Protocol):
 
 
 def _lr_at(cfg: LoopConfig, step: int) -> float:
-    return max(cfg.lr_min, cfg.lr * cfg.lr_decay ** step)
+    since = step - cfg.lr_restart_step if step >= cfg.lr_restart_step else step
+    return max(cfg.lr_min, cfg.lr * cfg.lr_decay ** since)
 
 
 def _specs(task: TrainTask) -> list[OptimizerSpec]:
