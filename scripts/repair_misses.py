@@ -7,7 +7,12 @@ each side), so the tune itself shows elsewhere what belongs there. Prints, per k
 the shifted notes, the share restored, and the share moved to some other wrong pitch, at strength
 0.5. Validation tunes only (never test): the figures explain docs/models.md's "Repair" limits.
 
-Run: ``.venv/bin/python scripts/repair_misses.py [--tunes 400] [--threads 2]``
+With ``--weights 0,0.6,1,lstm`` it instead asks how the two opinions should be mixed: for every
+note and every offset it takes the network's gain and the LSTM's (asked about all four offsets,
+not only the network's candidates), and prints the share restored at ``--budget`` clean notes
+changed for each LSTM weight, and for the LSTM alone ("lstm").
+
+Run: ``.venv/bin/python scripts/repair_misses.py [--tunes 400] [--threads 2] [--weights 0,0.6,lstm]``
 """
 from __future__ import annotations
 
@@ -38,11 +43,51 @@ def repeated(rows, i: int) -> bool:
     return any(around(j) == me for j in range(1, n - 1) if j != i)
 
 
+def restored_at(gains: np.ndarray, shifted: np.ndarray, true: np.ndarray, budget: float) -> float:
+    """Share of shifted notes restored when the margin changes ``budget`` of the clean notes.
+
+    ``gains`` (notes, 5 offsets) scores each fix over keeping the note (keep's column ignored),
+    ``true`` the offset index back to the clean pitch."""
+    g = gains.copy()
+    g[:, 2] = -np.inf
+    best, top = g.argmax(1), g.max(1)
+    changed = top > np.quantile(top[~shifted], 1 - budget)
+    return float((changed & shifted & (best == true)).sum() / max(1, shifted.sum()))
+
+
+def weight_sweep(fixer, tunes, weights: list[str], budget: float) -> None:
+    from latentroll.models.autoencoder.corruption import shift_notes
+    from latentroll.models.autoencoder.note_features import KEEP
+    from latentroll.models.autoencoder.repair import note_logprobs
+
+    rng = np.random.default_rng(0)
+    net, lm, shifted, true = [], [], [], []
+    for ev, bar in tunes:
+        rough, moved = shift_notes(ev[None], 0.1, rng)
+        rough, moved = rough[0], moved[0]
+        rows, logp = note_logprobs(fixer, rough, bar)
+        gains = logp - logp[:, KEEP:KEEP + 1]
+        net.append(gains)
+        lm.append(fixer.opinion.gains(rough, bar, rows, np.zeros_like(gains)))  # zeros: ask about every offset
+        shifted.append(moved[rows.onsets])
+        true.append(ev[rows.onsets].astype(int) - rough[rows.onsets].astype(int) + KEEP)
+    net, lm = np.concatenate(net), np.concatenate(lm)
+    shifted, true = np.concatenate(shifted), np.concatenate(true)
+    lm = np.where(np.isfinite(lm), lm, -1e9)  # off the keyboard
+    print(f"{len(tunes)} validation tunes, {int(shifted.sum())} shifted notes, restored at {budget:.1%} clean change")
+    for w in weights:
+        gains = lm if w == "lstm" else net + float(w) * lm
+        name = "LSTM alone" if w == "lstm" else f"network + {float(w):g} x LSTM"
+        print(f"{name:<24}{restored_at(gains, shifted, true, budget):>8.1%}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tunes", type=int, default=400)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--strength", type=float, default=0.5)
+    ap.add_argument("--weights", help="comma-separated LSTM weights to compare, 'lstm' for the LSTM alone")
+    ap.add_argument("--budget", type=float, default=0.018, help="clean-change share for --weights")
     a = ap.parse_args()
     import torch
 
@@ -56,6 +101,9 @@ def main() -> int:
     torch.set_num_threads(a.threads)
     fixer = MelodyAEService.load().repairer
     tunes = split_tunes(Corpus.load(default_cache_path()), "valid", a.tunes)
+    if a.weights:
+        weight_sweep(fixer, tunes, a.weights.split(","), a.budget)
+        return 0
     rng = np.random.default_rng(0)
     tally: dict[tuple[bool, bool], np.ndarray] = {}  # (in key, repeat) → shifted, restored, moved wrong
     for ev, bar in tunes:
