@@ -43,13 +43,13 @@ def repeated(rows, i: int) -> bool:
     return any(around(j) == me for j in range(1, n - 1) if j != i)
 
 
-def restored_at(gains: np.ndarray, shifted: np.ndarray, true: np.ndarray, budget: float) -> float:
+def restored_at(gains: np.ndarray, shifted: np.ndarray, true: np.ndarray, budget: float, keep: int) -> float:
     """Share of shifted notes restored when the margin changes ``budget`` of the clean notes.
 
-    ``gains`` (notes, 5 offsets) scores each fix over keeping the note (keep's column ignored),
+    ``gains`` (notes, offsets) scores each fix over keeping the note (column ``keep`` ignored),
     ``true`` the offset index back to the clean pitch."""
     g = gains.copy()
-    g[:, 2] = -np.inf
+    g[:, keep] = -np.inf
     best, top = g.argmax(1), g.max(1)
     changed = top > np.quantile(top[~shifted], 1 - budget)
     return float((changed & shifted & (best == true)).sum() / max(1, shifted.sum()))
@@ -78,7 +78,7 @@ def weight_sweep(fixer, tunes, weights: list[str], budget: float) -> None:
     for w in weights:
         gains = lm if w == "lstm" else net + float(w) * lm
         name = "LSTM alone" if w == "lstm" else f"network + {float(w):g} x LSTM"
-        print(f"{name:<24}{restored_at(gains, shifted, true, budget):>8.1%}")
+        print(f"{name:<24}{restored_at(gains, shifted, true, budget, KEEP):>8.1%}")
 
 
 def main() -> int:
