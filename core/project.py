@@ -21,7 +21,7 @@ import numpy as np
 
 from .io.errors import MusicFileError
 from .io.files import read_file_bytes, write_file_bytes
-from .song import MAJOR, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
+from .song import MAJOR, MAX_TICK, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
 from .timing import GRIDS
 
 FORMAT_NAME = "latentroll-project"
@@ -161,13 +161,21 @@ def project_from_json(raw: str | bytes, source: str = "the project") -> Project:
         raise MusicFileError(
             f"{source} is not a valid project file: broken JSON at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise MusicFileError(f"{source} is not a valid project file: its data is nested too deeply") from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise MusicFileError(f"{source} is not a valid project file: it holds a number too long to read") from None
     if not isinstance(doc, dict) or "format_version" not in doc:
         raise MusicFileError(f"{source} is not a LatentRoll project (no format_version)")
     doc = migrate(doc, source)
     try:
-        return _project_from_doc(_Reader(), doc)
+        project = _project_from_doc(_Reader(), doc)
     except _Invalid as exc:
         raise MusicFileError(f"{source} is not a valid project file: {exc}") from None
+    problem = project.song.limits_problem()
+    if problem:
+        raise MusicFileError(f"cannot read {source}: {problem}")
+    return project
 
 
 def _migrate_v0_to_v1(doc: dict) -> dict:
@@ -363,7 +371,7 @@ def _song_from_doc(r: _Reader, d: dict) -> Song:
     )
 
 
-_NOTE_RANGES = {"start": (0, None), "duration": (1, None), "pitch": (0, 127), "velocity": (1, 127)}
+_NOTE_RANGES = {"start": (0, MAX_TICK), "duration": (1, MAX_TICK), "pitch": (0, 127), "velocity": (1, 127)}
 
 
 def _track_from_doc(r: _Reader, t: dict, where: str) -> Track:
@@ -373,10 +381,10 @@ def _track_from_doc(r: _Reader, t: dict, where: str) -> Track:
         values = r.get_list(cols, col, f"{where}.notes")
         if any(not isinstance(v, int) or isinstance(v, bool) for v in values):
             raise _Invalid(f"{where}.notes.{col} must hold whole numbers only")
-        arr = np.array(values, dtype=np.int64)
         lo, hi = _NOTE_RANGES[col]
-        if len(arr) and (arr.min() < lo or (hi is not None and arr.max() > hi)):
-            raise _Invalid(f"{where}.notes.{col} has values outside {lo}..{'' if hi is None else hi}")
+        if values and (min(values) < lo or max(values) > hi):  # before NumPy, which overflows past int64
+            raise _Invalid(f"{where}.notes.{col} has values outside {lo}..{hi}")
+        arr = np.array(values, dtype=np.int64)
         arrays[col] = arr
     n = {len(a) for a in arrays.values()}
     if len(n) != 1:

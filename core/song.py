@@ -21,6 +21,11 @@ NOTE_DTYPE = np.dtype(
     [("start", "<i8"), ("duration", "<i8"), ("pitch", "<i2"), ("velocity", "<i2")]
 )
 
+# What a song read from a file may claim (see ``Song.limits_problem``).
+MAX_TICK = 100_000 * 4 * PPQ  # 100,000 bars of 4/4: two days at 120 BPM, within a MIDI delta time
+MAX_BARS = 100_000
+BPM_RANGE = (1.0, 1000.0)
+
 MAJOR = "major"
 MINOR = "minor"
 
@@ -237,22 +242,55 @@ class Song:
             return ts.tick + (bar - cur_bar) * ts.bar_ticks
         return tick
 
+    def bars_starting_before(self, tick: int) -> int:
+        """How many bars start before ``tick``: one pass over the meter map, however far the tick."""
+        count = 0
+        sigs = self.time_signatures
+        for i, ts in enumerate(sigs):
+            if tick <= ts.tick:
+                break
+            nxt = sigs[i + 1].tick if i + 1 < len(sigs) else None
+            end = tick if nxt is None else min(tick, nxt)  # bars of this meter start in [ts.tick, end)
+            count += -(-(end - ts.tick) // ts.bar_ticks)
+        return count
+
+    def bar_at(self, tick: int) -> int:
+        """0-based bar holding ``tick`` (bar 0 for ticks before the start)."""
+        return max(0, self.bars_starting_before(tick + 1) - 1)
+
     def tick_to_bar_beat(self, tick: int) -> tuple[int, int, int]:
         """(bar, beat, tick-in-beat), all 0-based; the beat follows the meter's denominator."""
-        bar = 0
-        while self.bar_start(bar + 1) <= tick:
-            bar += 1
+        bar = self.bar_at(tick)
         start = self.bar_start(bar)
         ts = self.time_signature_at(tick)
         beat_ticks = PPQ * 4 // ts.denominator
         return bar, (tick - start) // beat_ticks, (tick - start) % beat_ticks
 
     def bar_count(self) -> int:
+        """Bars up to the last note's end (at least 1)."""
+        return max(self.bars_starting_before(self.end_tick()), 1)
+
+    def limits_problem(self) -> str | None:
+        """Why this song is beyond what LatentRoll handles (in user words), or None.
+
+        Files can claim anything: a note at tick 2**62, a tempo of 0 or -100 BPM. Such songs are
+        refused when read, so that lengths, bar counts and audio sizes stay finite and quick.
+        """
         end = self.end_tick()
-        bar = 0
-        while self.bar_start(bar) < end:
-            bar += 1
-        return max(bar, 1)
+        if end > MAX_TICK or any(len(t.notes) and int(t.notes["start"].min()) < 0 for t in self.tracks):
+            return (f"a note ends at beat {end / PPQ:,.0f}; LatentRoll handles songs up to "
+                    f"{MAX_TICK // PPQ:,} beats (notes from beat 0)")
+        for name, events in (("tempo", self.tempos), ("time signature", self.time_signatures),
+                             ("key", self.keys)):
+            if events[-1].tick > MAX_TICK:
+                return f"a {name} change lies at beat {events[-1].tick / PPQ:,.0f}, past the {MAX_TICK // PPQ:,}-beat limit"
+        for t in self.tempos:
+            if not BPM_RANGE[0] <= t.bpm <= BPM_RANGE[1]:  # also refuses NaN
+                return f"it sets a tempo of {t.bpm:g} BPM; LatentRoll plays {BPM_RANGE[0]:g}-{BPM_RANGE[1]:g} BPM"
+        bars = self.bar_count()
+        if bars > MAX_BARS:
+            return f"it is {bars:,} bars long; LatentRoll handles up to {MAX_BARS:,} bars"
+        return None
 
     def time_signature_at(self, tick: int) -> TimeSignature:
         return _at(self.time_signatures, tick)

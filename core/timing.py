@@ -27,6 +27,11 @@ def snap(ticks, grid: int):
     return int(out) if np.ndim(ticks) == 0 else out
 
 
+def round_up(value: int, step: int) -> int:
+    """``value`` rounded up to a whole number of ``step`` (a span padded to whole bars)."""
+    return -(-int(value) // step) * step
+
+
 def quantize(starts, durations, grid: int, strength: float = 1.0, ends: bool = False):
     """Pull note starts (and optionally ends) toward the grid; durations never drop below a step.
 

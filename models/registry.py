@@ -1,68 +1,145 @@
-"""Which models exist and where their training and evaluation entry points live.
+"""Every model LatentRoll has, in one table: its service, the folders it loads, how it trains,
+evaluates and ships, and which app tools it serves.
 
-The CLI's ``train``, ``eval`` and ``ship`` commands dispatch through this table, so adding a model
-is one entry here plus its own package. Entries are "module:function" strings so that listing the
-models imports nothing heavy.
+The CLI (``train``/``eval``/``ship`` and the tool commands), the GUI's model host and the model
+process all read this table; nothing else lists models. Adding a model is a package of the usual
+shape (config, network, train, evaluate, ship, service) plus one entry here.
 
-Entry-point contracts:
+Entries name code as "module:attr" strings, so listing the models imports nothing heavy (the UI
+process never imports torch). Entry-point contracts:
 - train(config: str, run_dir: Path, corpus: Corpus, progress, max_steps, **overrides) -> dict summary
 - evaluate(model_dir: Path | None, corpus: Corpus, quick: bool) -> dict of figures
 - ship(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus: Corpus, commands: list[str]) -> dict
+- service: a class following ``models.common.service.ModelService`` (``load(folders)``, ``info()``).
 """
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+WEIGHTS_FILE = "model.safetensors"
+MAIN = "model"  # the role of a model's own folder; other roles name folders it also loads
+
+
+def shipped_model_dir(folder: str, env_var: str | None = None) -> Path:
+    """``$env_var`` when it is set and not empty, else resources/models/<folder>."""
+    override = os.environ.get(env_var) if env_var else None
+    if override:
+        return Path(override)
+    from importlib.resources import files
+
+    return Path(str(files("latentroll.resources"))) / "models" / folder
+
+
+@dataclass(frozen=True)
+class ModelFolder:
+    """A shipped model folder, the variable that may name another one, and whether the model
+    works without it (an optional helper model, such as Repair's LSTM opinion)."""
+
+    folder: str
+    env_var: str | None = None
+    required: bool = True
+
+    def path(self) -> Path:
+        return shipped_model_dir(self.folder, self.env_var)
 
 
 @dataclass(frozen=True)
 class ModelEntry:
-    name: str
+    key: str
     description: str
-    configs: str            # "module:CONFIGS" (a dict of named configs)
+    configs: str                      # "module:CONFIGS" (a dict of named configs)
     default_config: str
     train: str
+    folders: Mapping[str, ModelFolder]  # role → folder: MAIN is its own weights, another role is the key of a model it loads
+    service: str                      # "module:Class" following ModelService
     evaluate: str | None = None
     ship: str | None = None
+    tools: frozenset[str] = frozenset()  # what the app's panels may ask of it
+    label: str = ""                   # shown in the app's model selector and banners
+    short: str = ""                   # shown in the status bar
+    bar_step: int = 1                 # generated lengths are a multiple of this many bars
+
+    @property
+    def folder(self) -> ModelFolder:
+        return self.folders[MAIN]
+
+    @property
+    def env_var(self) -> str | None:
+        return self.folder.env_var
+
+    def model_dir(self) -> Path:
+        return self.folder.path()
+
+    def folder_paths(self, overrides: Mapping[str, Path] | None = None) -> dict[str, Path]:
+        """Every folder the service loads, resolved now (in the caller's process): the model
+        process gets these with each load and never reads the environment itself."""
+        paths = {role: f.path() for role, f in self.folders.items()}
+        paths.update({role: Path(p) for role, p in (overrides or {}).items()})
+        return paths
 
 
-MODELS: dict[str, ModelEntry] = {
-    "vae": ModelEntry(
+def _folder(name: str, env: str, required: bool = True) -> ModelFolder:
+    return ModelFolder(name, f"LATENTROLL_{env}_DIR", required)
+
+
+VAE_FOLDER = _folder("vae_mel_2bar", "VAE")
+LSTM_FOLDER = _folder("lstm_mel_lm", "LSTM")
+AE_FOLDER = _folder("ae_mel_ae", "AE")
+
+MODELS: dict[str, ModelEntry] = {e.key: e for e in (
+    ModelEntry(
         "vae", "2-bar melody VAE: sample, interpolate, explore, transfer style",
-        "latentroll.models.vae.config:CONFIGS", "mel_2bar",
-        "latentroll.models.vae.train:train_vae", "latentroll.models.vae.evaluate:evaluate_cli",
-        "latentroll.models.vae.ship:ship_vae"),
-    "classifier": ModelEntry(
+        "latentroll.models.vae.config:CONFIGS", "mel_2bar", "latentroll.models.vae.train:train_vae",
+        {MAIN: VAE_FOLDER}, "latentroll.models.vae.service:MelodyVAEService",
+        "latentroll.models.vae.evaluate:evaluate_cli", "latentroll.models.vae.ship:ship_vae",
+        tools=frozenset({"generate", "transfer", "interpolate", "grid", "map"}),
+        label="Melody VAE (2-bar clips)", short="VAE", bar_step=2),
+    ModelEntry(
         "classifier", "style classifier over 2-bar windows (the judge of style fidelity)",
-        "latentroll.models.eval.style_classifier:CONFIGS", "styles6",
-        "latentroll.models.eval.style_classifier:train_cli"),
-    "lstm": ModelEntry(
+        "latentroll.models.style_classifier.config:CONFIGS", "styles6",
+        "latentroll.models.style_classifier.train:train_cli",
+        {MAIN: _folder("style_classifier", "CLASSIFIER")},
+        "latentroll.models.style_classifier.service:StyleClassifierService",
+        "latentroll.models.style_classifier.evaluate:evaluate_cli",
+        label="Style classifier", short="Judge"),
+    ModelEntry(
         "lstm", "style-conditioned melody LSTM language model: continue a melody (\"Continue\")",
-        "latentroll.models.lstm.config:CONFIGS", "mel_lm",
-        "latentroll.models.lstm.train:train_lstm", "latentroll.models.lstm.evaluate:evaluate_cli",
-        "latentroll.models.lstm.ship:ship_lstm"),
-    "ae": ModelEntry(
-        "ae", "denoising 2-bar melody autoencoder: repair a rough melody, compress it (\"Repair\")",
-        "latentroll.models.autoencoder.config:CONFIGS", "mel_ae",
-        "latentroll.models.autoencoder.train:train_ae", "latentroll.models.autoencoder.evaluate:evaluate_cli",
-        "latentroll.models.autoencoder.ship:ship_ae"),
-    "repair": ModelEntry(
-        "repair", "note-level repair network over whole melodies: what \"Repair\" runs when shipped",
-        "latentroll.models.autoencoder.config:NOTE_REPAIR_CONFIGS", "mel_fix",
-        "latentroll.models.autoencoder.note_repair_train:train_note_repair",
-        "latentroll.models.autoencoder.evaluate:evaluate_repair_cli",
-        "latentroll.models.autoencoder.ship:ship_repair"),
-    "cnn": ModelEntry(
+        "latentroll.models.lstm.config:CONFIGS", "mel_lm", "latentroll.models.lstm.train:train_lstm",
+        {MAIN: LSTM_FOLDER}, "latentroll.models.lstm.service:MelodyLSTMService",
+        "latentroll.models.lstm.evaluate:evaluate_cli", "latentroll.models.lstm.ship:ship_lstm",
+        tools=frozenset({"continue"}), label="Melody LSTM (continue)", short="LSTM"),
+    ModelEntry(
+        "ae", "denoising 2-bar melody code autoencoder: compress a melody to 64 bits a bar",
+        "latentroll.models.autoencoder.config:CONFIGS", "mel_ae", "latentroll.models.autoencoder.train:train_ae",
+        {MAIN: AE_FOLDER}, "latentroll.models.autoencoder.service:MelodyAEService",
+        "latentroll.models.autoencoder.evaluate:evaluate_cli", "latentroll.models.autoencoder.ship:ship_ae",
+        label="Melody code autoencoder", short="AE"),
+    ModelEntry(
+        "repair", "note-level repair network over whole melodies, with the LSTM's opinion (\"Repair\")",
+        "latentroll.models.repair.config:CONFIGS", "mel_fix",
+        "latentroll.models.repair.train:train_note_repair",
+        {MAIN: _folder("ae_mel_fix", "REPAIR"), "ae": AE_FOLDER,
+         "lstm": ModelFolder(LSTM_FOLDER.folder, LSTM_FOLDER.env_var, False)},
+        "latentroll.models.repair.service:MelodyRepairService",
+        "latentroll.models.repair.evaluate:evaluate_cli", "latentroll.models.repair.ship:ship_repair",
+        tools=frozenset({"repair"}), label="Melody repair (note network + LSTM)", short="Repair"),
+    ModelEntry(
         "cnn", "Coconet-style chorale CNN: harmonize a melody in four parts, infill a passage",
-        "latentroll.models.coconet.config:CONFIGS", "chorale",
-        "latentroll.models.coconet.train:train_coconet", "latentroll.models.coconet.evaluate:evaluate_cli",
-        "latentroll.models.coconet.ship:ship_cnn"),
-    "gan": ModelEntry(
+        "latentroll.models.coconet.config:CONFIGS", "chorale", "latentroll.models.coconet.train:train_coconet",
+        {MAIN: _folder("cnn_chorale", "CNN")}, "latentroll.models.coconet.service:ChoraleService",
+        "latentroll.models.coconet.evaluate:evaluate_cli", "latentroll.models.coconet.ship:ship_cnn",
+        tools=frozenset({"harmonize", "infill"}), label="Chorale CNN (harmonize, infill)", short="CNN"),
+    ModelEntry(
         "gan", "MidiNet-style melody GAN: bar-by-bar melodies in a style",
-        "latentroll.models.gan.config:CONFIGS", "mel_bar",
-        "latentroll.models.gan.train:train_gan", "latentroll.models.gan.evaluate:evaluate_cli",
-        "latentroll.models.gan.ship:ship_gan"),
-}
+        "latentroll.models.gan.config:CONFIGS", "mel_bar", "latentroll.models.gan.train:train_gan",
+        {MAIN: _folder("gan_mel_bar", "GAN")}, "latentroll.models.gan.service:MelodyGANService",
+        "latentroll.models.gan.evaluate:evaluate_cli", "latentroll.models.gan.ship:ship_gan",
+        tools=frozenset({"generate"}), label="Melody GAN (bar by bar)", short="GAN"),
+)}
 
 
 def resolve(ref: str):
@@ -74,3 +151,4 @@ def entry(name: str) -> ModelEntry:
     if name not in MODELS:
         raise KeyError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")
     return MODELS[name]
+

@@ -56,9 +56,9 @@ def restored_at(gains: np.ndarray, shifted: np.ndarray, true: np.ndarray, budget
 
 
 def weight_sweep(fixer, tunes, weights: list[str], budget: float) -> None:
-    from latentroll.models.autoencoder.corruption import shift_notes
-    from latentroll.models.autoencoder.note_features import KEEP
-    from latentroll.models.autoencoder.repair import note_logprobs
+    from latentroll.models.data.corruption import shift_notes
+    from latentroll.models.repair.note_features import KEEP
+    from latentroll.models.repair.note_repair import note_logprobs
 
     rng = np.random.default_rng(0)
     net, lm, shifted, true = [], [], [], []
@@ -91,15 +91,15 @@ def main() -> int:
     a = ap.parse_args()
     import torch
 
-    from latentroll.models.autoencoder.corruption import shift_notes
-    from latentroll.models.autoencoder.note_features import note_rows
-    from latentroll.models.autoencoder.repair import repair_events
-    from latentroll.models.autoencoder.service import MelodyAEService
+    from latentroll.models.common.repair_margin import repair_events
     from latentroll.models.data.corpus import Corpus, default_cache_path
+    from latentroll.models.data.corruption import shift_notes
     from latentroll.models.data.splits import split_tunes
+    from latentroll.models.repair.note_features import note_rows
+    from latentroll.models.repair.service import MelodyRepairService
 
     torch.set_num_threads(a.threads)
-    fixer = MelodyAEService.load().repairer
+    fixer = MelodyRepairService.load().repairer
     tunes = split_tunes(Corpus.load(default_cache_path()), "valid", a.tunes)
     if a.weights:
         weight_sweep(fixer, tunes, a.weights.split(","), a.budget)

@@ -66,7 +66,7 @@ def idle(window) -> bool:
 
 
 def explorer_shot(app, window, out: Path) -> None:
-    from latentroll.app.gui.generate.jobs import GenerateRequest
+    from latentroll.app.gui.generate.model_calls import GenerateRequest
 
     panels = window.model_panels
     panels.show_generate()

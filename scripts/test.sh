@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command: set up everything (with test tools), check the layer contracts, run the whole suite.
+# One command: set up everything (with test tools), check the layer contracts and the lint, run the whole suite.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test || exit 1
@@ -7,6 +7,8 @@ export QT_QPA_PLATFORM=offscreen
 export PYTHONDONTWRITEBYTECODE=1
 echo "== import contracts (import-linter)"
 bash scripts/lint_imports.sh || exit 1
+echo "== lint (ruff: pyflakes and import order)"
+.venv/bin/ruff check . || exit 1
 echo "== pytest"
 .venv/bin/python -m pytest "$@"
 code=$?

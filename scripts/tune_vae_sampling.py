@@ -29,9 +29,8 @@ def main() -> None:
     torch.set_num_threads(a.threads)
 
     from latentroll.models.data.corpus import load_corpus
-    from latentroll.models.eval.style_classifier import load_classifier, predict
     from latentroll.models.eval.yang_lerch import compare_sets
-    from latentroll.models.vae.evaluate import shipped_classifier_dir
+    from latentroll.models.style_classifier.service import StyleClassifierService
     from latentroll.models.vae import service as vae_service
     from latentroll.models.vae.service import MelodyVAEService
     from latentroll.models.vae.train import melody_data
@@ -39,7 +38,7 @@ def main() -> None:
     svc = MelodyVAEService.load()
     data = melody_data(load_corpus(), svc.cfg)
     valid = data.valid
-    judge = load_classifier(shipped_classifier_dir())
+    judge = StyleClassifierService.load()
     model = svc.model
     styles = svc.cfg.styles
     grid = itertools.product(map(float, a.spreads.split(",")), map(float, a.temperatures.split(",")),
@@ -58,7 +57,7 @@ def main() -> None:
             zz = torch.as_tensor(svc.prior_latents(a.per_style, name, rng))
             st = torch.full((a.per_style,), s, dtype=torch.long)
             ev = model.decode(zz, st, svc.cfg.window, temperature=temp, generator=gen).numpy()
-            hits += int((predict(judge, ev) == s).sum())
+            hits += int((judge.classify(ev) == s).sum())
         print(json.dumps({"spread": spread, "temperature": temp, "style_candidates": cands,
                           "oa_min": min(oa.values()), "oa": oa,
                           "style_fidelity": round(hits / (a.per_style * len(styles)), 3)}), flush=True)

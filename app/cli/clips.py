@@ -1,20 +1,46 @@
-"""Shared CLI plumbing for the model commands: pick a melody track from a file, write clips out."""
+"""Shared CLI plumbing for the model commands: check files, pick a melody track, write clips out.
+
+Model commands call ``read_input``/``check_outputs`` before they import a model (torch takes
+seconds to import, a model minutes to run): a missing input or an unwritable output is reported
+at once.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 
-from latentroll.core.io.formats import read_song, write_song
+from latentroll.core.channels import free_channels
+from latentroll.core.io.formats import check_output_path, read_song, tune_count, write_song
 from latentroll.core.song import NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, Track
 from latentroll.core.theory import Scale, estimate_key
 
 from .errors import UsageError
 
 
-def melody_track(path: str, track: int | None = None) -> tuple[Song, Track]:
+def add_tune_flag(p) -> None:
+    """``--tune N`` for commands that read an ABC book (1-based; required when it holds several)."""
+    p.add_argument("--tune", type=int, metavar="N", help="which tune of a multi-tune ABC file (1-based)")
+
+
+def read_input(path: str, tune: int | None = None) -> Song:
+    """The song in ``path``; a book of several tunes needs ``tune`` (1-based)."""
+    if tune is None:
+        count = tune_count(path)
+        if count > 1:
+            raise UsageError(f"{path} holds {count} tunes; choose one with --tune N (1-{count})")
+    return read_song(path, index=None if tune is None else tune - 1)
+
+
+def check_outputs(*paths: str) -> None:
+    """Fail now, before any model loads, if one of ``paths`` cannot be written."""
+    for path in paths:
+        check_output_path(path)
+
+
+def melody_track(path: str, track: int | None = None, tune: int | None = None) -> tuple[Song, Track]:
     """The song in ``path`` and its melody track: ``track`` if given, else the first pitched one with notes."""
-    song = read_song(path)
+    song = read_input(path, tune)
     if track is not None:
         if not 0 <= track < len(song.tracks):
             raise UsageError(f"{path}: no track {track} (it has {len(song.tracks)}: 0..{len(song.tracks) - 1})")
@@ -33,8 +59,12 @@ def clips_song(clips: list[Track], title: str, bpm: float = 120.0, gap_bars: int
                separate_tracks: bool = False) -> Song:
     """Lay clips end to end on one track (or one track each), bar-aligned, as a new Song."""
     bar = 4 * PPQ
-    if separate_tracks:
-        tracks = [c.copy() for c in clips]
+    if separate_tracks:  # one MIDI channel each, or notation programs merge overlapping clips
+        tracks = []
+        for c in clips:
+            track = c.copy()
+            track.channel = free_channels(Song(tracks=tracks))[0]
+            tracks.append(track)
     else:
         merged = Track(name=title, program=clips[0].program if clips else 0)
         offset = 0

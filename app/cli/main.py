@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
 from latentroll.core.commands import CommandError
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.theory import ScaleError
-from latentroll.models.data.melody import MelodyError
+from latentroll.models.common.errors import MelodyError
 
 from . import commands
 from .errors import UsageError
+from .ranges import check_ranges
 
 USER_ERRORS: tuple[type[BaseException], ...] = (MusicFileError, CommandError, ScaleError, MelodyError, UsageError)
 EXIT_USER_ERROR = 2
@@ -52,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USER_ERROR
     try:
+        check_ranges(parser, args)
         return int(args.func(args) or 0)
     except USER_ERRORS as exc:
         print(f"latentroll: error: {exc}", file=sys.stderr)
@@ -59,6 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("latentroll: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `latentroll info F | head -1`: the reader left, which is fine
+        _silence_stdout()
+        return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

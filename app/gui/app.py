@@ -1,4 +1,5 @@
-"""Start the desktop app: ``run(file)`` creates the QApplication, theme and main window."""
+"""Start the desktop app: ``run(file)`` sets the process up (``UiInterpreter``), then creates the
+QApplication, theme and main window. Process-wide settings belong here, not to any window."""
 from __future__ import annotations
 
 import sys
@@ -17,10 +18,15 @@ def run(file: str | Path | None = None, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    from .gc_control import UiInterpreter
     from .main_window import MainWindow
     from .theme import apply_theme
 
     apply_theme(app)
-    window = MainWindow(initial_file=file)
-    window.show()
-    return app.exec()
+    interpreter = UiInterpreter(app)
+    try:
+        window = MainWindow(initial_file=file)
+        window.show()
+        return app.exec()
+    finally:
+        interpreter.restore()

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollA
 
 from .clip_widgets import CardOptions, ClipCard
 from .clips import Clip
+from .model_context import ModelContext
 
 MAX_CARDS = 32
 
 
 class CandidateList(QWidget):
-    def __init__(self, ctx, hint: str, parent=None):
+    def __init__(self, ctx: ModelContext, hint: str, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.cards: list[ClipCard] = []

@@ -1,4 +1,4 @@
-"""Widgets the model panels share: a clip card (mini roll, play, accept), a clip picker (library,
+"""Widgets the model panels share: a clip card (mini roll, play, accept), a clip picker (shelf,
 the current selection, a file) and the action row under a clip view."""
 from __future__ import annotations
 
@@ -10,13 +10,22 @@ import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QDrag, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from .clips import BAR_4_4, Clip, ClipLibrary
+from .clips import BAR_4_4, Clip, ClipShelf
 from .mini_roll import MiniRoll, clip_span
 from .piano_roll.editor import file_mime
+from .song_files import CLIP_FILE_FILTER
 
 DRAG_PX = 6
 CARD_MAX_PX = 96  # tallest card roll
@@ -177,7 +186,7 @@ class ClipCard(QFrame):
 
 
 class ClipPicker(QComboBox):
-    """Pick a clip: any in the library, the current selection in the piano roll, or a file.
+    """Pick a clip: any on the shelf, the current selection in the piano roll, or a file.
 
     The two special entries run ``take_selection`` / ``open_file`` (given by the panel) and
     then select what they added."""
@@ -186,10 +195,10 @@ class ClipPicker(QComboBox):
 
     SELECTION, FILE = -1, -2
 
-    def __init__(self, library: ClipLibrary, take_selection: Callable[[], Clip | None],
+    def __init__(self, shelf: ClipShelf, take_selection: Callable[[], Clip | None],
                  open_file: Callable[[Callable[[list[Clip]], None]], None], parent=None):
         super().__init__(parent)
-        self.library = library
+        self.shelf = shelf
         self.take_selection = take_selection
         self.open_file = open_file
         # Narrow enough for the explorer's A/B row beside a right dock at 1440 px; the popup
@@ -197,13 +206,13 @@ class ClipPicker(QComboBox):
         self.setMinimumContentsLength(11)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self._uid: int | None = None
-        library.changed.connect(self.rebuild)
+        shelf.changed.connect(self.rebuild)
         self.activated.connect(self._on_activated)
         self.rebuild()
 
     @property
     def clip(self) -> Clip | None:
-        return self.library.by_uid(self._uid) if self._uid is not None else None
+        return self.shelf.by_uid(self._uid) if self._uid is not None else None
 
     def set_clip(self, clip: Clip | None) -> None:
         self._uid = clip.uid if clip is not None else None
@@ -214,11 +223,11 @@ class ClipPicker(QComboBox):
         self.blockSignals(True)
         self.clear()
         current = -1
-        for i, c in enumerate(self.library.clips):
+        for i, c in enumerate(self.shelf.clips):
             self.addItem(f"{SOURCE_MARK.get(c.source, '•')} {c.name}", c.uid)
             if c.uid == self._uid:
                 current = i
-        if self.library.clips:
+        if self.shelf.clips:
             self.insertSeparator(self.count())
         self.addItem("♪ Take the piano-roll selection", self.SELECTION)
         self.addItem("▤ From a MIDI / MusicXML / ABC file…", self.FILE)
@@ -234,7 +243,7 @@ class ClipPicker(QComboBox):
         data = self.itemData(index)
         if data == self.SELECTION:
             clip = self.take_selection()
-            self.set_clip(self.library.add(clip)[0] if clip is not None else self.clip)
+            self.set_clip(self.shelf.add(clip)[0] if clip is not None else self.clip)
         elif data == self.FILE:
             self.rebuild()  # back to the previous choice until the file is read
             self.open_file(lambda clips: clips and self.set_clip(clips[0]))
@@ -244,10 +253,7 @@ class ClipPicker(QComboBox):
 
 
 def ask_music_file(parent: QWidget, folder: str = "") -> Path | None:
-    from .files import IMPORT_FILTERS
-
-    filt = "Music files (*.mid *.midi *.musicxml *.xml *.mxl *.abc);;" + ";;".join(IMPORT_FILTERS.values())
-    chosen, _ = QFileDialog.getOpenFileName(parent, "Take a clip from a file", folder, filt)
+    chosen, _ = QFileDialog.getOpenFileName(parent, "Take a clip from a file", folder, CLIP_FILE_FILTER)
     return Path(chosen) if chosen else None
 
 

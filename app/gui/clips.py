@@ -2,8 +2,9 @@
 interpolated — and the three things a user does with one: hear it, insert it, drag it out.
 
 A ``Clip`` holds a Track whose notes start at its first bar (tick 0), plus where it came from.
-``ClipLibrary`` is the shared shelf (explorer pickers, the map overlay and the Generate panel
-all read it). Insertion is ONE undo step through the core commands.
+``ClipShelf`` is the shared shelf of clips (explorer pickers, the map overlay and the Generate
+panel all read it; not the music library of the Library panel). Insertion is ONE undo step
+through the core commands.
 """
 from __future__ import annotations
 
@@ -14,16 +15,16 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from latentroll.core.bars import bar_at
 from latentroll.core.commands import AddNotes, AddTrack, Command
 from latentroll.core.song import PPQ, Song, Track
+from latentroll.core.timing import round_up
 
 from .document import Document
-from .edit_ops import round_up
 from .editor_state import EditorState
-from .piano_roll.grid import bar_at
 
 BAR_4_4 = 4 * PPQ
-LIBRARY_LIMIT = 64
+SHELF_LIMIT = 64
 _ids = itertools.count(1)
 
 
@@ -146,7 +147,7 @@ def insert_clip(doc: Document, state: EditorState, clip: Clip, new_track: bool =
 
 # ---- the shared shelf ------------------------------------------------------------------
 
-class ClipLibrary(QObject):
+class ClipShelf(QObject):
     """Clips the user can pick as interpolation ends, grid corners, and see on the map."""
 
     changed = Signal()
@@ -170,7 +171,7 @@ class ClipLibrary(QObject):
             out.append(c if name == c.name else replace(c, name=name, track=_renamed(c.track, name)))
         self.clips.extend(out)
         # Drop the oldest generated clips first; the user's own stay.
-        while len(self.clips) > LIBRARY_LIMIT:
+        while len(self.clips) > SHELF_LIMIT:
             old = next((c for c in self.clips if c.source not in ("song", "file")), self.clips[0])
             self.clips.remove(old)
         self.changed.emit()

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from latentroll.core.bars import bar_at
 from latentroll.core.io.formats import write_song
 from latentroll.core.song import Song
 
 from .editor_state import EditorState
-from .piano_roll.grid import bar_at
 
 
 def selection_song(state: EditorState) -> Song | None:

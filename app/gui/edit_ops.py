@@ -12,9 +12,15 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from latentroll.core.commands import (
-    AddNotes, CommandError, MAX_PITCH, MIN_PITCH, RemoveNotes, move_notes, quantize_notes,
+    MAX_PITCH,
+    MIN_PITCH,
+    AddNotes,
+    CommandError,
+    RemoveNotes,
+    move_notes,
+    quantize_notes,
 )
-
+from latentroll.core.timing import round_up
 
 from .document import Document
 from .editor_state import EditorState
@@ -33,10 +39,6 @@ def clip_of(rows: np.ndarray) -> NoteClip:
     first = int(notes["start"].min())
     notes["start"] -= first
     return NoteClip(notes, int((notes["start"] + notes["duration"]).max()))
-
-
-def round_up(value: int, step: int) -> int:
-    return -(-int(value) // step) * step
 
 
 class EditOps(QObject):

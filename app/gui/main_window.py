@@ -1,13 +1,12 @@
 """The LatentRoll main window: track list | piano roll, transport on top, status at the bottom.
 
-It owns the document, editor state, jobs and controllers and wires them together; the real work
-lives in the modules it imports (files, edit_ops, playback, autosave, piano_roll, ...).
+It owns the document, editor state, jobs and controllers and wires them together, handing each
+part the few others it needs; the real work lives in the modules it imports (file_controller,
+edit_ops, playback, autosave, piano_roll, ...).
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
@@ -20,16 +19,16 @@ from .document import Document
 from .drag_midi import write_drag_file
 from .edit_ops import EditOps
 from .editor_state import EditorState
-from .files import FileController, load_any
-from .gc_control import MainThreadGC
-from .library.dock import install_library_panel
+from .file_controller import FileController
+from .library_dock import install_library_panel
 from .menus import SHORTCUTS_HTML, build_menus
 from .midi_input import MidiRecorder
-from .model_panels import install_model_panels
+from .model_panels import ModelPanels
 from .notify import Notifier
 from .paths import AppPaths
 from .piano_roll.editor import PianoRollEditor
 from .playback import AUDIO_UNKNOWN, PlaybackController
+from .song_files import load_any
 from .status import install_status_bar
 from .track_list import TrackList
 from .transport import COMPACT_LEVELS, TransportBar
@@ -38,7 +37,6 @@ from .workers import Jobs
 
 APP_TITLE = "LatentRoll"
 TOOLBAR_SLACK = 12  # px the main window's tool bar row spends on its own margins
-GIL_SWITCH_S = 0.002  # workers hand the GIL back to the UI thread every 2 ms (Python's default: 5)
 
 
 def warm_up_imports() -> None:
@@ -56,8 +54,6 @@ class MainWindow(QMainWindow):
                  dialogs: bool = True, player_factory=None, check_recovery: bool = True,
                  probe_audio: bool = True):
         super().__init__()
-        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
-        self.gc = MainThreadGC(self)
         self.paths = (paths or AppPaths.default()).ensure()
         self.settings = QSettings(str(self.paths.settings_file), QSettings.Format.IniFormat, self)
         self.actions: dict[str, QAction] = {}
@@ -86,6 +82,9 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self.status_widgets = install_status_bar(self.statusBar(), self.jobs, self.notifier)
+        self.files = FileController(self, self.doc, self.state, self.editor.view, self.jobs, self.notifier,
+                                    self.settings, after_load=self.after_load,
+                                    ensure_soundfont=self.ensure_soundfont)
 
         self.playback = PlaybackController(self.doc, self.state, self.jobs, player_factory,
                                            soundfont=self.soundfont_setting, parent=self)
@@ -98,11 +97,13 @@ class MainWindow(QMainWindow):
         self.midi.recordingChanged.connect(self.transport.set_recording)
         self.midi.portChanged.connect(self.transport.set_midi_input)
         self.transport.record_action.toggled.connect(self.midi.set_recording)
-        self.files = FileController(self, self.settings)
         self.autosaver = Autosaver(self.doc, self.jobs, self.paths, self.files.snapshot, parent=self)
         build_menus(self)
-        self.model_panels = install_model_panels(self)
-        self.library = install_library_panel(self)
+        self.model_panels = ModelPanels(self, self.actions, doc=self.doc, state=self.state, jobs=self.jobs,
+                                        notifier=self.notifier, playback=self.playback,
+                                        drag_dir=self.paths.drag_dir, folder=self.files.folder)
+        self.library_dock = install_library_panel(self, self.actions, self.model_panels.ctx, self.paths.library_dir,
+                                                  tab_with=self.model_panels.tools_dock)
 
         self.doc.modifiedChanged.connect(lambda _m: self._update_title())
         self.doc.pathChanged.connect(lambda _p: self._update_title())
@@ -189,8 +190,7 @@ class MainWindow(QMainWindow):
 
     # ---- SoundFont ---------------------------------------------------------------------
     def soundfont_setting(self) -> str | None:
-        value = self.files.extras.soundfont if hasattr(self, "files") else None
-        return value or self.settings.value("soundfont") or None
+        return self.files.extras.soundfont or self.settings.value("soundfont") or None
 
     def ensure_soundfont(self) -> Path | None:
         """The SoundFont to render with; asks the user (with instructions) when none is found."""
@@ -281,10 +281,9 @@ class MainWindow(QMainWindow):
         self.jobs.cancel_all()
         self.jobs.wait(15000)
         self.autosaver.discard()
-        from . import offload
+        from latentroll.app.runtime.file_jobs import shutdown_file_helper
 
-        offload.shutdown()
-        self.gc.stop()
+        shutdown_file_helper()
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", SHORTCUTS_HTML,

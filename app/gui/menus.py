@@ -1,22 +1,53 @@
 """Menus and keyboard shortcuts (DAW conventions). Actions are kept by name on the window
-(``window.actions["undo"]``) so tests and other panels can trigger them."""
+(``window.actions["undo"]``) so tests and other panels can trigger them.
+
+The menus reach the window through ``MenuWindow``: the parts and commands they trigger, nothing
+of how the window builds them."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QToolButton, QWidget
 
-from .midi_input import fill_input_menu
+from .document import Document
+from .edit_ops import EditOps
+from .editor_state import EditorState
+from .file_controller import FileController
+from .midi_input import MidiRecorder, fill_input_menu
+from .piano_roll.editor import PianoRollEditor
+from .playback import PlaybackController
+from .track_list import TrackList
+from .transport import TransportBar
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class MenuWindow(Protocol):
+    """What the menus need of the main window (a QMainWindow that owns these parts)."""
+
+    actions: dict[str, QAction]
+    doc: Document
+    state: EditorState
+    files: FileController
+    edit_ops: EditOps
+    editor: PianoRollEditor
+    transport: TransportBar
+    playback: PlaybackController
+    midi: MidiRecorder
+    track_list: TrackList
+
+    def menuBar(self) -> QMenuBar: ...
+    def addAction(self, action: QAction) -> None: ...
+    def close(self) -> bool: ...
+    def choose_soundfont(self) -> None: ...
+    def loop_selection(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
+
 
 EDITOR = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while the piano roll has focus
 
 
-def _action(win: "MainWindow", name: str, text: str, slot: Callable, keys=(), tip: str = "",
+def _action(win: MenuWindow, name: str, text: str, slot: Callable, keys=(), tip: str = "",
             context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut, scope: QWidget | None = None,
             checkable: bool = False, checked: bool = False) -> QAction:
     act = QAction(text, win)
@@ -39,7 +70,7 @@ def _action(win: "MainWindow", name: str, text: str, slot: Callable, keys=(), ti
     return act
 
 
-def build_menus(win: "MainWindow") -> None:
+def build_menus(win: MenuWindow) -> None:
     files, ops, state, editor = win.files, win.edit_ops, win.state, win.editor
     bar = win.menuBar()
 
@@ -47,7 +78,7 @@ def build_menus(win: "MainWindow") -> None:
     m = bar.addMenu("&File")
     m.addAction(_action(win, "new", "&New", files.new, QKeySequence.StandardKey.New))
     m.addAction(_action(win, "open", "&Open…", files.open, QKeySequence.StandardKey.Open))
-    win.recent_menu = m.addMenu("Open &Recent")
+    recent = m.addMenu("Open &Recent")
     m.addSeparator()
     m.addAction(_action(win, "save", "&Save", files.save, QKeySequence.StandardKey.Save))
     m.addAction(_action(win, "save_as", "Save &As…", files.save_as, "Ctrl+Shift+S"))
@@ -65,8 +96,8 @@ def build_menus(win: "MainWindow") -> None:
     m.addAction(_action(win, "soundfont", "Choose SoundFont…", win.choose_soundfont))
     m.addSeparator()
     m.addAction(_action(win, "quit", "&Quit", win.close, QKeySequence.StandardKey.Quit))
-    files.recentChanged.connect(lambda: rebuild_recent(win))
-    rebuild_recent(win)
+    files.recentChanged.connect(lambda: rebuild_recent(recent, files))
+    rebuild_recent(recent, files)
 
     # ---- Edit ----
     m = bar.addMenu("&Edit")
@@ -161,15 +192,14 @@ def build_menus(win: "MainWindow") -> None:
     m.addAction(_action(win, "shortcuts", "&Keyboard Shortcuts", win.show_shortcuts, "F1"))
 
 
-def rebuild_recent(win: "MainWindow") -> None:
-    menu: QMenu = win.recent_menu
+def rebuild_recent(menu: QMenu, files: FileController) -> None:
     menu.clear()
-    recent = win.files.recent_files()
+    recent = files.recent_files()
     for path in recent:
-        menu.addAction(path.name, lambda p=path: win.files.open(p)).setStatusTip(str(path))
+        menu.addAction(path.name, lambda p=path: files.open(p)).setStatusTip(str(path))
     if recent:
         menu.addSeparator()
-        menu.addAction("Clear List", win.files.clear_recent)
+        menu.addAction("Clear List", files.clear_recent)
     else:
         menu.addAction("(none)").setEnabled(False)
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QWidget,
 )
 
 from latentroll.core.theory import NOTE_NAMES, SCALE_STEPS, Scale
 
+from .model_context import ModelContext
 from .workers import Worker
 
 ANY_STYLE = "Any style"
@@ -73,7 +81,7 @@ class KeyChooser(QWidget):
     """"In key" + tonic + mode. Follows the song's key until the user picks another one; a new
     song makes it follow again."""
 
-    def __init__(self, ctx, checked: bool = True, parent=None):
+    def __init__(self, ctx: ModelContext, checked: bool = True, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self._follows_song = True

@@ -1,4 +1,4 @@
-"""Plug the model panels into the main window: ``install_model_panels(window)``.
+"""Plug the model panels into the main window: ``ModelPanels(window, actions, doc, ...)``.
 
 Adds the Generate / Style dock, the Model Tools dock (Continue, Repair, Harmonize, Infill), the
 Latent Explorer dock (built on first open: pyqtgraph is imported in a worker first), a Models
@@ -8,100 +8,22 @@ greyed out in the menu, with the reason as its tooltip.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMenu, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
-from latentroll.core.song import PPQ, Song
-from latentroll.core.theory import Scale
-
-from .clips import Clip, ClipAudition, ClipLibrary, clip_from_track, insert_clip, selection_clip, write_clip_file
-from .clip_widgets import ask_music_file, start_file_drag
+from .clips import ClipAudition, ClipShelf
 from .dock_toggle import bring_forward_toggle
 from .document import Document
 from .editor_state import EditorState
+from .model_context import MODEL_KEY, ModelContext
 from .models_host import FAILED, MISSING, ModelHost, ModelStatusLabel
 from .notify import Notifier
+from .playback import PlaybackController
 from .workers import Jobs
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
-MODEL_KEY = "vae"
-
-
-@dataclass
-class ModelContext:
-    """Everything a model panel needs from the window, and the actions they all share."""
-
-    doc: Document
-    state: EditorState
-    jobs: Jobs
-    notifier: Notifier
-    host: ModelHost
-    library: ClipLibrary
-    audition: ClipAudition
-    drag_dir: Path
-    folder: Callable[[], str] = lambda: ""  # where file dialogs open
-    model_key: str = MODEL_KEY
-
-    def clip_ticks(self) -> int:
-        """Length of the model's clips (2 bars), for drawing whole clips."""
-        info = self.host.info(self.model_key)
-        return info.clip_ticks if info is not None and info.clip_ticks else 8 * PPQ
-
-    def song_scale(self) -> Scale:
-        return self.state.scale
-
-    def play(self, clip: Clip) -> None:
-        self.audition.play(clip)
-
-    def insert(self, clip: Clip, new_track: bool = False) -> None:
-        ins = insert_clip(self.doc, self.state, clip, new_track)
-        if ins is not None:
-            where = self.doc.song.tracks[ins.track_index].name
-            self.notifier.info(f"Inserted “{clip.name}” into {where} — Ctrl+Z undoes it")
-
-    def keep(self, clip: Clip) -> Clip | None:
-        added = self.library.add(clip)
-        if added:
-            self.notifier.info(f"Kept “{added[0].name}” in the clip list")
-        return added[0] if added else None
-
-    def drag(self, source: QWidget, clip: Clip) -> None:
-        start_file_drag(source, write_clip_file(clip, self.doc.song, self.drag_dir))
-
-    def take_selection(self) -> Clip | None:
-        clip = selection_clip(self.state)
-        if clip is None:
-            self.notifier.info("Select some notes in the piano roll first (or pick a clip from a file)")
-        return clip
-
-    def open_clip_file(self, parent: QWidget, then: Callable[[list[Clip]], None]) -> None:
-        """Ask for a music file; read it in a worker; each pitched track becomes a clip."""
-        path = ask_music_file(parent, self.folder())
-        if path is not None:
-            self.read_clip_file(path, then)
-
-    def read_clip_file(self, path: Path, then: Callable[[list[Clip]], None] | None = None) -> None:
-        from .files import read_any_song
-
-        def done(song: Song) -> None:
-            clips = [clip_from_track(t, f"{path.stem}: {t.name}", "file", song=song)
-                     for t in song.tracks if len(t.notes) and not t.is_drum]
-            if not clips:
-                self.notifier.info(f"{path.name} has no pitched notes to use as a clip")
-                return
-            added = self.library.add(clips)
-            self.notifier.info(f"Took {len(added)} clip(s) from {path.name}")
-            if then is not None:
-                then(added)
-
-        self.jobs.start("clip-file", read_any_song, path, label=f"Reading {path.name}", on_result=done)
 
 
 class LazyDockContent(QWidget):
@@ -135,21 +57,25 @@ def _import_explorer() -> None:
 class ModelPanels(QObject):
     """The docks, the shared context and the actions; one per main window."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: QMainWindow, actions: dict[str, QAction], doc: Document, state: EditorState,
+                 jobs: Jobs, notifier: Notifier, playback: PlaybackController, drag_dir: Path,
+                 folder: Callable[[], str]):
+        """``window`` takes the docks, menu and tool bar; ``actions`` the named actions;
+        ``folder`` says where file dialogs open."""
         super().__init__(window)
         self.window = window
-        host = ModelHost(window.jobs, window.notifier, parent=self)
-        library = ClipLibrary(self)
-        audition = ClipAudition(window.playback, window.doc, window.state, self)
-        audition.message.connect(window.notifier.info)
-        self.ctx = ModelContext(window.doc, window.state, window.jobs, window.notifier, host, library, audition,
-                                window.paths.drag_dir, folder=window.files._folder)
+        self.actions = actions
+        host = ModelHost(jobs, notifier, parent=self)
+        shelf = ClipShelf(self)
+        audition = ClipAudition(playback, doc, state, self)
+        audition.message.connect(notifier.info)
+        self.ctx = ModelContext(doc, state, jobs, notifier, host, shelf, audition, drag_dir, folder=folder)
         self.host = host
         self.status_label = ModelStatusLabel(host, parent=window.statusBar())
         window.statusBar().addPermanentWidget(self.status_label)
 
         from .generate.panel import GeneratePanel
-        from .tools.panel import ToolsPanel
+        from .model_tools.panel import ModelToolsPanel
 
         # The Generate and Tools docks keep the full height on the right (as tabs); the explorer
         # sits under the roll.
@@ -159,7 +85,7 @@ class ModelPanels(QObject):
         self.generate_dock = self._dock("generateDock", "Generate / Style", self.generate,
                                         Qt.DockWidgetArea.RightDockWidgetArea,
                                         lambda: self.host.ensure_loaded(self.generate.model_key))
-        self.tools = ToolsPanel(self.ctx)  # loads its tool's model when shown
+        self.tools = ModelToolsPanel(self.ctx)  # loads its tool's model when shown
         self.tools_dock = self._dock("toolsDock", "Model Tools", self.tools, Qt.DockWidgetArea.RightDockWidgetArea)
         window.tabifyDockWidget(self.generate_dock, self.tools_dock)
         self.explorer_content = LazyDockContent()
@@ -191,7 +117,7 @@ class ModelPanels(QObject):
         if self.explorer_dock.isFloating() is False:
             height = self.window.height()
             self.window.resizeDocks([self.explorer_dock], [int(height * 0.46)], Qt.Orientation.Vertical)
-        self.window.jobs.start("explorer-import", _import_explorer, label="Preparing the explorer",
+        self.ctx.jobs.start("explorer-import", _import_explorer, label="Preparing the explorer",
                                on_result=lambda _r: self._build_explorer())
 
     def _build_explorer(self) -> None:
@@ -265,7 +191,7 @@ class ModelPanels(QObject):
         named.append(("reload_model", reload_))
         for name, act in named:
             win.addAction(act)
-            win.actions[name] = act
+            self.actions[name] = act
         bar = win.menuBar()
         help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
         menu = bar.addMenu("&Models")
@@ -299,7 +225,7 @@ class ModelPanels(QObject):
         reason = self.host.missing_reason(self.tools.models[tool])
         self.show_tool(tool)
         if reason:
-            self.window.notifier.info(reason)
+            self.ctx.notifier.info(reason)
         elif run_now:
             self.tools.run_when_ready(tool)
         else:
@@ -328,8 +254,3 @@ TOOL_ACTIONS = (  # tool, menu text, what it does, runs at once (no options to s
     ("infill", "&Infill Region…", "Rewrite the chosen voices in the loop region or the selection's span "
                                   "(chorale CNN)", False),
 )
-
-
-def install_model_panels(window: "MainWindow") -> ModelPanels:
-    """One call from the main window after its menus exist."""
-    return ModelPanels(window)

@@ -1,97 +1,47 @@
 """The app's side of the neural models: which exist, where their weights are, whether they loaded.
 
+The models are the registry's (``models.registry``), run by the model runtime (``app.runtime``).
 Nothing here imports torch. A model loads on first use (a panel opened, a button pressed), in a
-worker that starts the model process (``model_process``); its status ("VAE: loading…",
+worker that starts the model process; its status ("VAE: loading…",
 "ready", "missing weights") shows in the status bar and in the panels, which stay disabled
 with the reason until the model is ready. ``start`` runs a job function against a loaded
 model in a worker, with progress, cancel and superseded results dropped (``Jobs``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from latentroll.models.common import model_dirs
-from latentroll.models.common.model_dirs import ModelFolder
+from latentroll.app.runtime.helper_process import HelperProcess
+from latentroll.app.runtime.models import (
+    ModelUnavailable,
+    RemoteService,
+    WeightsMissing,
+    check_weights,
+    model_helper,
+)
+from latentroll.models.common.protocol import ServiceInfo
+from latentroll.models.registry import MAIN, MODELS, ModelEntry
 
-from .model_process import ModelInfo, ModelProcess, ModelUnavailable, RemoteService, WeightsMissing
 from .notify import Notifier
 from .workers import Jobs, Worker
 
 NOT_LOADED, LOADING, READY, MISSING, FAILED = "not loaded", "loading…", "ready", "missing weights", "failed"
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """One model the app can use. Add an entry to ``MODEL_SPECS`` when another service lands."""
-
-    key: str                 # "vae"; job kinds are "<key>:<what>"
-    label: str               # shown in the model selector
-    short: str               # shown in the status bar
-    service: str             # "module:Class" with ``load(dir)``; imported only in the model process
-    folder: ModelFolder      # the shipped folder, and the variable that overrides it (shared with the service)
-    tools: frozenset[str]    # what the panels may ask of it
-    weights_file: str = "model.safetensors"
-    bar_step: int = 1        # generated lengths are a multiple of this many bars
-
-    @property
-    def env_var(self) -> str:
-        return self.folder.env_var
-
-    def model_dir(self) -> Path:
-        return self.folder.path()
-
-
-MODEL_SPECS: tuple[ModelSpec, ...] = (
-    ModelSpec(
-        key="vae", label="Melody VAE (2-bar clips)", short="VAE",
-        service="latentroll.models.vae.service:MelodyVAEService", folder=model_dirs.VAE,
-        tools=frozenset({"generate", "transfer", "interpolate", "grid", "map"}), bar_step=2,
-    ),
-    ModelSpec(
-        key="gan", label="Melody GAN (bar by bar)", short="GAN",
-        service="latentroll.models.gan.service:MelodyGANService", folder=model_dirs.GAN,
-        tools=frozenset({"generate"}),
-    ),
-    ModelSpec(
-        key="lstm", label="Melody LSTM (continue)", short="LSTM",
-        service="latentroll.models.lstm.service:MelodyLSTMService", folder=model_dirs.LSTM,
-        tools=frozenset({"continue"}),
-    ),
-    ModelSpec(
-        key="ae", label="Melody repair (note network + LSTM)", short="AE",
-        service="latentroll.models.autoencoder.service:MelodyAEService", folder=model_dirs.AE,
-        tools=frozenset({"repair"}),
-    ),
-    ModelSpec(
-        key="cnn", label="Chorale CNN (harmonize, infill)", short="CNN",
-        service="latentroll.models.coconet.service:ChoraleService", folder=model_dirs.CNN,
-        tools=frozenset({"harmonize", "infill"}),
-    ),
-)
-
-
-def missing_weights_text(spec: ModelSpec, model_dir: Path) -> str:
-    """What to tell a user whose model folder has no weights (one line, with the way out)."""
-    return (f"No {spec.label} weights in {model_dir}. Train a model with `latentroll train {spec.key}` "
-            f"or point {spec.env_var} at a model folder.")
-
-
-def load_model(remote: RemoteService, spec: ModelSpec, model_dir: Path, cancel=None) -> ModelInfo:
-    """Runs in a worker: refuse a missing folder before starting the model process."""
-    if not (model_dir / spec.weights_file).exists():
-        raise WeightsMissing(missing_weights_text(spec, model_dir))
+def load_model(remote: RemoteService, model: ModelEntry, folders: dict[str, Path], cancel=None) -> ServiceInfo:
+    """Runs in a worker: refuse missing weights before starting the model process."""
+    check_weights(model, folders)
     return remote.load()
 
 
-def _run_job(job: Callable, process: ModelProcess, spec: ModelSpec, model_dir: Path, args: tuple,
+def _run_job(job: Callable, helper: HelperProcess, model: ModelEntry, folders: dict[str, Path], args: tuple,
              kwargs: dict, progress, cancel) -> Any:
     """The worker body of every model job: the job gets a service stand-in bound to its cancel."""
-    svc = RemoteService(process, spec.service, model_dir, cancel)
+    svc = RemoteService(helper, model, folders, cancel)
     return job(svc, *args, progress=progress, **kwargs)
 
 
@@ -99,15 +49,15 @@ class ModelHost(QObject):
     statusChanged = Signal(str)   # model key
     loaded = Signal(str)          # model key, its ``info`` is now set
 
-    def __init__(self, jobs: Jobs, notifier: Notifier, specs: tuple[ModelSpec, ...] = MODEL_SPECS,
-                 process: ModelProcess | None = None, parent: QObject | None = None):
+    def __init__(self, jobs: Jobs, notifier: Notifier, specs: tuple[ModelEntry, ...] | None = None,
+                 helper: HelperProcess | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.jobs = jobs
         self.notifier = notifier
-        self.specs = {s.key: s for s in specs}
-        self.process = process or ModelProcess.shared()
+        self.specs: dict[str, ModelEntry] = {s.key: s for s in (specs or MODELS.values())}  # every model: Model Folders lists them
+        self.helper = helper or model_helper()
         self._status = {k: NOT_LOADED for k in self.specs}
-        self._info: dict[str, ModelInfo] = {}
+        self._info: dict[str, ServiceInfo] = {}
         self._dirs: dict[str, Path] = {}
         self.errors: dict[str, str] = {}  # model key → the last load error, for the panels
         app = QCoreApplication.instance()
@@ -118,7 +68,7 @@ class ModelHost(QObject):
     def status(self, key: str) -> str:
         return self._status[key]
 
-    def info(self, key: str) -> ModelInfo | None:
+    def info(self, key: str) -> ServiceInfo | None:
         return self._info.get(key)
 
     def ready(self, key: str) -> bool:
@@ -132,17 +82,25 @@ class ModelHost(QObject):
             self._status[key] = status
             self.statusChanged.emit(key)
 
+    def folders(self, key: str) -> dict[str, Path]:
+        """Every folder the model loads, resolved here and now (the model process gets these)."""
+        return self.specs[key].folder_paths({MAIN: self._dirs[key]} if key in self._dirs else None)
+
     def model_dir(self, key: str) -> Path:
-        return self._dirs.get(key) or self.specs[key].model_dir()
+        return self.folders(key)[MAIN]
 
     def weights_present(self, key: str) -> bool:
-        """A cheap look (one stat) whether the model's folder has weights: menus use it to
-        disable a tool before anyone tries it."""
-        return (self.model_dir(key) / self.specs[key].weights_file).exists()
+        """A cheap look (a stat per folder) whether the model's required folders have weights:
+        menus use it to disable a tool before anyone tries it."""
+        return not self.missing_reason(key)
 
     def missing_reason(self, key: str) -> str:
         """The user-facing reason when the model has no weights ("" when it has)."""
-        return "" if self.weights_present(key) else missing_weights_text(self.specs[key], self.model_dir(key))
+        try:
+            check_weights(self.specs[key], self.folders(key))
+        except WeightsMissing as exc:
+            return str(exc)
+        return ""
 
     def set_model_dir(self, key: str, folder: Path | None) -> None:
         """Use another weights folder (None: back to the default); reloads on next use."""
@@ -161,14 +119,14 @@ class ModelHost(QObject):
             return
         if state == MISSING and not retry and not self.weights_present(key):
             return  # still missing; once the weights appear, the next use loads them
-        spec, folder = self.specs[key], self.model_dir(key)
+        spec, folders = self.specs[key], self.folders(key)
         self._set_status(key, LOADING)
-        remote = RemoteService(self.process, spec.service, folder)
-        self.jobs.start(f"model-load:{key}", load_model, remote, spec, folder, label=f"Loading {spec.label}",
+        remote = RemoteService(self.helper, spec, folders)
+        self.jobs.start(f"model-load:{key}", load_model, remote, spec, folders, label=f"Loading {spec.label}",
                         on_result=lambda info: self._on_loaded(key, info),
                         on_error=lambda exc: self._on_load_error(key, exc))
 
-    def _on_loaded(self, key: str, info: ModelInfo) -> None:
+    def _on_loaded(self, key: str, info: ServiceInfo) -> None:
         self._info[key] = info
         self.errors.pop(key, None)
         self._set_status(key, READY)
@@ -203,14 +161,14 @@ class ModelHost(QObject):
             else:
                 self.notifier.error(label or what, exc)
 
-        return self.jobs.start(f"{key}:{what}", _run_job, job, self.process, spec, self.model_dir(key), args,
+        return self.jobs.start(f"{key}:{what}", _run_job, job, self.helper, spec, self.folders(key), args,
                                kwargs, label=label or what, on_result=on_result, on_error=failed)
 
     def cancel(self, key: str, what: str) -> None:
         self.jobs.cancel(f"{key}:{what}")
 
     def shutdown(self) -> None:
-        self.process.shutdown()
+        self.helper.shutdown()
 
 
 class ModelStatusLabel(QLabel):

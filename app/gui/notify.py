@@ -32,7 +32,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     try:
-        from latentroll.models.data.melody import MelodyError  # model panels: written for users
+        from latentroll.models.common.errors import MelodyError  # model panels: written for users
         types.append(MelodyError)
     except ImportError:
         pass

@@ -9,12 +9,22 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu, QScrollArea, QSlider, QToolButton,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QScrollArea,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
+from latentroll.core.channels import free_channels
 from latentroll.core.commands import AddTrack, Macro, RemoveTrack, SetTrackProperty, rename_track
-from latentroll.core.song import Song, Track
+from latentroll.core.song import Track
 
 from .document import Document
 from .editor_state import EditorState
@@ -26,14 +36,6 @@ DRUM_INDEX = len(GM_PROGRAMS)  # the combo's last entry
 # Rows built ahead, hidden, while the app is idle: accepting a harmony adds three tracks at once,
 # and building their rows then (~7 ms each) would stall the click.
 SPARE_ROWS = 3
-
-
-def free_channels(song: Song, n: int = 1, ignore: int | None = None) -> list[int]:
-    """The first ``n`` MIDI channels no track uses (besides track ``ignore``), never the drum
-    channel; channel 0 once all are taken."""
-    used = {t.channel for i, t in enumerate(song.tracks) if i != ignore}
-    free = [c for c in range(16) if c != 9 and c not in used]
-    return (free + [0] * n)[:n]
 
 
 class ColorStrip(QWidget):

@@ -13,13 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QToolBar, QWidget
 
+from latentroll.core.bars import beat_label
 from latentroll.core.commands import CommandError, set_key, set_tempo, set_time_signature
 from latentroll.core.song import MAJOR, MINOR
 from latentroll.core.theory import NOTE_NAMES, SCALE_STEPS
 
 from .document import Document
 from .editor_state import EditorState
-from .piano_roll.grid import beat_label
 from .undo import ChangeSet
 
 DENOMINATORS = (1, 2, 4, 8, 16, 32)

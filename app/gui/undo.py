@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from latentroll.core.commands import (
-    AddNotes, AddTrack, Command, Macro, RemoveNotes, RemoveTrack, SetNoteFields, SetSongMap,
+    AddNotes,
+    AddTrack,
+    Command,
+    Macro,
+    RemoveNotes,
+    RemoveTrack,
+    SetNoteFields,
+    SetSongMap,
     SetTrackProperty,
 )
-
-if TYPE_CHECKING:
-    from .document import Document
+from latentroll.core.song import Song
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,15 @@ def _merge_id(command: Command) -> int:
     return zlib.crc32(key.encode("utf-8")) & 0x7FFFFFFF
 
 
+class UndoTarget(Protocol):
+    """What an undo step changes and tells (``document.Document`` is the one)."""
+
+    song: Song
+
+    def notify(self, changes: ChangeSet) -> None: ...
+    def merged_into_top(self) -> None: ...
+
+
 class CoreUndoCommand(QUndoCommand):
     """One core command on the QUndoStack.
 
@@ -78,7 +92,7 @@ class CoreUndoCommand(QUndoCommand):
     stack); the first ``redo`` that QUndoStack.push makes therefore only announces the change.
     """
 
-    def __init__(self, document: "Document", command: Command, already_applied: bool = True):
+    def __init__(self, document: UndoTarget, command: Command, already_applied: bool = True):
         super().__init__(command.text)
         self.document = document
         self.command = command

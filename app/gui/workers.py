@@ -3,7 +3,7 @@
 ``Worker`` runs a function on a QThreadPool and reports through Qt signals that arrive on the
 UI thread: started, progress(done, total), returned(result), errored(exception), finished.
 A function with a ``progress`` parameter gets a ``progress(done, total)`` callback; after
-``cancel()`` that callback raises ``Cancelled`` so the job stops at its next report. A function
+``cancel()`` that callback raises ``Cancelled`` (core's one cancellation exception) so the job stops at its next report. A function
 with a ``cancel`` parameter gets the worker's ``threading.Event``.
 
 ``Jobs`` starts workers by *kind* ("load", "render", "export:/path/x.wav"...). Each start gets a
@@ -22,11 +22,9 @@ from typing import Any, Callable
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from latentroll.core.cancel import Cancelled
+
 PROGRESS_INTERVAL_S = 0.05  # at most ~20 progress signals a second reach the UI
-
-
-class Cancelled(Exception):
-    """Raised inside a job by its progress callback once the job was cancelled."""
 
 
 class WorkerSignals(QObject):

@@ -3,15 +3,22 @@
 Everything here runs without an audio device except ``Player.play``; rendering needs only
 libfluidsynth and a SoundFont. The C libraries load on first use, so importing is cheap.
 """
-from .errors import AudioUnavailable, RenderCancelled
+from ..cancel import Cancelled
+from .errors import AudioUnavailable
 from .playback import BlockGenerator, Player, output_device_available
 from .render import (
-    RenderOptions, RenderResult, render_length, render_song, render_stems, render_to_wav, write_wav,
+    RenderOptions,
+    RenderResult,
+    render_length,
+    render_song,
+    render_stems,
+    render_to_wav,
+    write_wav,
 )
 from .soundfont import SoundFontNotFound, find_soundfont
 
 __all__ = [
-    "AudioUnavailable", "BlockGenerator", "Player", "RenderCancelled", "RenderOptions",
+    "AudioUnavailable", "BlockGenerator", "Cancelled", "Player", "RenderOptions",
     "RenderResult", "SoundFontNotFound", "find_soundfont", "output_device_available",
     "render_length", "render_song", "render_stems", "render_to_wav", "write_wav",
 ]

@@ -6,7 +6,3 @@ from latentroll.core.io.errors import MusicFileError
 
 class AudioUnavailable(MusicFileError):
     """Sound cannot be produced here: no output device, or no FluidSynth library."""
-
-
-class RenderCancelled(Exception):
-    """A render was stopped through its cancel event; nothing was written."""

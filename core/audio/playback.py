@@ -18,7 +18,7 @@ import numpy as np
 from latentroll.core.song import Song
 
 from .errors import AudioUnavailable
-from .events import DRUM_BANK, build_events, assign_channels
+from .events import DRUM_BANK, assign_channels, build_events
 from .render import render_length
 from .soundfont import find_soundfont
 from .synth import DEFAULT_GAIN, EventCursor, FluidEngine

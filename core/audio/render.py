@@ -30,7 +30,7 @@ from latentroll.core.io.atomic import atomic_path
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.song import Song
 
-from .errors import RenderCancelled
+from ..cancel import Cancelled
 from .events import assign_channels, build_events
 from .soundfont import find_soundfont
 from .synth import DEFAULT_GAIN, EventCursor, FluidEngine
@@ -96,7 +96,7 @@ def render_song(
 
     ``tracks`` are indices into ``song.tracks``; by default the audible ones (solo beats mute).
     ``progress(done_frames, total_frames)`` is called after each block; setting ``cancel``
-    raises ``RenderCancelled`` at the next block.
+    raises ``Cancelled`` at the next block.
     """
     options = options or RenderOptions()
     soundfont = find_soundfont(options.soundfont)
@@ -205,7 +205,7 @@ def _render(engine: FluidEngine, events: np.ndarray, total: int,
     cursor = EventCursor(engine, events)
     for start in range(0, total, RENDER_BLOCK):
         if cancel is not None and cancel.is_set():
-            raise RenderCancelled("render cancelled")
+            raise Cancelled("render cancelled")
         stop = min(start + RENDER_BLOCK, total)
         cursor.render(out[start:stop], start)
         if progress is not None:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .errors import AudioUnavailable
-from .events import DRUM_BANK, NOTE_OFF, NOTE_ON, PROGRAM, CONTROL
+from .events import CONTROL, DRUM_BANK, NOTE_OFF, NOTE_ON, PROGRAM
 from .soundfont import SoundFontNotFound
 
 FLUID_BUFSIZE = 64  # FluidSynth renders in blocks of 64 frames; events act on block boundaries

@@ -7,11 +7,11 @@ wrong ends as a MusicFileError naming the file, and every write is atomic.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from ..project import Project, load_project, save_project
 from ..song import Song
+from .abc import abc_tune_to_song, decode_abc, quiet_music21, split_abc_tunes
 from .errors import MusicFileError, one_line
 from .files import read_file_bytes, write_file_bytes
 from .midi import read_midi, song_to_midi_bytes
@@ -24,8 +24,6 @@ ABC_SUFFIXES = (".abc",)
 PROJECT_SUFFIXES = (".lrproj",)
 SUPPORTED_READ = MIDI_SUFFIXES + MUSICXML_SUFFIXES + ABC_SUFFIXES + PROJECT_SUFFIXES
 SUPPORTED_WRITE = MIDI_SUFFIXES + MUSICXML_SUFFIXES + PROJECT_SUFFIXES
-
-_TUNE_START = re.compile(r"^X:", re.MULTILINE)
 
 
 def suffix_of(path: str | os.PathLike) -> str:
@@ -41,7 +39,22 @@ def check_writable_type(path: str | os.PathLike) -> str:
     return _check(path, SUPPORTED_WRITE, "write")
 
 
+def check_output_path(path: str | os.PathLike) -> str:
+    """Everything about an output path that can fail before the work starts: its type, that it
+    is not a folder, that its folder exists and is writable. Returns the suffix."""
+    ext = check_writable_type(path)
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise MusicFileError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise MusicFileError(f"cannot write {path}: folder {folder} is not writable")
+    return ext
+
+
 def _check(path, supported: tuple[str, ...], verb: str) -> str:
+    if Path(path).is_dir():
+        raise MusicFileError(f"cannot {verb} {path}: it is a folder, not a file")
     ext = suffix_of(path)
     if ext not in supported:
         what = f"file type '{ext}' is" if ext else "a file without an extension is"
@@ -58,13 +71,21 @@ def read_song(path: str | os.PathLike, index: int | None = None) -> Song:
     if index not in (None, 0) and ext not in ABC_SUFFIXES:
         raise MusicFileError(f"{path.name} holds one song; a tune number only applies to ABC files")
     if ext in MIDI_SUFFIXES:
-        return read_midi(path)
-    if ext in PROJECT_SUFFIXES:
-        return load_project(path).song
-    data = read_file_bytes(path)
-    if ext in ABC_SUFFIXES:
-        return _read_abc(data, path, index or 0)
-    return _read_musicxml(path, data)
+        song = read_midi(path)
+    elif ext in PROJECT_SUFFIXES:
+        song = load_project(path).song
+    else:
+        data = read_file_bytes(path)
+        song = _read_abc(data, path, index or 0) if ext in ABC_SUFFIXES else _read_musicxml(path, data)
+    check_song_limits(song, path.name)
+    return song
+
+
+def check_song_limits(song: Song, source: str) -> None:
+    """MusicFileError when a file's song is beyond ``Song.limits_problem``'s bounds."""
+    problem = song.limits_problem()
+    if problem:
+        raise MusicFileError(f"cannot read {source}: {problem}")
 
 
 def _read_musicxml(path: Path, data: bytes) -> Song:
@@ -73,58 +94,37 @@ def _read_musicxml(path: Path, data: bytes) -> Song:
     if not data.strip():
         raise MusicFileError(f"{path.name} is empty")
     try:
-        score = converter.parse(path, format="musicxml", forceSource=True, storePickle=False)
+        with quiet_music21():
+            score = converter.parse(path, format="musicxml", forceSource=True, storePickle=False)
     except Exception as exc:  # music21 raises anything from XML, zip and notation errors
         raise MusicFileError(f"could not read {path.name} as MusicXML: {one_line(exc)}") from None
     return _to_song(score, path, "MusicXML")
 
 
-def split_abc_tunes(text: str) -> list[str]:
-    """Each tune (from its ``X:`` line) with the file header (fields before the first tune) in front."""
-    starts = [m.start() for m in _TUNE_START.finditer(text)]
-    if not starts:
-        return [text] if text.strip() else []
-    header = text[:starts[0]]
-    bounds = starts + [len(text)]
-    return [header + text[a:b] for a, b in zip(bounds, bounds[1:])]
-
-
-def _decode_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")  # old ABC collections are Latin-1; every byte decodes
-
-
 def _read_abc(data: bytes, path: Path, index: int) -> Song:
-    from music21 import converter
-
-    tunes = split_abc_tunes(_decode_text(data))
+    tunes = split_abc_tunes(decode_abc(data))
     if not tunes:
         raise MusicFileError(f"{path.name} is empty")
     if not 0 <= index < len(tunes):
         raise MusicFileError(f"{path.name} holds {len(tunes)} tune(s); there is no tune {index + 1}")
-    try:
-        parsed = converter.parseData(tunes[index], format="abc")
-    except Exception as exc:  # music21's ABC parser raises ZeroDivisionError and others on bad input
-        raise MusicFileError(f"could not read {path.name} as ABC: {one_line(exc)}") from None
-    if hasattr(parsed, "scores"):  # an Opus: take its first score
-        scores = list(parsed.scores)
-        if not scores:
-            raise MusicFileError(f"could not read {path.name} as ABC: no tune found")
-        parsed = scores[0]
-    return _to_song(parsed, path, "ABC")
+    return abc_tune_to_song(tunes[index], path.name, path.stem)
 
 
 def abc_tune_count(path: str | os.PathLike) -> int:
-    return len(split_abc_tunes(_decode_text(read_file_bytes(Path(path)))))
+    return len(split_abc_tunes(decode_abc(read_file_bytes(Path(path)))))
+
+
+def tune_count(path: str | os.PathLike) -> int:
+    """How many songs ``path`` holds: the tunes of an ABC book, else 1."""
+    return abc_tune_count(path) if suffix_of(path) in ABC_SUFFIXES else 1
 
 
 def _to_song(score, path: Path, kind: str) -> Song:
     md = getattr(score, "metadata", None)
     title = (md.bestTitle if md is not None else None) or path.stem
     try:
-        return score_to_song(score, title=str(title))
+        with quiet_music21():
+            return score_to_song(score, title=str(title))
     except MusicFileError as exc:
         raise MusicFileError(f"could not read {path.name} as {kind}: {exc}") from None
     except Exception as exc:

@@ -1,5 +1,8 @@
 """music21 stream → Song. Used by ABC/MusicXML import and by the model corpus pipeline alike.
 
+Chord symbols (ABC ``"Am"``, MusicXML ``<harmony>``) are music21 Chords of zero length; they name
+harmony, they are not notes, so they are skipped (a Song has no chord track to keep them in).
+
 Pickups: music21 gives the first (short) measure ``paddingLeft``; we shift everything right by it
 so that bar lines of the tune land on the Song's bar grid (bar 0 is the partial pickup bar).
 """
@@ -17,7 +20,7 @@ def _ticks(ql) -> int:
 
 def score_to_song(score, title: str | None = None) -> Song:
     """Convert a music21 Score (or a single Part/Stream) into a Song, one Track per part."""
-    from music21 import chord, note
+    from music21 import chord, harmony, note
 
     parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
     shift = _pickup_shift(parts[0])
@@ -29,6 +32,8 @@ def score_to_song(score, title: str | None = None) -> Song:
         flat = part.stripTies(matchByPitch=True).flatten() if part.hasMeasures() else part.flatten()
         rows = []
         for el in flat.notes:
+            if isinstance(el, harmony.Harmony):
+                continue
             start = _ticks(el.offset) + shift
             dur = max(1, _ticks(el.quarterLength))
             vel = el.volume.velocity if el.volume is not None and el.volume.velocity else 90

@@ -7,10 +7,12 @@ likely is the event that is there, against the best one).
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
 from .config import AEConfig
+from .window_repair import window_fixes
 
 
 def binarize(h: torch.Tensor) -> torch.Tensor:
@@ -44,3 +46,11 @@ class MelodyAE(nn.Module):
 
     def forward(self, events: torch.Tensor) -> torch.Tensor:
         return self.decode_logits(self.encode(events))
+
+    # ---- as a ``Repairer`` (models/common/repair_margin.py) ----------------------------------
+    def fixes(self, events: np.ndarray, bar: int, margins: dict) -> dict:
+        """The melody repaired at each named margin, window by window (``window_repair.py``)."""
+        return window_fixes(self, events, bar, margins)
+
+    def calibrated_margin(self) -> float:
+        return self.cfg.repair_margin

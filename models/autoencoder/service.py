@@ -1,13 +1,12 @@
-"""The "Repair" service: the only API the app and CLI use for the autoencoder. Core Tracks in and out.
+"""The code autoencoder's service: a melody's code bits and back, and its own repair. Core Tracks in and out.
 
-``repair`` works on the whole melody and keeps its start and length; the result is the melody's
-top voice quantized to 16ths with the changes the model is sure of (see ``repair.py``); notes
-whose onset stays keep their velocity. Repair runs the note-level ``NoteRepairNet`` when it is
-shipped (it repairs far more, and moves only pitches), else the code autoencoder window by
-window; a network shipped with ``lm_weight`` > 0 also asks the melody LSTM about its candidate
-fixes (``lm_opinion.py``). ``encode`` cuts a melody into 2-bar (32-step) segments from the bar line before its first
-note and gives each segment's code bits; ``decode`` turns codes back into a melody. Drum and empty tracks are
-refused with a ``MelodyError`` whose message is meant for users.
+``encode`` cuts a melody into 2-bar (32-step) segments from the bar line before its first note
+and gives each segment's code bits; ``decode`` turns codes back into a melody. ``repair`` works on
+the whole melody and keeps its start and length; the result is the melody's top voice quantized to
+16ths with the changes the model is sure of (``window_repair.py``); notes whose onset stays keep
+their velocity. The app's "Repair" runs the repair network (``models/repair/service.py``), which
+builds on this service. Drum and empty tracks are refused with a ``MelodyError`` whose message is
+meant for users.
 """
 from __future__ import annotations
 
@@ -17,64 +16,33 @@ import numpy as np
 import torch
 
 from latentroll.core.song import Track
-from latentroll.models.common import model_dirs
-from latentroll.models.common.service import load_model_folder, style_label
-from latentroll.models.data.melody import STEP_TICKS, MelodyError
+from latentroll.models.common.errors import MelodyError
+from latentroll.models.common.protocol import model_folders
+from latentroll.models.common.repair_margin import Repairer, repair_events
+from latentroll.models.common.service import NetworkService
+from latentroll.models.data.melody import STEP_TICKS
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
-from latentroll.models.lstm.service import MelodyLSTMService
 
-from .config import AEConfig, NoteRepairConfig
-from .lm_opinion import LMOpinion
+from .config import AEConfig
 from .network import MelodyAE
-from .note_repair_net import NoteRepairNet
-from .repair import melody_windows, repair_events
+from .window_repair import melody_windows
 
 MAX_BARS = 1024
 
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_AE_DIR`` points elsewhere."""
-    return model_dirs.AE.path()
+    return model_folders("ae")["model"]
 
 
-def default_repair_dir() -> Path:
-    """The shipped repair network, unless ``LATENTROLL_REPAIR_DIR`` points elsewhere."""
-    return model_dirs.REPAIR.path()
-
-
-def lm_opinion() -> LMOpinion | None:
-    """The shipped melody LSTM as a second opinion on repairs (None when it is not shipped: the
-    network then repairs alone, at its own calibrated margin)."""
-    if not (model_dirs.LSTM.path() / "model.safetensors").exists():
-        return None
-    lstm = MelodyLSTMService.load(model_dirs.LSTM.path())
-    return LMOpinion(lstm.model, style_label(lstm.cfg, None))
-
-
-class MelodyAEService:
-    def __init__(self, model: MelodyAE, name: str = "ae", repair_net: NoteRepairNet | None = None):
-        self.model = model.eval()
-        self.cfg: AEConfig = model.cfg
-        self.name = name
-        self.repair_net = repair_net.eval() if repair_net is not None else None
-
-    @classmethod
-    def load(cls, model_dir: str | Path | None = None, repair_dir: str | Path | None = None) -> "MelodyAEService":
-        """The code autoencoder, with the repair network from ``repair_dir`` (default: the shipped
-        one if there is one)."""
-        model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), AEConfig, MelodyAE, "ae")
-        rdir = Path(repair_dir) if repair_dir else default_repair_dir()
-        net = None
-        if repair_dir or (rdir / "model.safetensors").exists():
-            net = load_model_folder(rdir, NoteRepairConfig, NoteRepairNet, "repair")
-            if net.cfg.lm_weight > 0:
-                net.opinion = lm_opinion()
-        return cls(model, name=model.cfg.name, repair_net=net)
+class MelodyAEService(NetworkService):
+    key, config_cls, network_cls = "ae", AEConfig, MelodyAE
+    cfg: AEConfig
 
     @property
-    def repairer(self) -> MelodyAE | NoteRepairNet:
-        """The network ``repair`` runs."""
-        return self.repair_net if self.repair_net is not None else self.model
+    def repairer(self) -> Repairer:
+        """The network ``repair`` runs: here the code autoencoder itself."""
+        return self.model
 
     @property
     def bits_per_bar(self) -> float:
@@ -108,8 +76,8 @@ class MelodyAEService:
         return events_to_track(ev.reshape(-1), name, start_tick, program)
 
     def repair(self, track: Track, strength: float = 0.5, meter: tuple[int, int] = (4, 4)) -> Track:
-        """The melody with wrong notes fixed where the model is sure (the repair network moves
-        pitches only; the code autoencoder, when it repairs, may also move onsets and fill gaps).
+        """The melody with wrong notes fixed where ``repairer`` is sure (the code autoencoder
+        may also move onsets and fill gaps; the repair network moves pitches only).
 
         ``strength`` 0..1: 0 changes nothing, 0.5 is the calibrated default, higher changes more
         (see ``repair.margin_for``).
@@ -130,4 +98,4 @@ class MelodyAEService:
         return out
 
 
-__all__ = ["MelodyAEService", "default_model_dir", "default_repair_dir"]
+__all__ = ["MelodyAEService", "default_model_dir"]

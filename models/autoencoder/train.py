@@ -12,13 +12,13 @@ from latentroll.models.common.distributed import device
 from latentroll.models.common.run import train_model
 from latentroll.models.common.trainer import Progress
 from latentroll.models.data.corpus import Corpus
+from latentroll.models.data.corruption import Corruption, corrupt
 from latentroll.models.data.melody import transpose_events
 from latentroll.models.data.splits import MelodyData, melody_data, window_counts
 
 from .config import AEConfig, get_config
-from .corruption import Corruption, corrupt
 from .network import MelodyAE
-from .repair import window_logprobs
+from .window_repair import window_logprobs
 
 
 def recon_metrics(model: MelodyAE, clean: np.ndarray, rough: np.ndarray | None = None) -> dict[str, float]:

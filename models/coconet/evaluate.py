@@ -28,13 +28,13 @@ import torch
 from torch.nn import functional as F
 
 from latentroll.core.song import Track
+from latentroll.models.data.chorales import ChoraleData
 from latentroll.models.eval.timing import median_ms
 
 from .baselines import VoiceBaselines
 from .network import ChoraleCNN
-from .roll import NUM_VOICES, beat_phase, frames_to_notes
+from .roll import NUM_VOICES, beat_phase, chorale_rolls, frames_to_notes
 from .service import DEFAULT_TEMPERATURE, ChoraleService
-from .train import ChoraleData, chorale_data
 from .voiceleading import summarize
 
 PAST_FRAMES = 48    # context before the scored frame
@@ -163,7 +163,7 @@ def evaluate_coconet(svc: ChoraleService, data: ChoraleData, cfg: EvalConfig = E
 def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     """The registry's evaluate entry: load the shipped (or given) model and measure it."""
     svc = ChoraleService.load(model_dir)
-    data = chorale_data(corpus, svc.cfg)
+    data = chorale_rolls(corpus, svc.cfg)
     cfg = EvalConfig(nll_positions=256, harmonize_chorales=3, gibbs_steps=24, timing_repeats=1) if quick \
         else EvalConfig()
     res = evaluate_coconet(svc, data, cfg)

@@ -10,9 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from latentroll.core.song import NOTE_DTYPE, PPQ
-from latentroll.models.data.corpus import Tune
+from latentroll.models.data.chorales import ChoraleData, chorale_data
+from latentroll.models.data.corpus import Corpus, Tune
 from latentroll.models.data.melody import (
-    NOTE_OFF, STEP_TICKS, event_to_pitch, fold_into_range, held_pitch, notes_to_events,
+    NOTE_OFF,
+    STEP_TICKS,
+    event_to_pitch,
+    fold_into_range,
+    held_pitch,
+    notes_to_events,
 )
 
 from .config import CoconetConfig
@@ -45,6 +51,11 @@ def tune_roll(tune: Tune, cfg: CoconetConfig) -> np.ndarray:
     return np.stack([
         voice_frames(v[:, 0] - origin, v[:, 1], v[:, 2], frames, cfg) for v in (tune.voice(i) for i in range(NUM_VOICES))
     ])
+
+
+def chorale_rolls(corpus: Corpus, cfg: CoconetConfig) -> ChoraleData:
+    """The rolls of each split's 4-voice chorales (what the CNN trains and is measured on)."""
+    return chorale_data(corpus, lambda tune: tune_roll(tune, cfg))
 
 
 def frames_to_notes(row: np.ndarray, cfg: CoconetConfig, start_tick: int = 0, velocity: int = 90) -> np.ndarray:

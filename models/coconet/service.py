@@ -19,11 +19,13 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
+from latentroll.core.channels import free_channels
 from latentroll.core.song import NOTE_DTYPE, PPQ, Song, Track
 from latentroll.core.theory import Scale
-from latentroll.models.common import model_dirs
-from latentroll.models.common.service import load_model_folder
-from latentroll.models.data.melody import STEP_TICKS, MelodyError
+from latentroll.models.common.errors import ChoraleError
+from latentroll.models.common.protocol import model_folders
+from latentroll.models.common.service import NetworkService
+from latentroll.models.data.melody import STEP_TICKS
 from latentroll.models.data.tracks import melody_notes, velocities_for
 
 from .config import CoconetConfig
@@ -39,22 +41,13 @@ SOPRANO_CENTER = 70           # A#4: the middle of Bach's soprano lines
 VOICE_PROGRAM = 52            # GM "Choir Aahs"
 
 
-class ChoraleError(MelodyError):
-    """Input the chorale tools cannot use. The message is for users."""
-
-
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_CNN_DIR`` points elsewhere."""
-    return model_dirs.CNN.path()
+    return model_folders("cnn")["model"]
 
 
 def _ceil_step(tick: int) -> int:
     return -(-tick // STEP_TICKS) * STEP_TICKS
-
-
-def _free_channels(used: set[int], n: int) -> list[int]:
-    """The first ``n`` MIDI channels not in ``used`` (never the drum channel 9)."""
-    return [c for c in range(16) if c != 9 and c not in used][:n]
 
 
 def _octave_shift(pitches: np.ndarray) -> int:
@@ -62,17 +55,9 @@ def _octave_shift(pitches: np.ndarray) -> int:
     return 12 * int(round((SOPRANO_CENTER - float(np.median(pitches))) / 12))
 
 
-class ChoraleService:
-    def __init__(self, model: ChoraleCNN, name: str = "chorale"):
-        self.model = model.eval()
-        self.cfg: CoconetConfig = model.cfg
-        self.name = name
-
-    @classmethod
-    def load(cls, model_dir: str | Path | None = None) -> "ChoraleService":
-        model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), CoconetConfig, ChoraleCNN,
-                                  "cnn")
-        return cls(model, name=model.cfg.name)
+class ChoraleService(NetworkService):
+    key, config_cls, network_cls = "cnn", CoconetConfig, ChoraleCNN
+    cfg: CoconetConfig
 
     # ---- checks ---------------------------------------------------------------------------
     @staticmethod
@@ -137,7 +122,7 @@ class ChoraleService:
         free = np.zeros_like(roll, dtype=bool)
         free[1:] = True
         out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress, voice_leading)
-        channels = _free_channels({melody.channel}, NUM_VOICES - 1)
+        channels = free_channels(Song(tracks=[melody]), NUM_VOICES - 1)
         return [[Track(name=VOICES[v].capitalize(), program=VOICE_PROGRAM, channel=channels[v - 1],
                        notes=self._voice_notes(cand[v], origin, shift)) for v in range(1, NUM_VOICES)]
                 for cand in out]

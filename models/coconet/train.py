@@ -3,11 +3,10 @@
 Masks (per crop): mostly Coconet's orderless-NADE kind (hide a uniformly random number of voice
 frames, chosen uniformly), plus some crops with whole voices hidden (what harmonizing asks) and
 some with a span of time hidden in some voices (what infilling asks). The loss is the mean NLL
-of the hidden frames. Chorales are split by tune with the split every model shares.
+of the hidden frames. The chorales of each split come from ``data/chorales.py``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -17,40 +16,12 @@ import torch
 from latentroll.models.common.distributed import device
 from latentroll.models.common.run import train_model
 from latentroll.models.common.trainer import Progress
+from latentroll.models.data.chorales import ChoraleData
 from latentroll.models.data.corpus import Corpus
-from latentroll.models.data.splits import SPLITS, split_ids
 
 from .config import CoconetConfig, get_config
 from .network import ChoraleCNN, masked_nll
-from .roll import NUM_VOICES, beat_phase, transpose_range, transpose_roll, tune_roll
-
-CHORALE_STYLE = "chorale"
-
-
-@dataclass
-class ChoraleData:
-    """Rolls (4, frames) of the 4-voice chorales of each split, with their tune ids."""
-
-    train: list[np.ndarray]
-    valid: list[np.ndarray]
-    test: list[np.ndarray]
-    ids: dict[str, list[str]]
-
-    def counts(self) -> dict[str, int]:
-        return {k: len(getattr(self, k)) for k in SPLITS}
-
-
-def chorale_data(corpus: Corpus, cfg: CoconetConfig) -> ChoraleData:
-    ids = split_ids(corpus)
-    rolls: dict[str, list[np.ndarray]] = {}
-    kept: dict[str, list[str]] = {}
-    for split in SPLITS:
-        keep = set(ids[split])
-        tunes = [t for t in corpus.tunes
-                 if t.style == CHORALE_STYLE and t.tune_id in keep and t.voices == NUM_VOICES]
-        rolls[split] = [tune_roll(t, cfg) for t in tunes]
-        kept[split] = [t.tune_id for t in tunes]
-    return ChoraleData(rolls["train"], rolls["valid"], rolls["test"], kept)
+from .roll import NUM_VOICES, beat_phase, chorale_rolls, transpose_range, transpose_roll
 
 
 def sample_mask(rng: np.random.Generator, frames: int, cfg: CoconetConfig) -> np.ndarray:
@@ -141,7 +112,7 @@ class CoconetTask:
 
 
 def _prepare(corpus: Corpus, cfg: CoconetConfig) -> tuple[CoconetTask, dict]:
-    data = chorale_data(corpus, cfg)
+    data = chorale_rolls(corpus, cfg)
     return CoconetTask(cfg, data), {"tunes": len(corpus.tunes), "by_style": corpus.by_style(),
                                     "chorales": data.counts()}
 

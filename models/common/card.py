@@ -33,7 +33,7 @@ def data_lines(data: dict, unit: str) -> list[str]:
 def training_lines(state: dict, params: int, size_mb: float, details: str) -> list[str]:
     st = state.get("state", {})
     return [
-        f"{params:,} parameters, {size_mb:.1f} MB of float32 safetensors. {details}",
+        f"{params:,} parameters, {size_mb:.1f} MB of safetensors. {details}",
         f"Trained {st.get('epoch', '?')} epochs / {st.get('step', '?')} steps in "
         f"{st.get('seconds', 0) / 3600:.2f} CPU hours (2 cores, no GPU).",
     ]
@@ -67,9 +67,18 @@ def metrics_table(evaluation: dict, targets: Targets) -> list[str]:
     return lines
 
 
+def storage_lines(folder: Path) -> list[str]:
+    """How the weights are stored: the figures above were measured on exactly these."""
+    from .weights import storage_dtype
+
+    dtype = storage_dtype(Path(folder) / "model.safetensors")
+    return ["", "## Storage", f"Weights stored as {dtype} on disk ({weights_mb(folder):.1f} MB), "
+            "upcast to float32 when loaded; the evaluation above ran on them."]
+
+
 def save_card(folder: Path, lines: list[str], evaluation: dict) -> Path:
     path = Path(folder) / "model_card.md"
-    atomic_write_text(path, "\n".join(lines) + "\n")
+    atomic_write_text(path, "\n".join([*lines, *storage_lines(folder)]) + "\n")
     atomic_write_text(Path(folder) / "eval.json", json.dumps(evaluation, indent=2) + "\n")
     return path
 

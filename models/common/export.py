@@ -1,7 +1,8 @@
 """Publishing a trained model folder: weights + config.json (+ model extras), swapped in whole.
 
 The folder is written beside its target and renamed over it, so the app never sees half a model;
-the card and eval.json of a previous ship survive a re-export until the ship step rewrites them.
+the card and eval.json of a previous ship survive a re-export until the ship step rewrites them,
+and so does the storage dtype of its weights (float16 where every eval figure held: see the card).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Callable
 
 from torch import nn
 
-from .weights import load_json, load_tensors, save_json, save_tensors
+from .weights import load_json, load_tensors, save_json, save_tensors, storage_dtype
 
 KEEP_ON_REEXPORT = ("model_card.md", "eval.json")
 
@@ -24,13 +25,17 @@ def load_run_weights(model: nn.Module, checkpoint: Path) -> nn.Module:
 
 def publish_model(model: nn.Module, cfg, checkpoint: Path, out_dir: Path,
                   extras: Callable[[Path], None] | None = None) -> Path:
-    """Write ``out_dir`` with model.safetensors, config.json, export.json and what ``extras`` adds."""
+    """Write ``out_dir`` with model.safetensors, config.json, export.json and what ``extras`` adds.
+
+    The weights keep the storage dtype of those they replace (float32 for a first ship)."""
     out_dir = Path(out_dir)
+    previous = out_dir / "model.safetensors"
+    dtype = storage_dtype(previous) if previous.exists() else "float32"
     tmp = Path(str(out_dir) + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    save_tensors(model.state_dict(), tmp / "model.safetensors", metadata={"config": cfg.name})
+    save_tensors(model.state_dict(), tmp / "model.safetensors", metadata={"config": cfg.name}, dtype=dtype)
     (tmp / "config.json").write_text(cfg.to_json() + "\n")
     if extras is not None:
         extras(tmp)

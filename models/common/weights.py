@@ -5,18 +5,55 @@ import json
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
 from latentroll.core.io.atomic import atomic_path
 
+# Shipped weights may be stored in half precision to keep the repository small; every model
+# computes in float32, so loading upcasts them. Run checkpoints always stay float32.
+STORAGE_DTYPES = {"float32": torch.float32, "float16": torch.float16}
+STORAGE_KEY = "storage_dtype"
+HALF = (torch.float16, torch.bfloat16)
 
-def save_tensors(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str, str] | None = None) -> None:
+
+def save_tensors(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str, str] | None = None,
+                 dtype: str = "float32") -> None:
+    """Write ``tensors``; with ``dtype`` "float16", float32 ones are stored in half precision."""
+    target = STORAGE_DTYPES[dtype]
+
+    def stored(v: torch.Tensor) -> torch.Tensor:
+        v = v.detach().contiguous().cpu()
+        return v.to(target) if v.dtype == torch.float32 else v
+
+    if dtype != "float32":
+        metadata = {**(metadata or {}), STORAGE_KEY: dtype}
     with atomic_path(path) as tmp:
-        save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(tmp), metadata=metadata)
+        save_file({k: stored(v) for k, v in tensors.items()}, str(tmp), metadata=metadata)
 
 
 def load_tensors(path: Path) -> dict[str, torch.Tensor]:
-    return load_file(str(path))
+    """The tensors in ``path``, half-precision ones upcast to float32 (see ``STORAGE_DTYPES``)."""
+    return {k: v.float() if v.dtype in HALF else v for k, v in load_file(str(path)).items()}
+
+
+def storage_dtype(path: Path) -> str:
+    """The storage dtype ``save_tensors`` recorded in ``path`` ("float32" when none was)."""
+    with safe_open(str(path), framework="pt") as f:
+        return (f.metadata() or {}).get(STORAGE_KEY, "float32")
+
+
+def store_as(path: Path, dtype: str) -> None:
+    """Rewrite the weights file ``path`` with its float32 tensors stored as ``dtype``."""
+    with safe_open(str(path), framework="pt") as f:
+        metadata = {k: v for k, v in (f.metadata() or {}).items() if k != STORAGE_KEY}
+    tensors = load_tensors(path)
+    if dtype == "float16":
+        big = max((float(v.abs().max()) for v in tensors.values() if v.is_floating_point() and v.numel()),
+                  default=0.0)
+        if big > torch.finfo(torch.float16).max:
+            raise ValueError(f"{path}: a value of {big:g} does not fit float16")
+    save_tensors(tensors, path, metadata=metadata or None, dtype=dtype)
 
 
 def save_json(obj, path: Path) -> None:
@@ -69,8 +106,6 @@ def save_optimizer(opt: torch.optim.Optimizer, path: Path, shard_bytes: int = SH
 
 
 def load_optimizer(opt: torch.optim.Optimizer, path: Path) -> None:
-    from safetensors import safe_open
-
     tensors = {}
     with safe_open(str(path), framework="pt") as f:
         meta = f.metadata()

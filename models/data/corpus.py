@@ -11,10 +11,13 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
+
+from latentroll.core.app_paths import AppPaths
 
 if TYPE_CHECKING:
     from latentroll.core.song import Song
@@ -152,12 +155,8 @@ class Corpus:
 
 
 def cache_dir() -> Path:
-    env = os.environ.get("LATENTROLL_CACHE")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("latentroll"))
+    """The app's one cache root (``core.app_paths``; ``$LATENTROLL_CACHE`` honoured)."""
+    return AppPaths.default().corpus_dir
 
 
 def default_cache_path() -> Path:
@@ -189,28 +188,48 @@ def _tunes_from_song(song, style: str, tune_id: str) -> Tune | None:
                 np.concatenate(rows).astype(np.int32))
 
 
+def _abc_tune_score(text: str):
+    """One tune of an ABC book as a music21 Score, refused before parsing if it would blow up."""
+    from latentroll.core.io.abc import abc_problem, abc_tune_score
+
+    problem = abc_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return abc_tune_score(text)
+
+
 def parse_file(path: str, style: str) -> tuple[list[Tune], int]:
-    """Parse one corpus file (an ABC opus or a chorale) into tunes; returns (tunes, failures)."""
+    """Parse one corpus file (an ABC book or a chorale) into tunes; returns (tunes, failures).
+
+    ABC books are parsed tune by tune, as ``read_song`` does: music21 parsing a whole book lets
+    one tune's ``L:`` leak into the next, doubling or halving its durations.
+    """
     from music21 import converter, stream
 
+    from latentroll.core.io.abc import decode_abc, split_abc_tunes
     from latentroll.core.io.music21_convert import score_to_song
 
     base = Path(path).stem
     folder = Path(path).parent.name
-    try:
-        parsed = converter.parse(path)
-    except Exception:  # music21 raises many types on malformed corpus entries
-        return [], 1
-    scores = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
-    tunes, failures = [], 0
-    for i, score in enumerate(scores):
-        if style == "chorale" and len(score.parts) != 4:
-            continue
+    if path.lower().endswith(".abc"):
+        scores = [partial(_abc_tune_score, text) for text in split_abc_tunes(decode_abc(Path(path).read_bytes()))]
+    else:
         try:
+            parsed = converter.parse(path)
+        except Exception:  # music21 raises many types on malformed corpus entries
+            return [], 1
+        found = list(parsed.scores) if isinstance(parsed, stream.Opus) else [parsed]
+        scores = [partial(lambda sc: sc, sc) for sc in found]
+    tunes, failures = [], 0
+    for i, get_score in enumerate(scores):
+        try:
+            score = get_score()
+            if style == "chorale" and len(score.parts) != 4:
+                continue
             number = score.metadata.number if score.metadata is not None and score.metadata.number else i
             song = score_to_song(score)
             tune = _tunes_from_song(song, style, f"{folder}/{base}/{number}/{i}")
-        except Exception:  # one bad tune must not spoil its opus
+        except Exception:  # one bad tune must not spoil its book
             failures += 1
             continue
         if tune is not None:

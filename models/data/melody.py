@@ -26,10 +26,6 @@ FIRST_PITCH_CLASS = 2
 NUM_CLASSES = FIRST_PITCH_CLASS + MAX_PITCH - MIN_PITCH + 1  # 90
 
 
-class MelodyError(ValueError):
-    """Input that cannot become a melody (no notes, drums...). The message is for users."""
-
-
 def pitch_to_event(pitch):
     return np.asarray(pitch) - MIN_PITCH + FIRST_PITCH_CLASS
 

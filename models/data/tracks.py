@@ -10,8 +10,9 @@ import numpy as np
 
 from latentroll.core.song import PPQ, Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.errors import MelodyError
 
-from .melody import FIRST_PITCH_CLASS, MIN_PITCH, NUM_CLASSES, MelodyError, events_to_notes, notes_to_events
+from .melody import FIRST_PITCH_CLASS, MIN_PITCH, NUM_CLASSES, events_to_notes, notes_to_events
 from .splits import window_hop
 
 BAR_4_4 = 4 * PPQ

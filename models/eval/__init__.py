@@ -1,1 +1,1 @@
-"""Evaluation tools every model reports with: set comparison metrics, the style classifier, timers."""
+"""Evaluation tools every model reports with: set comparison metrics, timers, the report table."""

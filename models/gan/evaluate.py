@@ -27,7 +27,6 @@ from latentroll.models.eval.musegan import musegan_metrics
 from latentroll.models.eval.timing import median_ms
 from latentroll.models.eval.yang_lerch import compare_sets
 
-from .network import MelodyGAN
 from .sampling import sample_melodies
 from .service import TEMPERATURE_SCALE, MelodyGANService
 
@@ -59,8 +58,11 @@ def _rows(a: np.ndarray) -> set[bytes]:
 
 
 @torch.no_grad()
-def evaluate_gan(model: MelodyGAN, data: MelodyData, cfg: EvalConfig = EvalConfig(),
+def evaluate_gan(svc: MelodyGANService, data: MelodyData, cfg: EvalConfig = EvalConfig(),
                  vae: np.ndarray | None = None) -> dict:
+    """Every figure of the card for the service's GAN; ``vae`` holds the shipped VAE's samples
+    for the comparison column (``vae_samples``)."""
+    model = svc.model
     model.eval()
     rng = np.random.default_rng(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)
@@ -95,7 +97,7 @@ def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     """The registry's evaluate entry: load the shipped (or given) GAN and measure it."""
     svc = MelodyGANService.load(model_dir)
     cfg = EvalConfig(samples=200, oa_pieces=60, timing_repeats=1) if quick else EvalConfig()
-    res = evaluate_gan(svc.model, melody_data(corpus, svc.cfg), cfg,
+    res = evaluate_gan(svc, melody_data(corpus, svc.cfg), cfg,
                        vae=vae_samples(cfg.samples, svc.cfg.window, cfg.seed))
     res["model"] = svc.name
     return res

@@ -13,7 +13,13 @@ import numpy as np
 import torch
 
 from latentroll.models.data.melody import (
-    FIRST_PITCH_CLASS, NO_EVENT, NOTE_OFF, event_to_pitch, fold_into_range, held_pitch, pitch_to_event,
+    FIRST_PITCH_CLASS,
+    NO_EVENT,
+    NOTE_OFF,
+    event_to_pitch,
+    fold_into_range,
+    held_pitch,
+    pitch_to_event,
 )
 
 from .config import GANConfig

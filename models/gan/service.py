@@ -7,10 +7,10 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
-from latentroll.models.common import model_dirs
-from latentroll.models.common.service import load_model_folder, style_label
+from latentroll.models.common.errors import MelodyError
+from latentroll.models.common.protocol import ServiceInfo, model_folders
+from latentroll.models.common.service import NetworkService, style_label
 from latentroll.models.data.corpus import StyleInfo, style_infos
-from latentroll.models.data.melody import MelodyError
 from latentroll.models.data.tracks import events_to_track
 
 from .config import GANConfig
@@ -29,23 +29,19 @@ TEMPERATURE_SCALE = 1.04
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_GAN_DIR`` points elsewhere."""
-    return model_dirs.GAN.path()
+    return model_folders("gan")["model"]
 
 
-class MelodyGANService:
-    def __init__(self, model: MelodyGAN, name: str = "gan"):
-        self.model = model.eval()
-        self.cfg: GANConfig = model.cfg
-        self.name = name
-
-    @classmethod
-    def load(cls, model_dir: str | Path | None = None) -> "MelodyGANService":
-        model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), GANConfig, MelodyGAN, "gan")
-        return cls(model, name=model.cfg.name)
+class MelodyGANService(NetworkService):
+    key, config_cls, network_cls = "gan", GANConfig, MelodyGAN
+    cfg: GANConfig
 
     def styles(self) -> list[StyleInfo]:
         """The styles it can be asked for (besides None / "any")."""
         return style_infos(self.cfg.styles)
+
+    def info(self) -> ServiceInfo:
+        return ServiceInfo(self.name, styles=tuple((s.name, s.description) for s in self.styles()))
 
     def generate(self, n: int, style: str | None = None, bars: int = 2, temperature: float = 1.0,
                  scale: Scale | None = None, seed: int | None = None) -> list[Track]:

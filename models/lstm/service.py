@@ -16,14 +16,25 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
-from latentroll.models.common import model_dirs
-from latentroll.models.common.service import load_model_folder, style_label
+from latentroll.models.common.errors import MelodyError
+from latentroll.models.common.protocol import ServiceInfo, model_folders
+from latentroll.models.common.service import NetworkService, style_label
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import (
-    FIRST_PITCH_CLASS, NO_EVENT, NUM_CLASSES, STEP_TICKS, MelodyError, held_pitch, standalone,
+    FIRST_PITCH_CLASS,
+    NO_EVENT,
+    NUM_CLASSES,
+    STEP_TICKS,
+    held_pitch,
+    standalone,
 )
 from latentroll.models.data.tracks import (
-    bar_origin, events_to_track, melody_notes, meter_steps, scale_mask, track_events,
+    bar_origin,
+    events_to_track,
+    melody_notes,
+    meter_steps,
+    scale_mask,
+    track_events,
 )
 
 from .config import LSTMConfig
@@ -37,23 +48,18 @@ MAX_PRIME_BARS = 64
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_LSTM_DIR`` points elsewhere."""
-    return model_dirs.LSTM.path()
+    return model_folders("lstm")["model"]
 
 
-class MelodyLSTMService:
-    def __init__(self, model: MelodyLSTM, name: str = "lstm"):
-        self.model = model.eval()
-        self.cfg: LSTMConfig = model.cfg
-        self.name = name
-
-    @classmethod
-    def load(cls, model_dir: str | Path | None = None) -> "MelodyLSTMService":
-        model = load_model_folder(Path(model_dir) if model_dir else default_model_dir(), LSTMConfig, MelodyLSTM,
-                                  "lstm")
-        return cls(model, name=model.cfg.name)
+class MelodyLSTMService(NetworkService):
+    key, config_cls, network_cls = "lstm", LSTMConfig, MelodyLSTM
+    cfg: LSTMConfig
 
     def styles(self) -> list[StyleInfo]:
         return style_infos(self.cfg.styles)
+
+    def info(self) -> ServiceInfo:
+        return ServiceInfo(self.name, styles=tuple((s.name, s.description) for s in self.styles()))
 
     # ---- the API --------------------------------------------------------------------------
     def continue_melody(self, track: Track, bars: int = 4, variations: int = 4, temperature: float = 1.0,

@@ -5,7 +5,13 @@ import json
 from pathlib import Path
 
 from latentroll.models.common.card import (
-    command_lines, data_lines, history_table, metrics_table, save_card, training_lines, weights_mb,
+    command_lines,
+    data_lines,
+    history_table,
+    metrics_table,
+    save_card,
+    training_lines,
+    weights_mb,
 )
 
 TARGETS = {

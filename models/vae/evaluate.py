@@ -31,15 +31,16 @@ from typing import Callable
 import numpy as np
 import torch
 
-from latentroll.models.common import model_dirs
-from latentroll.models.eval.style_classifier import StyleNet, balanced_accuracy, predict
 from latentroll.models.eval.timing import median_ms
 from latentroll.models.eval.yang_lerch import compare_sets
+from latentroll.models.style_classifier.evaluate import balanced_accuracy
+from latentroll.models.style_classifier.service import StyleClassifierService
 
 from . import latent as lat
 from .export import encode_windows
 from .metrics import reconstruction_metrics
 from .network import MelodyVAE
+from .service import MelodyVAEService
 from .train import MelodyData
 
 
@@ -93,15 +94,14 @@ def lm_midpoint_ratios(model: MelodyVAE, lm_nll: Callable[[np.ndarray], np.ndarr
 
 
 @torch.no_grad()
-def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None,
-                 cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None,
-                 style_samples: Callable[[int, int, np.random.Generator], np.ndarray] | None = None,
-                 any_latents: Callable[[int, np.random.Generator], np.ndarray] | None = None,
-                 path: PathFn = slerp_path) -> dict:
-    """Every figure of the card; ``lm_nll`` (events → NLL per step) adds the LM midpoint ratios;
-    ``style_samples(style, n, rng)`` is how the service samples clips in a style (temperature 1)
-    and ``any_latents(n, rng)`` how it draws latents in no particular style; ``path(a, b, points)``
-    how it interpolates (interp_monotone, the LM midpoint ratio and interp16_ms use it)."""
+def evaluate_vae(svc: MelodyVAEService, data: MelodyData, judge: StyleClassifierService | None,
+                 cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None) -> dict:
+    """Every figure of the card, measured the way the service works: it samples clips in a style
+    (temperature 1), draws latents in no particular style and interpolates (interp_monotone, the
+    LM midpoint ratio and interp16_ms follow its path). ``judge`` labels styles (style_fidelity);
+    ``lm_nll`` (events → NLL per step) adds the LM midpoint ratios."""
+    model = svc.model
+    path = svc.interpolation_path
     model.eval()
     rng = np.random.default_rng(cfg.seed)
     test = data.test
@@ -118,9 +118,7 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
                                       z[:, 0], z[:, 1], cfg.seed, path))
 
     # new material (what "generate, any style" draws) vs test set
-    zs = any_latents(cfg.oa_pieces, rng) if any_latents is not None else \
-        rng.standard_normal((cfg.oa_pieces, model.cfg.z_dim))
-    zs = torch.as_tensor(zs, dtype=torch.float32)
+    zs = torch.as_tensor(svc.prior_latents(cfg.oa_pieces, None, rng), dtype=torch.float32)
     gen = torch.Generator().manual_seed(cfg.seed)
     any_style = torch.full((cfg.oa_pieces,), model.cfg.any_style, dtype=torch.long)
     samples = model.decode(zs, any_style, model.cfg.window, temperature=1.0, generator=gen).numpy()
@@ -130,21 +128,17 @@ def evaluate_vae(model: MelodyVAE, data: MelodyData, classifier: StyleNet | None
     out["oa_kl"] = {k: round(v["kl"], 4) for k, v in oa.items()}
     out["oa_min"] = min(out["oa"].values())
 
-    if classifier is not None:
+    if judge is not None:
         n_styles = len(model.cfg.styles)
-        real_pred = predict(classifier, test.events)
+        real_pred = judge.classify(test.events)
         out["classifier_accuracy"] = float((real_pred == test.styles).mean())
         out["classifier_balanced_accuracy"] = balanced_accuracy(real_pred, test.styles, n_styles)
         per_style = {}
         hits = 0
         for s, name in enumerate(model.cfg.styles):
-            if style_samples is not None:  # what the service does for "sample in style S"
-                ev = style_samples(s, cfg.samples_per_style, rng)
-            else:
-                zz = torch.as_tensor(rng.standard_normal((cfg.samples_per_style, model.cfg.z_dim)), dtype=torch.float32)
-                st = torch.full((cfg.samples_per_style,), s, dtype=torch.long)
-                ev = model.decode(zz, st, model.cfg.window, temperature=1.0, generator=gen).numpy()
-            h = int((predict(classifier, ev) == s).sum())
+            # what the service does for "sample in style S"
+            ev = svc.sample_events(cfg.samples_per_style, name, 1.0, None, rng, int(rng.integers(2 ** 31)))
+            h = int((judge.classify(ev) == s).sum())
             per_style[name] = h / cfg.samples_per_style
             hits += h
         out["style_fidelity"] = hits / (cfg.samples_per_style * n_styles)
@@ -175,8 +169,13 @@ def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15,
                 "interp16_ms": median_ms(interp16, repeats)}
 
 
-def shipped_classifier_dir() -> Path:
-    return model_dirs.STYLE_CLASSIFIER.path()
+def shipped_judge() -> StyleClassifierService | None:
+    """The shipped style classifier, or None when it is not shipped."""
+    from latentroll.models.style_classifier.service import default_model_dir
+
+    if not (default_model_dir() / "model.safetensors").exists():
+        return None
+    return StyleClassifierService.load()
 
 
 def shipped_lm_nll() -> Callable[[np.ndarray], np.ndarray] | None:
@@ -190,22 +189,12 @@ def shipped_lm_nll() -> Callable[[np.ndarray], np.ndarray] | None:
 
 def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     """The registry's evaluate entry: load the shipped (or given) model and its judge, measure."""
-    from latentroll.models.eval.style_classifier import load_classifier
-
-    from .service import MelodyVAEService
     from .train import melody_data
 
     svc = MelodyVAEService.load(model_dir)
     data = melody_data(corpus, svc.cfg)
-    cls_dir = shipped_classifier_dir()
-    classifier = load_classifier(cls_dir) if (cls_dir / "model.safetensors").exists() else None
     cfg = EvalConfig(recon_windows=300, interp_pairs=20, oa_pieces=60, samples_per_style=20, timing_repeats=3) \
         if quick else EvalConfig()
-    styles = svc.cfg.styles
-    res = evaluate_vae(svc.model, data, classifier, cfg, shipped_lm_nll(),
-                       style_samples=lambda s, n, rng: svc.sample_events(n, styles[s], 1.0, None, rng,
-                                                                         int(rng.integers(2 ** 31))),
-                       any_latents=lambda n, rng: svc.prior_latents(n, None, rng),
-                       path=svc.interpolation_path)
+    res = evaluate_vae(svc, data, shipped_judge(), cfg, shipped_lm_nll())
     res["model"] = svc.name
     return res

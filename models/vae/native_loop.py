@@ -23,6 +23,8 @@ from pathlib import Path
 
 import torch
 
+from latentroll.core.app_paths import AppPaths
+
 SOURCE = Path(__file__).with_name("native") / "step_loop.cpp"
 LIBRARY = "latentroll_vae_loop"
 CFLAGS = ["-O3", "-ffast-math", "-march=native"]  # built on the machine that runs it
@@ -36,11 +38,9 @@ class NativeStatus:
 
 
 def library_path() -> Path:
-    from latentroll.models.data.corpus import cache_dir
-
     key = hashlib.sha256(SOURCE.read_bytes() + " ".join(CFLAGS).encode()).hexdigest()[:12]
     tag = f"torch{torch.__version__.replace('+', '_')}-{platform.machine()}-{key}"
-    return cache_dir() / "native" / tag / f"{LIBRARY}.so"
+    return AppPaths.default().native_dir / tag / f"{LIBRARY}.so"
 
 
 def _disabled() -> bool:

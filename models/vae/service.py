@@ -16,11 +16,12 @@ import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
-from latentroll.models.common import model_dirs
+from latentroll.models.common.errors import MelodyError
+from latentroll.models.common.protocol import Folders, ServiceInfo, model_folders
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.common.weights import load_tensors
 from latentroll.models.data.corpus import StyleInfo, style_infos
-from latentroll.models.data.melody import FIRST_PITCH_CLASS, STEP_TICKS, MelodyError
+from latentroll.models.data.melody import FIRST_PITCH_CLASS, STEP_TICKS
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, scale_mask, track_events
 
 from . import latent as lat
@@ -39,7 +40,7 @@ STYLE_DECODINGS = 16      # sampled decodings per latent in a style; the critic 
 
 def default_model_dir() -> Path:
     """The shipped model, unless ``LATENTROLL_VAE_DIR`` points elsewhere (tests, experiments)."""
-    return model_dirs.VAE.path()
+    return model_folders("vae")["model"]
 
 
 @dataclass
@@ -73,9 +74,9 @@ class MelodyVAEService:
 
     # ---- loading ------------------------------------------------------------------------
     @classmethod
-    def load(cls, model_dir: str | Path | None = None, int8: bool = True) -> "MelodyVAEService":
+    def load(cls, folders: Folders | str | Path | None = None, int8: bool = True) -> "MelodyVAEService":
         """``int8``: decode with int8 matmuls (see ``StepDecoder``); false decodes in float32."""
-        folder = Path(model_dir) if model_dir else default_model_dir()
+        folder = model_folders("vae", folders)["model"]
         model = load_model_folder(folder, VAEConfig, MelodyVAE, "vae")
         cfg = model.cfg
         stats = None
@@ -106,6 +107,13 @@ class MelodyVAEService:
 
     def attributes(self) -> list[str]:
         return sorted(self.stats.attributes) if self.stats else []
+
+    def info(self) -> ServiceInfo:
+        return ServiceInfo(
+            name=self.name, styles=tuple((s.name, s.description) for s in self.styles()),
+            attributes=tuple(self.attributes()), clip_ticks=self.clip_ticks,
+            map_points=None if self.stats is None else self.stats.map_points,
+            map_styles=None if self.stats is None else self.stats.map_styles)
 
     def _style_index(self, style: str | None) -> int:
         return style_label(self.cfg, style)

@@ -47,17 +47,21 @@ def leak_check(qapp):
 
 @pytest.fixture
 def make_window(qtbot, tmp_path, leak_check):
-    """``make_window(song=None, **kwargs)`` → a shown MainWindow with its own temporary home."""
+    """``make_window(song=None, **kwargs)`` → a shown MainWindow with its own temporary home,
+    under the interpreter settings the app's ``run()`` sets (``UiInterpreter``)."""
+    from latentroll.app.gui.gc_control import UiInterpreter
     from latentroll.app.gui.main_window import MainWindow
     from latentroll.app.gui.paths import AppPaths
 
     windows = []
+    interpreters = []
 
     def factory(song: Song | None = None, **kwargs):
         kwargs.setdefault("paths", AppPaths.under(tmp_path / f"home{len(windows)}"))
         kwargs.setdefault("dialogs", False)
         kwargs.setdefault("probe_audio", False)
         kwargs.setdefault("check_recovery", False)
+        interpreters.append(UiInterpreter())
         w = MainWindow(**kwargs)
         w.files.ask_unsaved = lambda: "discard"
         w.soundfont_prompt = lambda reason: None
@@ -79,6 +83,8 @@ def make_window(qtbot, tmp_path, leak_check):
         w.close()
         assert not w.isVisible()
         w.deleteLater()
+    for interpreter in reversed(interpreters):
+        interpreter.restore()
     _flush_deletes()
 
 
@@ -96,12 +102,12 @@ def tiny_vae_dir(tmp_path_factory):
     """A tiny melody VAE trained for a few seconds on the fixture corpus and exported like the
     shipped one (weights, config, latent stats). The model panels' tests use it, never the
     shipped weights."""
+    import torch
+
     from latentroll.models.data.corpus import Corpus
     from latentroll.models.vae.config import get_config
     from latentroll.models.vae.export import export_model
     from latentroll.models.vae.train import melody_data, train_vae
-
-    import torch
 
     run = tmp_path_factory.mktemp("tiny_vae")
     corpus = Corpus.load(FIXTURE_CORPUS)
@@ -132,7 +138,7 @@ def model_window(make_window, tiny_vae_dir, monkeypatch, qtbot):
 
 @pytest.fixture(scope="session")
 def tiny_tool_dirs(tmp_path_factory):
-    """Tiny LSTM, autoencoder, chorale CNN and GAN model folders (a few training steps each on
+    """Tiny LSTM, autoencoder, repair network, chorale CNN and GAN model folders (a few training steps each on
     the fixture corpus, published like the shipped ones): what the Model Tools and the GAN
     entry of the Generate panel are tested with. Keyed by the app's model key."""
     import torch
@@ -151,6 +157,9 @@ def tiny_tool_dirs(tmp_path_factory):
     from latentroll.models.lstm.config import get_config as lstm_config
     from latentroll.models.lstm.network import MelodyLSTM
     from latentroll.models.lstm.train import train_lstm
+    from latentroll.models.repair.config import get_config as repair_config
+    from latentroll.models.repair.network import NoteRepairNet
+    from latentroll.models.repair.train import train_note_repair
 
     root = tmp_path_factory.mktemp("tiny_tools")
     corpus = Corpus.load(FIXTURE_CORPUS)
@@ -160,6 +169,7 @@ def tiny_tool_dirs(tmp_path_factory):
     try:
         for key, cfg, train, net in (("lstm", lstm_config("tiny", epochs=1), train_lstm, MelodyLSTM),
                                      ("ae", ae_config("tiny", epochs=1), train_ae, MelodyAE),
+                                     ("repair", repair_config("tiny", epochs=1), train_note_repair, NoteRepairNet),
                                      ("cnn", cnn_config("tiny", epochs=1), train_coconet, ChoraleCNN),
                                      ("gan", gan_config("tiny"), train_gan, MelodyGAN)):
             run = root / f"{key}_run"

@@ -2,10 +2,9 @@
 button of a dock that is open but behind another tab brings it forward (Qt's own toggle would
 close it unseen); pressing it again, with the dock in front, closes it."""
 from PySide6.QtCore import QCoreApplication
+from roll_helpers import make_song
 
 from latentroll.app.gui.dock_toggle import in_front
-
-from roll_helpers import make_song
 
 
 def test_a_dock_behind_a_tab_comes_forward_then_closes(make_window, monkeypatch, tmp_path):

@@ -1,11 +1,10 @@
 """Document and undo stack: exact undo, merged drags, the modified flag and save markers."""
 import numpy as np
+from roll_helpers import frozen, make_song
 
 from latentroll.app.gui.document import Document
 from latentroll.core.commands import AddTrack, CommandError, SetNoteFields, rename_track, set_tempo
 from latentroll.core.song import Track
-
-from roll_helpers import frozen, make_song
 
 
 def drag_step(doc, dt, key="drag-test"):

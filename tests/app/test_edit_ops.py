@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-
 from roll_helpers import BAR, PPQ, frozen
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -3,7 +3,7 @@ step), a clip drags out as a real .mid, the grid's puck selects the cell under i
 the corpus and decodes what is clicked, and model errors reach the user."""
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 
 from latentroll.core.io.formats import read_song
 from latentroll.core.song import PPQ, Track
@@ -12,7 +12,6 @@ from latentroll.models.data.melody import events_to_notes, pitch_to_event
 HOLD, REST = 0, 1
 
 from latentroll.app.gui.clips import clip_from_track, write_clip_file
-from latentroll.app.gui.model_process import ModelProcess, ModelUnavailable, RemoteService
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -34,12 +33,12 @@ def explorer_window(model_window, qtbot):
             ev += [int(pitch_to_event(p))] + [HOLD] * (int(d) - 1)
         ev = np.array((ev + [REST] * 32)[:32], dtype=np.uint8)
         clips.append(clip_from_track(Track(name=f"tune {i}", notes=events_to_notes(ev)), f"tune {i}", "file"))
-    panels.ctx.library.add(clips)
+    panels.ctx.shelf.add(clips)
     return w
 
 
 def _clips(w):
-    return w.model_panels.ctx.library.clips
+    return w.model_panels.ctx.shelf.clips
 
 
 def test_interpolation_strip_inserts_an_interpolant(explorer_window, qtbot):
@@ -105,13 +104,32 @@ def test_grid_puck_selects_the_cell_under_it(explorer_window, qtbot):
     assert grid.puck.isVisible() and grid.canvas.selected == 4  # the puck starts in the middle
     assert sum(it.marked for it in grid.canvas.items) == 4  # the corners are marked
 
+    # dragging the puck with the mouse (press on it, move, release on the viewport) moves it and
+    # plays the cell under it; it never starts a MIDI drag-out
+    canvas = grid.canvas
+    drags, played = [], []
+    canvas.dragRequested.connect(drags.append)
+    w.model_panels.ctx.play = lambda clip: played.append(clip)
+
+    def on_screen(view_point):
+        return canvas.mapFromScene(canvas.vb.mapViewToScene(view_point))
+
+    start, target = on_screen(grid.puck.pos()), on_screen(grid.cell_center(7))
+    port = canvas.viewport()
     with qtbot.waitSignal(grid.cellChanged, timeout=5000) as blocker:
-        grid.puck.setPos(grid.cell_center(7))  # what dragging the puck does
-    assert blocker.args == [7]
-    assert grid.canvas.selected == 7
+        qtbot.mousePress(port, Qt.MouseButton.LeftButton, pos=start)
+        for t in np.linspace(0.1, 1.0, 10):
+            step = start + (target - start) * float(t)
+            qtbot.mouseMove(port, QPoint(round(step.x()), round(step.y())))
+            qtbot.wait(15)
+        qtbot.mouseRelease(port, Qt.MouseButton.LeftButton, pos=target)
+    assert blocker.args == [7] and canvas.selected == 7
+    assert canvas.index_at_view(grid.puck.pos()) == 7, "the puck stays where it was dropped"
+    assert played and played[-1] is canvas.clip(7) and not drags
+    # a plain click on a cell moves the puck there and plays it
     with qtbot.waitSignal(grid.cellChanged, timeout=5000) as blocker:
-        grid.puck.setPos(grid.cell_center(0) + grid.cell_center(0) * 0.1)
-    assert blocker.args == [0]
+        qtbot.mouseClick(port, Qt.MouseButton.LeftButton, pos=on_screen(grid.cell_center(0)))
+    assert blocker.args == [0] and canvas.index_at_view(grid.puck.pos()) == 0 and not drags
 
     before = w.doc.song.copy()
     grid.actions.buttons["track"].click()  # insert the cell as a new track
@@ -141,17 +159,26 @@ def test_map_shows_corpus_points_and_decodes_clicks(explorer_window, qtbot):
     assert tab.sample_region() is not None
     qtbot.waitUntil(lambda: len(tab.results.items) == 3, timeout=30000)
     assert len(tab.picked_item.data) == 3
+    # a click on the map (a real mouse event on the view) decodes the melody there and plays it
     centre = info.map_points.mean(axis=0)
-    assert tab.decode_at(centre[None]) is not None
+    view = tab.plot
+    at = view.mapFromScene(view.vb.mapViewToScene(QPointF(float(centre[0]), float(centre[1]))))
+    assert view.viewport().rect().contains(at)
+    played = []
+    w.model_panels.ctx.play = lambda clip: played.append(clip)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
     qtbot.waitUntil(lambda: len(tab.results.items) == 1, timeout=30000)
-    assert tab.results.clip(0).source == "map"
+    clip = tab.results.clip(0)
+    assert clip.source == "map" and played == [clip]
+    assert np.allclose(tab.picked_item.data["x"], [centre[0]], atol=0.05 * np.ptp(info.map_points[:, 0]))
+    assert tab.actions.buttons["play"].isEnabled() and tab.actions.buttons["track"].isEnabled()
 
 
 def test_model_error_reaches_the_user(explorer_window, qtbot):
     w = explorer_window
     tab = w.model_panels.explorer.interpolate
     drums = Track(name="Drums", is_drum=True, notes=_clips(w)[0].track.notes)
-    bad = w.model_panels.ctx.library.add(clip_from_track(drums, "Drum loop", "file"))[0]
+    bad = w.model_panels.ctx.shelf.add(clip_from_track(drums, "Drum loop", "file"))[0]
     tab.a.set_clip(bad)
     tab.b.set_clip(_clips(w)[1])
     with qtbot.waitSignal(w.notifier.notified, timeout=30000) as blocker:
@@ -160,23 +187,9 @@ def test_model_error_reaches_the_user(explorer_window, qtbot):
     assert note.level == "error" and "drum track" in note.text and not note.details
 
 
-def test_model_process_crash_is_reported_then_recovers(tiny_vae_dir):
-    process = ModelProcess(threads=1)
-    try:
-        svc = RemoteService(process, "latentroll.models.vae.service:MelodyVAEService", tiny_vae_dir)
-        assert svc.load().clip_ticks == 8 * PPQ
-        process._proc.kill()
-        with pytest.raises(ModelUnavailable, match="stopped unexpectedly"):
-            svc.sample(1, seed=1)
-        assert len(svc.sample(2, temperature=1.0, seed=1)) == 2  # a fresh process took over
-    finally:
-        process.shutdown()
-    assert not process.running
-
-
 def test_near_real_box_chooses_the_pull(explorer_window):
     """'Near real tunes' on asks for the service's default pull; off asks for the plain path."""
-    from latentroll.app.gui.explorer.jobs import InterpolateRequest, interpolate_clips
+    from latentroll.app.gui.explorer.model_calls import InterpolateRequest, interpolate_clips
 
     asked = []
 

@@ -7,14 +7,13 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
+from roll_helpers import BAR, PPQ, TIMGM, make_song
 
 from latentroll.app.gui.autosave import find_recovery_files
 from latentroll.app.gui.drag_midi import write_drag_file
 from latentroll.app.gui.piano_roll.editor import file_mime
 from latentroll.core.commands import rename_track, set_tempo
 from latentroll.core.io.formats import read_song, write_song
-
-from roll_helpers import BAR, PPQ, TIMGM, make_song
 
 WAIT = 15000
 

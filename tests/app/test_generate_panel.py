@@ -8,12 +8,11 @@ import sys
 import numpy as np
 import pytest
 
+from latentroll.app.gui.generate.model_calls import GenerateRequest
+from latentroll.app.gui.models_host import MISSING
 from latentroll.core.commands import set_key
 from latentroll.core.song import PPQ
 from latentroll.core.theory import Scale
-
-from latentroll.app.gui.generate.jobs import GenerateRequest
-from latentroll.app.gui.models_host import MISSING
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -45,7 +44,7 @@ def test_generate_then_accept_is_one_undo_step(model_window, qtbot):
         assert len(notes) > 0 and notes["start"].min() >= 0
         assert (notes["start"] + notes["duration"]).max() <= 4 * 4 * PPQ
     # the candidates are in the shared clip list (pickable in the explorer)
-    assert {c.clip.uid for c in cards} <= {c.uid for c in w.model_panels.ctx.library.clips}
+    assert {c.clip.uid for c in cards} <= {c.uid for c in w.model_panels.ctx.shelf.clips}
 
     before = w.doc.song.copy()
     w.state.set_current_track(0)

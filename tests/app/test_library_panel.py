@@ -7,15 +7,14 @@ import shutil
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
+from roll_helpers import FIXTURE_CORPUS, make_song
 
+from latentroll.app.gui.library_panel.dialogs import PieceDetails
+from latentroll.app.gui.library_panel.panel import STYLE
 from latentroll.core.io.formats import read_song
 from latentroll.core.library import MusicLibrary
 from latentroll.core.song import PPQ, Song
 from latentroll.models.data.corpus import CACHE_VERSION
-
-from latentroll.app.gui.library.dialogs import PieceDetails
-from latentroll.app.gui.library.panel import STYLE
-from roll_helpers import FIXTURE_CORPUS, make_song
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -31,7 +30,7 @@ def corpus_cache(tmp_path, monkeypatch):
 
 
 def _open(w, qtbot):
-    lib = w.library
+    lib = w.library_dock
     w.actions["library_panel"].trigger()
     qtbot.waitUntil(lambda: lib.dock.isVisible())
     return lib
@@ -175,10 +174,10 @@ def test_corpus_section_lists_filters_and_inserts(make_window, qtbot, corpus_cac
     assert w.doc.song == before
 
     # "→ Explorer" puts its melody in the session's clip list
-    clips = w.model_panels.ctx.library
+    clips = w.model_panels.ctx.shelf
     panel.act("explorer")
     assert len(clips.clips) == 1 and clips.clips[0].name.endswith("Soprano")
-    assert np.array_equal(clips.clips[0].track.notes["pitch"], w.model_panels.ctx.library.clips[0].track.notes["pitch"])
+    assert np.array_equal(clips.clips[0].track.notes["pitch"], w.model_panels.ctx.shelf.clips[0].track.notes["pitch"])
 
     # drag out: a real .mid in the drag folder with all four voices
     path = dock.controller.drag_file(chorale)
@@ -286,4 +285,4 @@ def test_library_actions_are_in_the_menus_with_a_free_shortcut(window):
     assert toggle in menus["View"].actions()
     assert window.actions["save_to_library"] in menus["Edit"].actions()
     toggle.trigger()
-    assert window.library.dock.isVisible()
+    assert window.library_dock.dock.isVisible()

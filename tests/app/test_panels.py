@@ -1,6 +1,7 @@
 """Track list and transport: every control is an undoable command; the title tracks changes."""
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from roll_helpers import frozen
 
 from latentroll.app.gui.autosave import AUTOSAVE_INTERVAL_MS
 from latentroll.app.gui.instruments import GM_PROGRAMS
@@ -8,8 +9,6 @@ from latentroll.app.gui.theme import track_color
 from latentroll.app.gui.track_list import DRUM_INDEX, SPARE_ROWS, TrackRow
 from latentroll.core.commands import AddTrack, Macro
 from latentroll.core.song import Track
-
-from roll_helpers import frozen
 
 
 def test_gm_program_list_is_complete():
@@ -143,7 +142,7 @@ def test_unsaved_changes_save_then_continue(window, qtbot, monkeypatch, tmp_path
     window.edit_ops.state.set_selection([0])
     window.edit_ops.delete()
     window.files.ask_unsaved = lambda: "save"
-    monkeypatch.setattr("latentroll.app.gui.files.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("latentroll.app.gui.file_controller.QFileDialog.getSaveFileName",
                         lambda *a, **k: (str(tmp_path / "kept.lrproj"), ""))
     with qtbot.waitSignal(window.doc.songReplaced, timeout=15000):
         window.files.new()

@@ -3,13 +3,12 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from roll_helpers import BAR, PPQ, click, drag, frozen, notes_set, roll_point
 
-from latentroll.core.commands import set_key
 from latentroll.app.gui.piano_roll.background import row_colors
 from latentroll.app.gui.theme import ROLL
+from latentroll.core.commands import set_key
 from latentroll.core.theory import Scale
-
-from roll_helpers import BAR, PPQ, click, drag, frozen, notes_set, roll_point
 
 NO_MOD = Qt.KeyboardModifier.NoModifier
 ALT = Qt.KeyboardModifier.AltModifier

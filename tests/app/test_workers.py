@@ -8,16 +8,14 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
+from roll_helpers import TIMGM, make_song
+from stall_probe import GapProbe
 
-from latentroll.app.gui.models_host import MODEL_SPECS
 from latentroll.app.gui.notify import ERROR
 from latentroll.app.gui.workers import Jobs
 from latentroll.core.io.formats import write_song
-from latentroll.models.common.model_dirs import shipped_model_dir
 from latentroll.core.song import PPQ, Note, Song, TempoChange, Track
-
-from roll_helpers import TIMGM, make_song
-from stall_probe import GapProbe
+from latentroll.models.registry import WEIGHTS_FILE, entry, shipped_model_dir
 
 WAIT = 15000
 
@@ -198,12 +196,12 @@ def test_ui_thread_never_stalls_while_render_and_load_run(make_window, qtbot, tm
     assert list(tmp_path.glob("mix*.wav")) and w.doc.song.title == "Long"
 
 
-SHIPPED_VAE = next(spec for spec in MODEL_SPECS if spec.key == "vae")
+SHIPPED_VAE = entry("vae")
 
 
 @pytest.mark.timeout(240)
 @pytest.mark.skipif(not TIMGM.exists(), reason="apt install timgm6mb-soundfont")
-@pytest.mark.skipif(not (shipped_model_dir(SHIPPED_VAE.folder.folder) / SHIPPED_VAE.weights_file).exists(),
+@pytest.mark.skipif(not (shipped_model_dir(SHIPPED_VAE.folder.folder) / WEIGHTS_FILE).exists(),
                     reason="no shipped VAE weights")
 def test_ui_thread_never_stalls_while_a_generation_and_a_render_run(make_window, qtbot, tmp_path, monkeypatch):
     """The shipped melody VAE writes 16 melodies of 8 bars through the real model process while
@@ -221,7 +219,7 @@ def test_ui_thread_never_stalls_while_a_generation_and_a_render_run(make_window,
     gen.bars.setValue(8)
     finished: dict[str, float] = {}
     w.files.exported.connect(lambda *_a: finished.setdefault("render", time.perf_counter()))
-    panels.ctx.library.changed.connect(lambda: finished.setdefault("generation", time.perf_counter()))
+    panels.ctx.shelf.changed.connect(lambda: finished.setdefault("generation", time.perf_counter()))
 
     def start_jobs(attempt: int) -> None:
         finished.clear()

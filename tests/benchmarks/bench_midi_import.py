@@ -4,7 +4,7 @@ plus the time and memory to load one million-note file.
 The 1,000 files are music21's own MIDI renderings of Bach chorales and Essen folk songs (so they
 are not written by our writer), made once and cached in the temp folder. Run:
 
-    /work/main/.venv/bin/python tests/benchmarks/bench_midi_import.py [--files 1000] [--skip-huge-pretty]
+    .venv/bin/python tests/benchmarks/bench_midi_import.py [--files 1000] [--skip-huge-pretty]
 """
 from __future__ import annotations
 

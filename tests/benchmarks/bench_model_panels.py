@@ -39,11 +39,13 @@ def open_window():
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
+    from latentroll.app.gui.gc_control import UiInterpreter
     from latentroll.app.gui.main_window import MainWindow
     from latentroll.app.gui.paths import AppPaths
     from latentroll.app.gui.theme import apply_theme
 
     apply_theme(app)
+    UiInterpreter(app)  # the app's run() sets the same interpreter settings
     w = MainWindow(paths=AppPaths.under(tempfile.mkdtemp()), dialogs=False, probe_audio=False,
                    check_recovery=False)
     w.resize(1600, 1000)

@@ -2,7 +2,7 @@
 thread ever stalls meanwhile (building and showing the candidates, accepting one).
 
 Opens the main window (offscreen unless DISPLAY is set) on an 8-bar chorale from the fixture
-corpus and times each tool on it with the models in LATENTROLL_LSTM_DIR, LATENTROLL_AE_DIR and
+corpus and times each tool on it with the models in LATENTROLL_LSTM_DIR, LATENTROLL_REPAIR_DIR (and _AE_DIR) and
 LATENTROLL_CNN_DIR (else the shipped ones): first use (model process + weights), the run, and the
 accept. A 5 ms timer on the UI thread records the longest gap between its ticks (budget: 50 ms).
 

@@ -17,8 +17,10 @@ FIXTURE = Path(__file__).resolve().parents[2] / "resources" / "fixtures" / "corp
 
 
 def main() -> None:
+    from latentroll.models.registry import MODELS
+
     parser = argparse.ArgumentParser()
-    parser.add_argument("model", choices=["cnn", "gan", "lstm", "ae"])
+    parser.add_argument("model", choices=list(MODELS))
     parser.add_argument("--config", help="named config (default: the shipped one)")
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1)

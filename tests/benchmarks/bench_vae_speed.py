@@ -52,8 +52,8 @@ def main() -> int:
     import torch
 
     from latentroll.models.data.corpus import Corpus
-    from latentroll.models.vae.evaluate import speed_metrics
     from latentroll.models.vae import native_loop
+    from latentroll.models.vae.evaluate import speed_metrics
     from latentroll.models.vae.service import MelodyVAEService
     from latentroll.models.vae.step_decoder import StepDecoder
     from latentroll.models.vae.train import melody_data

@@ -21,3 +21,10 @@ def test_without_a_key_the_song_gets_the_key_its_notes_imply():
 def test_an_asked_key_wins():
     key = clips_song([_clip([62, 64, 66])], "ideas", scale=Scale.parse("A minor")).keys[0]
     assert (key.tonic, key.mode) == (9, "minor")
+
+
+def test_separate_clips_each_get_their_own_channel_never_the_drums():
+    song = clips_song([_clip([60, 62]) for _ in range(12)], "ideas", separate_tracks=True)
+    channels = [t.channel for t in song.tracks]
+    assert channels[:11] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11]
+    assert 9 not in channels

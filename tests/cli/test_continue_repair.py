@@ -6,18 +6,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_run import run_cli
 
 from latentroll.app.cli.main import main
 from latentroll.core.io.formats import read_song, write_song
 from latentroll.core.song import NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
 
-LATENTROLL = "/work/main/.venv/bin/latentroll"
 FIXTURE = Path(__file__).resolve().parents[2] / "resources" / "fixtures" / "corpus_small.npz"
 BAR = 4 * PPQ
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([LATENTROLL, *args], capture_output=True, text=True, timeout=180)
+    return run_cli(*args, timeout=180)
 
 
 @pytest.fixture(scope="module")
@@ -25,16 +25,16 @@ def models(tmp_path_factory) -> dict[str, Path]:
     import torch
 
     from latentroll.models.autoencoder.config import get_config as ae_config
-    from latentroll.models.autoencoder.config import get_note_repair_config
     from latentroll.models.autoencoder.network import MelodyAE
-    from latentroll.models.autoencoder.note_repair_net import NoteRepairNet
-    from latentroll.models.autoencoder.note_repair_train import train_note_repair
     from latentroll.models.autoencoder.train import train_ae
     from latentroll.models.common.export import load_run_weights, publish_model
     from latentroll.models.data.corpus import Corpus
     from latentroll.models.lstm.config import get_config as lstm_config
     from latentroll.models.lstm.network import MelodyLSTM
     from latentroll.models.lstm.train import train_lstm
+    from latentroll.models.repair.config import get_config as get_note_repair_config
+    from latentroll.models.repair.network import NoteRepairNet
+    from latentroll.models.repair.train import train_note_repair
 
     torch.set_num_threads(1)
     corpus = Corpus.load(FIXTURE)

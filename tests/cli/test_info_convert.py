@@ -7,11 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_run import run_cli
 
 from latentroll.core.io.formats import read_song, write_song
 from latentroll.core.song import NOTE_DTYPE, KeySignature, Song, TempoChange, TimeSignature, Track
-
-LATENTROLL = "/work/main/.venv/bin/latentroll"
 
 ABC_BOOK = """X:1
 T:Lilting Jig
@@ -30,7 +29,7 @@ GABc dedB|]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([LATENTROLL, *args], capture_output=True, text=True, timeout=120)
+    return run_cli(*args, timeout=120)
 
 
 @pytest.fixture(scope="module")

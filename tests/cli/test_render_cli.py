@@ -74,6 +74,16 @@ def test_unwritable_output_one_line_and_no_file(midi, tmp_path, capsys):
     assert list(tmp_path.iterdir()) == [midi]
 
 
+def test_a_bad_stems_folder_leaves_an_existing_mixdown_untouched(midi, tmp_path, capsys):
+    out = tmp_path / "out.wav"
+    out.write_bytes(b"the old mixdown")
+    (tmp_path / "taken").write_text("a file where the stems folder should go")
+    rc = main(["render", str(midi), "-o", str(out), "--stems", str(tmp_path / "taken" / "stems"),
+               "--soundfont", str(TIMGM)])
+    assert rc == 2 and out.read_bytes() == b"the old mixdown"
+    one_error_line(capsys, "cannot write stems to")
+
+
 @pytest.mark.parametrize("argv,needle", [
     ([], "nothing to do"),
     (["-o", "out.mp3"], ".wav"),

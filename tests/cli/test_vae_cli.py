@@ -1,23 +1,19 @@
 """The model CLI end to end with a tiny trained model: train, generate, interpolate, eval."""
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 
 from latentroll.core.io.formats import read_song, write_song
 from latentroll.core.song import Song, Track
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "resources" / "fixtures" / "corpus_small.npz"
-CLI = str(Path(sys.executable).parent / "latentroll")
 
 
 def run(*args, env=None, timeout=300):
-    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+    return run_cli(*args, env=env, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +48,8 @@ def test_generate_writes_midi_in_key(tiny_model, tmp_path):
 
 def test_interpolate_between_two_files(tiny_model, tmp_path):
     from latentroll.models.data.corpus import Corpus
-    from latentroll.models.data.splits import tune_events
     from latentroll.models.data.melody import events_to_notes
+    from latentroll.models.data.splits import tune_events
 
     corpus = Corpus.load(FIXTURE)
     paths = []
@@ -67,6 +63,27 @@ def test_interpolate_between_two_files(tiny_model, tmp_path):
     assert r.returncode == 0, r.stderr
     song = read_song(out)
     assert song.tracks and song.end_tick() > 0
+
+
+def test_transfer_adds_the_melody_in_a_style_as_a_track(tiny_model, tmp_path):
+    from latentroll.models.data.corpus import Corpus
+    from latentroll.models.data.melody import events_to_notes
+    from latentroll.models.data.splits import tune_events
+
+    tune = Corpus.load(FIXTURE).tunes[0]
+    src = tmp_path / "tune.mid"
+    write_song(Song(tracks=[Track(name="Tune", channel=0, notes=events_to_notes(tune_events(tune)[:64]))]), src)
+    out = tmp_path / "moved.mid"
+    r = run("transfer", str(src), "--style", "chinese", "--temperature", "1", "--seed", "0", "-o", str(out),
+            env=tiny_model)
+    assert r.returncode == 0, r.stderr[-1500:]
+    original, song = read_song(src), read_song(out)
+    assert [t.name for t in song.tracks] == ["Tune", "Tune (chinese)"]
+    assert song.tracks[0] == original.tracks[0] and len(song.tracks[1].notes)
+    assert song.tracks[1].channel not in (0, 9)  # its own channel, so both keep their program
+    assert song.tracks[1].end_tick() <= -(-original.end_tick() // 1920) * 1920
+    r = run("transfer", str(src), "--style", "vaporwave", "-o", str(out), env=tiny_model)
+    assert r.returncode == 2 and "unknown style 'vaporwave'" in r.stderr
 
 
 def test_bad_inputs_exit_2(tiny_model, tmp_path):

@@ -9,7 +9,11 @@ import pytest
 
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.io.formats import (
-    SUPPORTED_READ, SUPPORTED_WRITE, read_song, split_abc_tunes, write_song,
+    SUPPORTED_READ,
+    SUPPORTED_WRITE,
+    read_song,
+    split_abc_tunes,
+    write_song,
 )
 from latentroll.core.io.music21_convert import score_to_song
 from latentroll.core.io.music21_export import snap_to_notation

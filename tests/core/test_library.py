@@ -9,7 +9,12 @@ import pytest
 
 from latentroll.core.io.midi import write_midi
 from latentroll.core.library import (
-    INDEX_NAME, LibraryError, MusicLibrary, normalize_tags, sanitize_title, search,
+    INDEX_NAME,
+    LibraryError,
+    MusicLibrary,
+    normalize_tags,
+    sanitize_title,
+    search,
 )
 from latentroll.core.song import PPQ, KeySignature, Note, Song, TempoChange, TimeSignature, Track
 

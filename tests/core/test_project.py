@@ -8,7 +8,13 @@ import pytest
 
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.project import (
-    FORMAT_VERSION, MIGRATIONS, LatentBookmark, Project, ProjectSettings, load_project, save_project,
+    FORMAT_VERSION,
+    MIGRATIONS,
+    LatentBookmark,
+    Project,
+    ProjectSettings,
+    load_project,
+    save_project,
 )
 from latentroll.core.song import NOTE_DTYPE, KeySignature, Song, TempoChange, TimeSignature, Track
 

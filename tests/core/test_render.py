@@ -7,14 +7,21 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from latentroll.core.audio.errors import RenderCancelled
 from latentroll.core.audio.events import NOTE_OFF, NOTE_ON, PROGRAM, build_events
 from latentroll.core.audio.render import (
-    RENDER_BLOCK, RenderOptions, render_length, render_song, render_stems, render_to_wav,
-    safe_filename, stem_paths, write_wav,
+    RENDER_BLOCK,
+    RenderOptions,
+    render_length,
+    render_song,
+    render_stems,
+    render_to_wav,
+    safe_filename,
+    stem_paths,
+    write_wav,
 )
 from latentroll.core.audio.soundfont import SoundFontNotFound
 from latentroll.core.audio.synth import FLUID_BUFSIZE
+from latentroll.core.cancel import Cancelled
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.song import PPQ, Note, Song, TempoChange, Track
 
@@ -206,7 +213,7 @@ def test_cancel_stops_and_writes_nothing(song, tmp_path):
         calls.append(done)
         cancel.set()
 
-    with pytest.raises(RenderCancelled):
+    with pytest.raises(Cancelled):
         render_to_wav(song, tmp_path / "mix.wav", OPTS, progress=progress, cancel=cancel)
     assert len(calls) == 1
     assert list(tmp_path.iterdir()) == []
@@ -220,7 +227,7 @@ def test_cancelled_stems_leave_nothing_behind(song, tmp_path):
         if done > total // 2:  # in the middle of the second stem
             cancel.set()
 
-    with pytest.raises(RenderCancelled):
+    with pytest.raises(Cancelled):
         render_stems(song, target, OPTS, progress=progress, cancel=cancel)
     assert list(tmp_path.iterdir()) == []  # not even the folders it had created
 

@@ -5,18 +5,29 @@ import torch
 
 from latentroll.core.song import NOTE_DTYPE, PPQ, Track
 from latentroll.models.autoencoder.config import AEConfig, get_config
-from latentroll.models.autoencoder.corruption import Corruption, corrupt, drop_notes, jitter_onsets, shift_notes
-from latentroll.models.autoencoder.evaluate import EvalConfig, evaluate_ae, note_changes
+from latentroll.models.autoencoder.evaluate import EvalConfig, evaluate_ae
 from latentroll.models.autoencoder.network import MelodyAE, binarize
-from latentroll.models.autoencoder.repair import (
-    apply_margin, margin_for, melody_windows, repair_events, segment_starts, stitch, window_logprobs,
-)
 from latentroll.models.autoencoder.service import MelodyAEService, default_model_dir
 from latentroll.models.autoencoder.train import train_ae
+from latentroll.models.autoencoder.window_repair import (
+    apply_margin,
+    melody_windows,
+    segment_starts,
+    stitch,
+    window_logprobs,
+)
+from latentroll.models.common.errors import MelodyError
 from latentroll.models.common.export import load_run_weights, publish_model
+from latentroll.models.common.repair_margin import margin_for, note_changes, repair_events
 from latentroll.models.common.service import load_model_folder
+from latentroll.models.data.corruption import Corruption, corrupt, drop_notes, jitter_onsets, shift_notes
 from latentroll.models.data.melody import (
-    FIRST_PITCH_CLASS, NO_EVENT, NOTE_OFF, MelodyError, events_to_notes, held_pitch, notes_to_events,
+    FIRST_PITCH_CLASS,
+    NO_EVENT,
+    NOTE_OFF,
+    events_to_notes,
+    held_pitch,
+    notes_to_events,
     pitch_to_event,
 )
 from latentroll.models.data.splits import melody_data
@@ -190,8 +201,8 @@ def test_shipped_code_autoencoder_reconstructs_held_out_tunes(small_corpus):
     """The fixture's tunes all come from the full corpus's test split (held out from training).
     Repair itself is the repair network's job (tests/models/test_note_repair.py); the code
     autoencoder's own calibrated repair must still leave clean notes alone."""
-    from latentroll.models.autoencoder.evaluate import repair_scores
     from latentroll.models.autoencoder.train import recon_metrics
+    from latentroll.models.common.repair_margin import repair_scores
     from latentroll.models.data.splits import split_tunes
 
     svc = MelodyAEService.load()
@@ -209,9 +220,9 @@ def test_shipped_code_autoencoder_reconstructs_held_out_tunes(small_corpus):
 def test_ship_calibrates_the_margin_and_writes_the_card(small_corpus, tmp_path):
     import json
 
-    from latentroll.models.autoencoder.evaluate import MARGINS, calibrate_margin, repair_scores
-    from latentroll.models.data.splits import split_tunes
     from latentroll.models.autoencoder.ship import ship_ae
+    from latentroll.models.common.repair_margin import MARGINS, calibrate_margin, repair_scores
+    from latentroll.models.data.splits import split_tunes
 
     run = tmp_path / "run"
     train_ae(get_config("tiny", epochs=1), run, corpus=small_corpus, max_steps=5)

@@ -13,12 +13,19 @@ from latentroll.models.coconet.constraint import forbidden, polish
 from latentroll.models.coconet.evaluate import EvalConfig, chronological_nll, evaluate_coconet, grid_of
 from latentroll.models.coconet.gibbs import Schedule, gibbs_sample
 from latentroll.models.coconet.network import ChoraleCNN
-from latentroll.models.coconet.roll import NUM_VOICES, frames_to_notes, tune_roll, voice_frames
-from latentroll.models.coconet.service import ChoraleError, ChoraleService, default_model_dir, splice
-from latentroll.models.coconet.train import chorale_data, sample_mask, train_coconet
+from latentroll.models.coconet.roll import NUM_VOICES, chorale_rolls, frames_to_notes, tune_roll, voice_frames
+from latentroll.models.coconet.service import ChoraleService, default_model_dir, splice
+from latentroll.models.coconet.train import sample_mask, train_coconet
 from latentroll.models.coconet.voiceleading import (
-    PAIRS, crossing_frames, out_of_range_counts, pair_flags, pair_parallels, parallel_moves, parallels,
+    PAIRS,
+    crossing_frames,
+    out_of_range_counts,
+    pair_flags,
+    pair_parallels,
+    parallel_moves,
+    parallels,
 )
+from latentroll.models.common.errors import ChoraleError
 from latentroll.models.common.export import load_run_weights, publish_model
 from latentroll.models.data.splits import split_ids
 
@@ -31,7 +38,7 @@ def _notes(rows) -> np.ndarray:
 
 # ---- data ---------------------------------------------------------------------------------------
 def test_chorales_are_split_by_chorale_with_the_shared_split(small_corpus):
-    data = chorale_data(small_corpus, CFG)
+    data = chorale_rolls(small_corpus, CFG)
     ids = split_ids(small_corpus)
     for name in ("train", "valid", "test"):
         assert set(data.ids[name]) <= set(ids[name])
@@ -378,7 +385,7 @@ def test_crossings_and_ranges_by_hand():
 
 
 def test_baselines_and_chronological_nll(service, small_corpus):
-    data = chorale_data(small_corpus, CFG)
+    data = chorale_rolls(small_corpus, CFG)
     base = VoiceBaselines.fit(data.train, CFG.classes)
     roll = data.test[0]
     uni, markov = np.mean([base.nll(roll, t, v) for t in range(1, roll.shape[1]) for v in range(4)], axis=0)
@@ -388,7 +395,7 @@ def test_baselines_and_chronological_nll(service, small_corpus):
 
 
 def test_evaluation_reports_the_issue_keys(service, small_corpus):
-    data = chorale_data(small_corpus, CFG)
+    data = chorale_rolls(small_corpus, CFG)
     res = evaluate_coconet(service, data, EvalConfig(nll_positions=64, harmonize_chorales=2, gibbs_steps=4,
                                                      timing_repeats=1))
     for key in ("nll", "baseline_nll", "parallels_per_100", "bach_parallels_per_100", "out_of_range",

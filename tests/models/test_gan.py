@@ -6,8 +6,9 @@ import pytest
 import torch
 
 from latentroll.core.theory import Scale
+from latentroll.models.common.errors import MelodyError
 from latentroll.models.common.export import load_run_weights, publish_model
-from latentroll.models.data.melody import NO_EVENT, NOTE_OFF, MelodyError, pitch_to_event
+from latentroll.models.data.melody import NO_EVENT, NOTE_OFF, pitch_to_event
 from latentroll.models.data.splits import melody_data
 from latentroll.models.eval.musegan import musegan_metrics, relative_gap
 from latentroll.models.gan.config import get_config
@@ -152,12 +153,12 @@ def test_generate_refuses_bad_requests(service):
 
 def test_evaluation_reports_the_issue_keys(service, small_corpus):
     data = melody_data(small_corpus, CFG)
-    res = evaluate_gan(service.model, data, EvalConfig(samples=64, oa_pieces=30, timing_repeats=1),
+    res = evaluate_gan(service, data, EvalConfig(samples=64, oa_pieces=30, timing_repeats=1),
                        vae=data.valid.events[:64])
     for key in ("eb", "upc", "qn"):
         assert set(res[key]) == {"data", "gan", "vae"} and all(np.isfinite(v) for v in res[key].values())
     assert 0 <= res["oa_min"] <= 1 and res["copies"] >= 0 and 0 <= res["copies_share"] <= 1
-    assert evaluate_gan(service.model, data, EvalConfig(samples=16, oa_pieces=10, timing_repeats=1))["eb"]["vae"] is None
+    assert evaluate_gan(service, data, EvalConfig(samples=16, oa_pieces=10, timing_repeats=1))["eb"]["vae"] is None
 
 
 shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(),

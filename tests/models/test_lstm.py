@@ -4,9 +4,14 @@ import pytest
 
 from latentroll.core.song import NOTE_DTYPE, PPQ, Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.errors import MelodyError
 from latentroll.models.common.export import load_run_weights, publish_model
 from latentroll.models.data.melody import (
-    FIRST_PITCH_CLASS, NO_EVENT, NOTE_OFF, MelodyError, events_to_notes, pitch_to_event,
+    FIRST_PITCH_CLASS,
+    NO_EVENT,
+    NOTE_OFF,
+    events_to_notes,
+    pitch_to_event,
 )
 from latentroll.models.data.sequences import sequence_data, tune_chunks
 from latentroll.models.lstm.config import get_config

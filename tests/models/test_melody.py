@@ -1,10 +1,17 @@
 """The melody representation: events, windows, transposition."""
 import numpy as np
-import pytest
 
 from latentroll.models.data.melody import (
-    FIRST_PITCH_CLASS, NO_EVENT, NOTE_OFF, NUM_CLASSES, WindowSpec, events_to_notes, notes_to_events,
-    pitch_to_event, transpose_events, windows_from_events,
+    FIRST_PITCH_CLASS,
+    NO_EVENT,
+    NOTE_OFF,
+    NUM_CLASSES,
+    WindowSpec,
+    events_to_notes,
+    notes_to_events,
+    pitch_to_event,
+    transpose_events,
+    windows_from_events,
 )
 
 Q = 480  # a quarter in ticks

@@ -7,25 +7,37 @@ import pytest
 import torch
 
 from latentroll.core.song import Track
-from latentroll.models.autoencoder.config import get_config, get_note_repair_config
-from latentroll.models.autoencoder.corruption import shift_notes
-from latentroll.models.autoencoder.evaluate import MARGINS, EvalConfig, evaluate_ae, repair_scores
+from latentroll.models.autoencoder.config import get_config
+from latentroll.models.autoencoder.evaluate import EvalConfig
 from latentroll.models.autoencoder.network import MelodyAE
-from latentroll.models.autoencoder.note_features import KEEP, NUM_CONTEXT_FEATURES, note_rows, offset_labels
-from latentroll.models.autoencoder.note_repair_net import NoteRepairNet
-from latentroll.models.autoencoder.note_repair_train import IGNORE, NoteRepairTask, note_crop, train_note_repair
-from latentroll.models.autoencoder.lm_opinion import LMOpinion
-from latentroll.models.autoencoder.repair import (
-    calibrated_margin, margin_for, note_fixes, note_logprobs, repair_events, uses_opinion, without_opinion,
-)
-from latentroll.models.autoencoder.service import MelodyAEService, default_repair_dir, lm_opinion
 from latentroll.models.autoencoder.train import train_ae
-from latentroll.models.common import model_dirs
 from latentroll.models.common.export import load_run_weights, publish_model
+from latentroll.models.common.protocol import model_folders
+from latentroll.models.common.repair_margin import MARGINS, margin_for, repair_events, repair_scores
+from latentroll.models.data.corruption import shift_notes
 from latentroll.models.data.melody import (
-    FIRST_PITCH_CLASS, NO_EVENT, NOTE_OFF, events_to_notes, notes_to_events, pitch_to_event,
+    FIRST_PITCH_CLASS,
+    NO_EVENT,
+    NOTE_OFF,
+    events_to_notes,
+    notes_to_events,
+    pitch_to_event,
 )
 from latentroll.models.data.splits import melody_data, split_tunes
+from latentroll.models.registry import WEIGHTS_FILE
+from latentroll.models.repair.config import get_config as get_note_repair_config
+from latentroll.models.repair.evaluate import evaluate_repair
+from latentroll.models.repair.network import NoteRepairNet
+from latentroll.models.repair.note_features import KEEP, NUM_CONTEXT_FEATURES, note_rows, offset_labels
+from latentroll.models.repair.note_repair import (
+    calibrated_margin,
+    note_fixes,
+    note_logprobs,
+    uses_opinion,
+    without_opinion,
+)
+from latentroll.models.repair.service import MelodyRepairService, default_repair_dir, lm_opinion
+from latentroll.models.repair.train import IGNORE, NoteRepairTask, note_crop, train_note_repair
 
 SHIPPED_REPAIR_FLOOR = 0.5  # the shipped repair restores 0.645 of the whole test split, the network alone 0.589 (its card)
 
@@ -99,7 +111,7 @@ def repair_svc(small_corpus, tmp_path_factory):
                                 progress=lambda p: losses.append(p.metrics["loss"]))
     publish_model(load_run_weights(NoteRepairNet(cfg), base / "run" / "last"), cfg, base / "run" / "last",
                   base / "net")
-    return summary, losses, MelodyAEService.load(base / "ae", base / "net"), base
+    return summary, losses, MelodyRepairService.load({"ae": base / "ae", "model": base / "net"}), base
 
 
 def test_tiny_training_loss_falls(repair_svc):
@@ -130,7 +142,7 @@ def test_service_moves_only_pitches_and_strength_sets_how_many(repair_svc, scale
 
 def test_evaluate_names_the_repairing_network_and_the_code_autoencoders_figures(repair_svc, small_corpus):
     svc = repair_svc[2]
-    res = evaluate_ae(svc, small_corpus, melody_data(small_corpus, svc.cfg), None,
+    res = evaluate_repair(svc, small_corpus, melody_data(small_corpus, svc.cfg), None,
                       EvalConfig(recon_windows=50, repair_tunes=10, timing_repeats=1))
     assert res["repair_model"] == "tiny"
     for k in ("repair_rate", "clean_change_rate", "code_repair_rate", "code_clean_change_rate", "bits_per_bar"):
@@ -140,25 +152,25 @@ def test_evaluate_names_the_repairing_network_and_the_code_autoencoders_figures(
 def test_ship_repair_calibrates_and_writes_its_card(repair_svc, small_corpus, tmp_path, monkeypatch):
     import dataclasses
 
-    import latentroll.models.autoencoder.service as ae_service
-    import latentroll.models.autoencoder.ship as ae_ship
-    from latentroll.models.autoencoder.ship import ship_repair
+    import latentroll.models.repair.service as repair_service
+    import latentroll.models.repair.ship as repair_ship
+    from latentroll.models.repair.ship import ship_repair
 
     base = repair_svc[3]
     monkeypatch.setenv("LATENTROLL_AE_DIR", str(base / "ae"))
-    shipped_opinion = ae_service.lm_opinion
+    shipped_opinion = repair_service.lm_opinion
 
-    def quick_opinion():  # the tiny network doubts every note: let the LSTM read one bar, not five
-        o = shipped_opinion()
+    def quick_opinion(lstm_dir=None):  # the tiny network doubts every note: let the LSTM read one bar, not five
+        o = shipped_opinion(lstm_dir)
         return None if o is None else dataclasses.replace(o, context_bars=0)
 
-    monkeypatch.setattr(ae_service, "lm_opinion", quick_opinion)
-    monkeypatch.setattr(ae_ship, "lm_opinion", quick_opinion)
+    monkeypatch.setattr(repair_service, "lm_opinion", quick_opinion)
+    monkeypatch.setattr(repair_ship, "lm_opinion", quick_opinion)
     res = ship_repair(base / "run", "last", tmp_path / "model", small_corpus, [])
     cfg = json.loads((tmp_path / "model" / "config.json").read_text())
     assert cfg["repair_margin"] in MARGINS and cfg["context_features"] is True
     if lm_opinion() is not None:  # the melody LSTM is shipped: the network gets its opinion and a margin for it
-        from latentroll.models.autoencoder.ship import LM_WEIGHT
+        from latentroll.models.repair.ship import LM_WEIGHT
 
         assert cfg["lm_weight"] == LM_WEIGHT and cfg["lm_margin"] in MARGINS
         assert res["repair_lm_weight"] == LM_WEIGHT and 0 <= res["network_alone_repair_rate"] <= 1
@@ -207,7 +219,7 @@ def test_the_opinion_is_weighted_into_the_networks_gain_and_has_its_own_margin(r
         net.cfg, net.opinion = cfg, None
 
 
-lstm_shipped = pytest.mark.skipif(not (model_dirs.LSTM.path() / "model.safetensors").exists(),
+lstm_shipped = pytest.mark.skipif(not (model_folders("repair")["lstm"] / WEIGHTS_FILE).exists(),
                                   reason="no shipped melody LSTM")
 
 
@@ -247,7 +259,7 @@ def _held_out_fixture_tunes(small_corpus):
 def test_shipped_repair_network_restores_wrong_notes_of_held_out_tunes(small_corpus):
     """The network alone, on every fixture tune: a regression guard a little under the shipped
     level (see the model card), and well above what the code autoencoder restores."""
-    svc = MelodyAEService.load()
+    svc = MelodyRepairService.load()
     assert (default_repair_dir() / "model.safetensors").stat().st_size < 20e6
     tunes = _held_out_fixture_tunes(small_corpus)
     with without_opinion(svc.repairer) as net:
@@ -266,7 +278,7 @@ def test_shipped_repair_with_the_lstms_opinion_restores_more_at_no_more_clean_ch
     slower), against the network alone on the same corrupted tunes, at the alone margin that
     changes at least as many clean notes (the two are calibrated separately, so their shipped
     operating points differ)."""
-    svc = MelodyAEService.load()
+    svc = MelodyRepairService.load()
     fixer = svc.repairer
     assert uses_opinion(fixer)
     tunes = _held_out_fixture_tunes(small_corpus)[:60]
@@ -283,7 +295,7 @@ def test_shipped_repair_with_the_lstms_opinion_restores_more_at_no_more_clean_ch
 
 @shipped
 def test_shipped_repair_fixes_a_wrong_note_in_a_plain_tune(scale_tune):
-    svc = MelodyAEService.load()
+    svc = MelodyRepairService.load()
     ev = scale_tune(4)
     rough = ev.copy()
     rough[8] = pitch_to_event(63)  # E → Eb in a C major scale run

@@ -4,7 +4,8 @@ import pytest
 
 from latentroll.core.song import NOTE_DTYPE, PPQ, Track
 from latentroll.core.theory import Scale
-from latentroll.models.data.melody import MelodyError, events_to_notes
+from latentroll.models.common.errors import MelodyError
+from latentroll.models.data.melody import events_to_notes
 from latentroll.models.vae.config import get_config
 from latentroll.models.vae.export import export_model
 from latentroll.models.vae.service import MelodyVAEService

@@ -2,11 +2,9 @@
 import json
 
 import numpy as np
-import pytest
-import torch
 
 from latentroll.models.vae.config import get_config
-from latentroll.models.vae.train import MelodyData, VAETask, melody_data, train_vae
+from latentroll.models.vae.train import melody_data, train_vae
 
 
 def test_fixture_split_is_by_tune(small_corpus):

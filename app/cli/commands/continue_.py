@@ -7,6 +7,8 @@ longer than 64 bars primes the model with its last 64.
 """
 from __future__ import annotations
 
+from ..clips import add_tune_flag
+
 
 def register(sub) -> None:
     p = sub.add_parser("continue", help="continue a melody by N bars with the LSTM (variations as tracks)")
@@ -17,6 +19,7 @@ def register(sub) -> None:
     p.add_argument("--style", help="style name (see `latentroll styles`), default any")
     p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'D dorian' or 'A minor'")
     p.add_argument("--track", type=int, help="track index of the melody (default: first pitched track)")
+    add_tune_flag(p)
     p.add_argument("--seed", type=int)
     p.add_argument("--model-dir", help="LSTM model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
@@ -27,20 +30,21 @@ def run(args) -> int:
     import numpy as np
 
     from latentroll.core.song import Track
-    from latentroll.models.lstm.service import MAX_BARS, MAX_VARIATIONS, MelodyLSTMService
 
-    from ..clips import melody_track, parse_scale, write_clips
+    from ..clips import check_outputs, melody_track, parse_scale, write_clips
     from ..errors import UsageError
+
+    scale = parse_scale(args.key)
+    check_outputs(args.output)
+    song, melody = melody_track(args.input, args.track, args.tune)
+    ts = song.time_signature_at(max(0, melody.end_tick() - 1))
+    # torch is imported only once the files are fine
+    from latentroll.models.lstm.service import MAX_BARS, MAX_VARIATIONS, MelodyLSTMService
 
     if not 1 <= args.bars <= MAX_BARS:
         raise UsageError(f"--bars must be between 1 and {MAX_BARS}")
     if not 1 <= args.variations <= MAX_VARIATIONS:
         raise UsageError(f"--variations must be between 1 and {MAX_VARIATIONS}")
-    if not 0.0 <= args.temperature <= 2.0:
-        raise UsageError("--temperature must be between 0 and 2")
-    scale = parse_scale(args.key)
-    song, melody = melody_track(args.input, args.track)
-    ts = song.time_signature_at(max(0, melody.end_tick() - 1))
     svc = MelodyLSTMService.load(args.model_dir)
     conts = svc.continue_melody(melody, args.bars, args.variations, args.temperature, args.style, scale,
                                 args.seed, meter=(ts.numerator, ts.denominator))

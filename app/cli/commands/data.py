@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 
 def register(sub) -> None:
@@ -18,6 +19,7 @@ def run(args) -> int:
 
     from latentroll.models.data.corpus import Corpus, build_corpus, default_cache_path
 
+    from ..errors import UsageError
     from ..progress import progress_bar
 
     path = Path(args.out) if args.out else default_cache_path()
@@ -25,17 +27,20 @@ def run(args) -> int:
         from latentroll.models.data.splits import held_out_sample
 
         out = Path(args.out or "resources/fixtures/corpus_small.npz")
+        check_output_folder(out)
+        if not default_cache_path().is_file():
+            raise UsageError(f"no corpus cache at {default_cache_path()}; run `latentroll data build` first")
         small = held_out_sample(Corpus.load(default_cache_path()))
         small.save(out)
         print(json.dumps({"path": str(out), "tunes": len(small.tunes), "by_style": small.by_style()}, indent=2))
         return 0
     if args.action == "info":
-        if not path.exists():
-            print(f"no corpus cache at {path}; run `latentroll data build`")
-            return 1
+        if not path.is_file():
+            raise UsageError(f"no corpus cache at {path}; run `latentroll data build`")
         c = Corpus.load(path)
         print(json.dumps({"path": str(path), "tunes": len(c.tunes), "by_style": c.by_style()}, indent=2))
         return 0
+    check_output_folder(path)
     with progress_bar("parsing corpus", unit="file") as update:
         corpus, failures = build_corpus(workers=args.workers, progress=update)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,3 +48,16 @@ def run(args) -> int:
     print(json.dumps({"path": str(path), "tunes": len(corpus.tunes), "failed": failures,
                       "by_style": corpus.by_style()}, indent=2))
     return 0
+
+
+def check_output_folder(path) -> None:
+    """The cache file's folder can be made and written, checked before minutes of parsing."""
+    from latentroll.core.io.errors import MusicFileError
+
+    if path.is_dir():
+        raise MusicFileError(f"cannot write {path}: it is a folder, not a file")
+    folder = next((p for p in [path.parent, *path.parent.parents] if p.exists()), None)
+    if folder is None or not folder.is_dir():
+        raise MusicFileError(f"cannot write {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK):
+        raise MusicFileError(f"cannot write {path}: folder {folder} is not writable")

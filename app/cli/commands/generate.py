@@ -25,18 +25,15 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..clips import clips_song, parse_scale, write_clips
+    from ..clips import check_outputs, clips_song, parse_scale, write_clips
     from ..errors import UsageError
 
-    if not 1 <= args.variations <= 16:
-        raise UsageError("--variations must be between 1 and 16")
-    if not 0.0 <= args.temperature <= 2.0:
-        raise UsageError("--temperature must be between 0 and 2")
     if args.model == "gan" and not 1 <= args.bars <= 64:
         raise UsageError("--bars must be between 1 and 64")
     if args.model == "vae" and (args.bars < 2 or args.bars % 2 or args.bars > 64):
         raise UsageError("--bars must be an even number from 2 to 64")
     scale = parse_scale(args.key)
+    check_outputs(args.output)
     if args.model == "gan":
         from latentroll.models.gan.service import MelodyGANService
 

@@ -6,6 +6,8 @@ the polish that removes parallel fifths/octaves after sampling.
 """
 from __future__ import annotations
 
+from ..clips import add_tune_flag
+
 
 def register(sub) -> None:
     p = sub.add_parser("harmonize", help="add alto, tenor and bass under a melody (Bach-chorale style)")
@@ -14,6 +16,7 @@ def register(sub) -> None:
     p.add_argument("--temperature", type=float, help="0 = safest, 2 = wildest (default: the model's, 0.8)")
     p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'G major'")
     p.add_argument("--track", type=int, help="track index of the melody (default: first pitched track)")
+    add_tune_flag(p)
     p.add_argument("--seed", type=int)
     add_voice_leading_flag(p)
     p.add_argument("--model-dir", help="chorale model folder (default: the shipped one)")
@@ -39,27 +42,21 @@ def candidate_paths(output: str, k: int) -> list[str]:
 
 
 def sampling_options(args) -> float:
-    """Check --candidates and --temperature (shared with ``infill``); the temperature to use."""
-    from latentroll.models.coconet.service import DEFAULT_TEMPERATURE, MAX_CANDIDATES
+    """The temperature to use (shared with ``infill``); ``main`` checked --candidates and --temperature."""
+    from latentroll.models.coconet.service import DEFAULT_TEMPERATURE
 
-    from ..errors import UsageError
-
-    if not 1 <= args.candidates <= MAX_CANDIDATES:
-        raise UsageError(f"--candidates must be between 1 and {MAX_CANDIDATES}")
-    temperature = DEFAULT_TEMPERATURE if args.temperature is None else args.temperature
-    if not 0.0 <= temperature <= 2.0:
-        raise UsageError("--temperature must be between 0 and 2")
-    return temperature
+    return DEFAULT_TEMPERATURE if args.temperature is None else args.temperature
 
 
 def run(args) -> int:
-    from latentroll.models.coconet.service import ChoraleService
+    from ..clips import check_outputs, melody_track, parse_scale, write_clips
 
-    from ..clips import melody_track, parse_scale, write_clips
+    scale = parse_scale(args.key)
+    check_outputs(*candidate_paths(args.output, args.candidates))
+    song, melody = melody_track(args.input, args.track, args.tune)
+    from latentroll.models.coconet.service import ChoraleService  # torch: once the files are fine
 
     temperature = sampling_options(args)
-    scale = parse_scale(args.key)
-    song, melody = melody_track(args.input, args.track)
     svc = ChoraleService.load(args.model_dir)
     results = svc.harmonize(melody, temperature, args.candidates, args.seed, scale,
                             voice_leading=args.voice_leading)

@@ -7,6 +7,7 @@ from 1, both ends included. With ``--candidates K`` > 1, K files ``OUT-1`` … `
 """
 from __future__ import annotations
 
+from ..clips import add_tune_flag
 from .harmonize import add_voice_leading_flag
 
 VOICE_NAMES = {"soprano": 0, "s": 0, "alto": 1, "a": 1, "tenor": 2, "t": 2, "bass": 3, "b": 3}
@@ -22,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--temperature", type=float, help="0 = safest, 2 = wildest (default: the model's, 0.8)")
     p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'G major'")
     p.add_argument("--seed", type=int)
+    add_tune_flag(p)
     add_voice_leading_flag(p)
     p.add_argument("--model-dir", help="chorale model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
@@ -59,17 +61,17 @@ def parse_voices(text: str) -> list[int]:
 
 
 def run(args) -> int:
-    from latentroll.core.io.formats import read_song
-    from latentroll.models.coconet.service import ChoraleService
-
-    from ..clips import parse_scale, write_clips
+    from ..clips import check_outputs, parse_scale, read_input, write_clips
     from .harmonize import candidate_paths, sampling_options
 
-    temperature = sampling_options(args)
     roles = parse_voices(args.voices)
     scale = parse_scale(args.key)
-    song = read_song(args.input)
+    check_outputs(*candidate_paths(args.output, args.candidates))
+    song = read_input(args.input, args.tune)
     first, last = parse_bars(args.bars, song.bar_count())
+    from latentroll.models.coconet.service import ChoraleService  # torch: once the files are fine
+
+    temperature = sampling_options(args)
     tracks = ChoraleService.voice_tracks(song)
     order = ChoraleService.voice_order(tracks)
     svc = ChoraleService.load(args.model_dir)

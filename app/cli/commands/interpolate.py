@@ -14,6 +14,8 @@ def register(sub) -> None:
     p.add_argument("--key", help="constrain to a key/scale, e.g. 'G major'")
     p.add_argument("--track-a", type=int, help="track index in A (default: first pitched track)")
     p.add_argument("--track-b", type=int, help="track index in B")
+    p.add_argument("--tune-a", type=int, metavar="N", help="tune of an ABC book A (1-based)")
+    p.add_argument("--tune-b", type=int, metavar="N", help="tune of an ABC book B (1-based)")
     p.add_argument("--bpm", type=float, default=120.0)
     p.add_argument("--seed", type=int)
     p.add_argument("--separate", action="store_true", help="one track per clip")
@@ -22,18 +24,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from latentroll.models.vae.service import MelodyVAEService
+    from ..clips import check_outputs, clips_song, melody_track, parse_scale, write_clips
 
-    from ..clips import clips_song, melody_track, parse_scale, write_clips
-    from ..errors import UsageError
-
-    if not 2 <= args.steps <= 16:
-        raise UsageError("--steps must be between 2 and 16")
-    _, a = melody_track(args.a, args.track_a)
-    _, b = melody_track(args.b, args.track_b)
-    if args.pull is not None and not 0.0 <= args.pull <= 1.0:
-        raise UsageError("--pull must be between 0 and 1")
     scale = parse_scale(args.key)
+    check_outputs(args.output)
+    _, a = melody_track(args.a, args.track_a, args.tune_a)
+    _, b = melody_track(args.b, args.track_b, args.tune_b)
+    from latentroll.models.vae.service import MelodyVAEService  # torch: once the files are fine
+
     svc = MelodyVAEService.load()
     pull = {} if args.pull is None else {"pull": args.pull}
     clips = svc.interpolate(a, b, args.steps, args.method, args.temperature, scale=scale, seed=args.seed, **pull)

@@ -41,15 +41,12 @@ def run(args) -> int:
         raise UsageError("nothing to do: give -o OUT.wav and/or --stems DIR")
     if args.output and Path(args.output).suffix.lower() != ".wav":
         raise UsageError(f"the output must be a .wav file, not {args.output}")
-    if not 0 < args.gain <= 10:
-        raise UsageError("--gain must be in (0, 10]")
-    if not 0 <= args.tail <= 60:
-        raise UsageError("--tail must be between 0 and 60 seconds")
     options = RenderOptions(
         sample_rate=args.rate, bits=args.bits, tail_seconds=args.tail, gain=args.gain,
         effects=not args.no_effects, soundfont=Path(args.soundfont) if args.soundfont else None,
     )
     song = read_song(args.input)
+    _prepare_outputs(args.output, args.stems)
     rate = options.sample_rate
     show = sys.stderr.isatty()
 
@@ -73,6 +70,25 @@ def run(args) -> int:
         for p in paths:
             print(f"  {p.name}")
     return 0
+
+
+def _prepare_outputs(output: str | None, stems: str | None) -> None:
+    """Fail before anything is written: the WAV's folder must exist and the stems folder must
+    exist or be creatable, so a bad ``--stems`` no longer costs an already replaced ``-o`` file."""
+    from latentroll.core.io.errors import MusicFileError
+
+    if output:
+        path = Path(output)
+        if path.is_dir():
+            raise MusicFileError(f"cannot write {path}: it is a folder, not a file")
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise MusicFileError(f"cannot write {path}: folder {folder} does not exist")
+    if stems:
+        try:
+            Path(stems).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MusicFileError(f"cannot write stems to {stems}: {exc.strerror or exc}") from None
 
 
 def clock(seconds: float) -> str:

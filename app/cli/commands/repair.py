@@ -5,6 +5,10 @@ melody's top voice, quantized to 16ths, same start and length, other tracks unto
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..clips import add_tune_flag
+
 
 def register(sub) -> None:
     p = sub.add_parser("repair", help="fix the wrong notes of a rough melody")
@@ -12,24 +16,23 @@ def register(sub) -> None:
     p.add_argument("--strength", type=float, default=0.5,
                    help="0 = change nothing, 0.5 = default (calibrated), higher = fix more, risking right notes")
     p.add_argument("--track", type=int, help="track index of the melody (default: first pitched track)")
-    p.add_argument("--model-dir", help="code autoencoder folder (default: the shipped one); it repairs only"
-                                       " when no repair network is found")
+    add_tune_flag(p)
+    p.add_argument("--model-dir", help="code autoencoder folder the repair network builds on (default: the shipped one)")
     p.add_argument("--repair-dir", help="repair network folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from latentroll.models.autoencoder.service import MelodyAEService
+    from ..clips import check_outputs, melody_track, write_clips
 
-    from ..clips import melody_track, write_clips
-    from ..errors import UsageError
+    check_outputs(args.output)
+    song, melody = melody_track(args.input, args.track, args.tune)
+    from latentroll.models.repair.service import MelodyRepairService  # torch: once the files are fine
 
-    if not 0.0 <= args.strength <= 1.0:
-        raise UsageError("--strength must be between 0 and 1")
-    song, melody = melody_track(args.input, args.track)
     ts = song.time_signature_at(int(melody.notes["start"].min()) if len(melody.notes) else 0)
-    svc = MelodyAEService.load(args.model_dir, args.repair_dir)
+    given = {"ae": args.model_dir, "model": args.repair_dir}
+    svc = MelodyRepairService.load({role: Path(d) for role, d in given.items() if d})
     fixed = svc.repair(melody, args.strength, meter=(ts.numerator, ts.denominator))
     before = {(int(s), int(p)) for s, p in zip(melody.notes["start"], melody.notes["pitch"])}
     changed = sum((int(s), int(p)) not in before for s, p in zip(fixed.notes["start"], fixed.notes["pitch"]))

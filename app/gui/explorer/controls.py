@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QWidget
 from latentroll.core.theory import Scale
 
 from ..clip_widgets import ClipPicker
+from ..model_context import ModelContext
 from ..model_controls import temperature_box as shared_temperature_box
 
 
@@ -17,7 +18,7 @@ def temperature_box(parent: QWidget, value: float = 0.5) -> QDoubleSpinBox:
 class KeyCheck(QCheckBox):
     """"In song key": constrain decoded notes to the song's key and scale."""
 
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: ModelContext, parent=None):
         super().__init__("In song key", parent)
         self.ctx = ctx
         self.setChecked(True)
@@ -32,7 +33,7 @@ class KeyCheck(QCheckBox):
         return self.ctx.song_scale() if self.isChecked() else None
 
 
-def clip_picker(ctx, parent: QWidget, tip: str) -> ClipPicker:
-    picker = ClipPicker(ctx.library, ctx.take_selection, lambda then: ctx.open_clip_file(parent, then), parent)
+def clip_picker(ctx: ModelContext, parent: QWidget, tip: str) -> ClipPicker:
+    picker = ClipPicker(ctx.shelf, ctx.take_selection, lambda then: ctx.open_clip_file(parent, then), parent)
     picker.setToolTip(tip)
     return picker

@@ -13,11 +13,12 @@ from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
 from ..clips import clip_from_track
+from ..model_context import ModelContext
 from ..theme import ACCENT
 from ..workers import Worker
 from .canvas import CELL_H, ClipCanvas
 from .controls import KeyCheck, clip_picker, temperature_box
-from .jobs import GridRequest, grid_clips, sample_clips
+from .model_calls import GridRequest, grid_clips, sample_clips
 
 CORNERS = ("top left", "top right", "bottom left", "bottom right")
 PUCK_RATE = 12  # cell changes heard per second at most
@@ -26,7 +27,7 @@ PUCK_RATE = 12  # cell changes heard per second at most
 class CornerGridTab(QWidget):
     cellChanged = Signal(int)  # the cell under the puck (row * n + col)
 
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: ModelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.n = 0
@@ -92,7 +93,7 @@ class CornerGridTab(QWidget):
     # ---- model calls -------------------------------------------------------------------
     def random_corners(self) -> Worker | None:
         def got(tracks: list[Track]) -> None:
-            clips = self.ctx.library.add([clip_from_track(t, f"Corner {i + 1}", "generated")
+            clips = self.ctx.shelf.add([clip_from_track(t, f"Corner {i + 1}", "generated")
                                           for i, t in enumerate(tracks)])
             for picker, clip in zip(self.corners, clips):
                 picker.set_clip(clip)

@@ -4,23 +4,33 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
 from ..clips import Clip, clip_from_track
+from ..model_context import ModelContext
 from ..workers import Worker
 from .canvas import ClipCanvas
 from .controls import KeyCheck, clip_picker, temperature_box
-from .jobs import InterpolateRequest, interpolate_clips, sample_clips
+from .model_calls import InterpolateRequest, interpolate_clips, sample_clips
 
 
 class InterpolateTab(QWidget):
     resultsChanged = Signal()
 
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: ModelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.a = clip_picker(ctx, self, "Clip A: where the strip starts")
@@ -88,7 +98,7 @@ class InterpolateTab(QWidget):
 
     def random_ends(self) -> Worker | None:
         def got(tracks: list[Track]) -> None:
-            clips = self.ctx.library.add([clip_from_track(t, f"Random {t.name.split()[-1]}", "generated")
+            clips = self.ctx.shelf.add([clip_from_track(t, f"Random {t.name.split()[-1]}", "generated")
                                           for t in tracks])
             if len(clips) >= 2:
                 self.a.set_clip(clips[0])

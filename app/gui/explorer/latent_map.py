@@ -10,20 +10,21 @@ import random
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
 from ..clips import Clip, clip_from_track
+from ..model_context import ModelContext
 from ..theme import ACCENT, TEXT, TRACK_COLORS
 from ..ui_steps import UiSteps
 from ..workers import Worker
 from .canvas import ClipCanvas
 from .controls import KeyCheck, temperature_box
-from .jobs import PointsRequest, decode_points, project_clips, region_points
 from .map_plot import MapPlot
+from .model_calls import PointsRequest, decode_points, project_clips, region_points
 
 OVERLAY_DEBOUNCE_MS = 300
 USER_SOURCES = ("song", "file")
@@ -38,7 +39,7 @@ class LatentMapTab(QWidget):
     pointsShown = Signal()     # the corpus points are drawn
     overlayChanged = Signal()  # the clips' positions are drawn
 
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: ModelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.plot = MapPlot(self, x_label="latent axis 1", y_label="latent axis 2")
@@ -96,7 +97,7 @@ class LatentMapTab(QWidget):
         self._overlay_timer.setSingleShot(True)
         self._overlay_timer.setInterval(OVERLAY_DEBOUNCE_MS)
         self._overlay_timer.timeout.connect(self.update_overlay)
-        ctx.library.changed.connect(self._overlay_timer.start)
+        ctx.shelf.changed.connect(self._overlay_timer.start)
         self._shown_for: object = None
         self._steps = UiSteps(self)
 
@@ -155,7 +156,7 @@ class LatentMapTab(QWidget):
     def update_overlay(self) -> Worker | None:
         if self._shown_for is None:
             return None
-        clips = list(self.ctx.library.clips)
+        clips = list(self.ctx.shelf.clips)
         if not clips:
             self._draw_overlay([], np.zeros((0, 2)))
             return None
@@ -181,7 +182,7 @@ class LatentMapTab(QWidget):
 
     # ---- hearing the map ----------------------------------------------------------------
     def _on_scene_click(self, event) -> None:
-        if event.button() != 1 or event.double() or self._shown_for is None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double() or self._shown_for is None:
             return
         vb = self.plot.vb
         if not vb.sceneBoundingRect().contains(event.scenePos()):

@@ -7,6 +7,7 @@ import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QApplication, QTabWidget, QVBoxLayout, QWidget
 
+from ..model_context import ModelContext
 from ..models_host import ModelBanner
 from ..ui_steps import UiSteps
 from .corner_grid import CornerGridTab
@@ -41,7 +42,7 @@ class ExplorerPanel(QWidget):
 
     built = Signal()
 
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: ModelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.interpolate: InterpolateTab | None = None

@@ -13,21 +13,22 @@ import random
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from latentroll.core.bars import bar_at
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 
 from ..candidates import CandidateList
 from ..clip_widgets import ClipCard
 from ..clips import Clip, clip_from_track, selection_track
+from ..model_context import ModelContext
 from ..model_controls import KeyChooser, RunButton, StyleList, style_title, temperature_box
 from ..models_host import ModelBanner
-from ..piano_roll.grid import bar_at
 from ..workers import Worker
-from .jobs import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
+from .model_calls import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
 
 
 class GeneratePanel(QWidget):
-    def __init__(self, ctx, parent=None):
+    def __init__(self, ctx: ModelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.host = ctx.host
@@ -157,7 +158,7 @@ class GeneratePanel(QWidget):
         return self.generate_button.track(worker)
 
     def _on_candidates(self, tracks: list[Track]) -> None:
-        clips = self.ctx.library.add([clip_from_track(t, source="generated") for t in tracks])
+        clips = self.ctx.shelf.add([clip_from_track(t, source="generated") for t in tracks])
         silent = len(tracks) - len(clips)
         if silent:
             self.ctx.notifier.info(f"{silent} of {len(tracks)} melodies came out silent and were left out; "
@@ -188,7 +189,7 @@ class GeneratePanel(QWidget):
             self.ctx.notifier.info("The transfer came out silent; try again or raise the temperature")
             return
         clip = clip_from_track(track, source="generated", keep_place=True, origin=origin)
-        self.show_candidates(self.ctx.library.add(clip))
+        self.show_candidates(self.ctx.shelf.add(clip))
 
     # ---- candidates --------------------------------------------------------------------
     def show_candidates(self, clips: list[Clip]) -> None:

@@ -11,12 +11,12 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPen
 
+from latentroll.core.bars import iter_bars
 from latentroll.core.song import Song
 from latentroll.core.theory import Scale
 
 from ..theme import ROLL
-from .grid import iter_bars
-from .mapping import Mapping, TOP_PITCH
+from .mapping import TOP_PITCH, Mapping
 
 BLACK_KEYS = frozenset({1, 3, 6, 8, 10})
 MIN_STEP_PX = 7

@@ -17,7 +17,7 @@ from latentroll.core.theory import pitch_name
 
 from ..editor_state import EditorState
 from ..theme import ROLL, track_color
-from .mapping import Mapping, TOP_PITCH
+from .mapping import TOP_PITCH, Mapping
 from .rects import draw_rects, inset, rect_array
 
 VELOCITY_BUCKETS = np.array([48, 80, 112])  # 4 shades: soft → loud

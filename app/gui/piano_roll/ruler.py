@@ -11,8 +11,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPolygonF
 from PySide6.QtWidgets import QApplication, QWidget
 
+from latentroll.core.bars import iter_bars, snap_tick
+
 from ..theme import ROLL
-from .grid import iter_bars, snap_tick
 from .view import PianoRollView
 
 RULER_HEIGHT = 34

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QTransform, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView
 
+from latentroll.core.bars import snap_tick
 from latentroll.core.song import PPQ
 
 from ..document import Document
@@ -20,10 +21,9 @@ from ..editor_state import EditorState
 from ..theme import ROLL
 from ..undo import ChangeSet
 from . import background
-from .grid import snap_tick
-from .mapping import Mapping, TOP_PITCH
+from .gestures import EDGE_PX, Gesture, RollEvent, begin_gesture, hit_note
+from .mapping import TOP_PITCH, Mapping
 from .notes_item import NotesItem
-from .tools import EDGE_PX, Gesture, RollEvent, begin_gesture, hit_note
 
 MIN_SX, MAX_SX = 0.0005, 2.0  # pixels per tick (0.0005: ~1 px per 4/4 bar)
 MIN_SY, MAX_SY = 4.0, 40.0  # pixels per pitch row

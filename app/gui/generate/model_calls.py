@@ -1,0 +1,50 @@
+"""What the Generate panel asks of a model. Runs in a worker; ``svc`` is the service (or its
+stand-in that forwards to the model process). No Qt."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from latentroll.core.song import Track
+from latentroll.core.theory import Scale
+
+from ..model_calls import one_by_one
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    style: str | None          # None: no style label ("any")
+    temperature: float = 1.0
+    variations: int = 8
+    bars: int = 4
+    scale: Scale | None = None
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    track: Track               # the selected notes, at their place in the song
+    style: str
+    temperature: float = 0.0
+    scale: Scale | None = None
+    seed: int = 0
+
+
+def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:
+    label = req.style or "any style"
+
+    def one(i: int) -> Track:
+        track = svc.generate(1, style=req.style, temperature=req.temperature, bars=req.bars,
+                             scale=req.scale, seed=req.seed + i)[0]
+        track.name = f"{label} {i + 1}"
+        return track
+
+    return one_by_one(req.variations, one, progress)
+
+
+def transfer_selection(svc, req: TransferRequest, progress=None) -> Track:
+    if progress is not None:
+        progress(0, 1)
+    out = svc.transfer(req.track, req.style, temperature=req.temperature, scale=req.scale, seed=req.seed)
+    if progress is not None:
+        progress(1, 1)
+    return out

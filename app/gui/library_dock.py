@@ -1,0 +1,93 @@
+"""Plug the Library dock into the main window: ``install_library_panel(window, actions, ctx, ...)``.
+
+Adds the dock (tabbed with the model docks on the right), *View ▸ Library Panel* (Ctrl+Shift+L)
+and *Edit ▸ Save Selection to Library…*. The library folder is read each time the dock opens
+(files another instance saved, or .mid files copied there, show up); the corpus on first look.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
+
+from latentroll.core.library import LibraryEntry
+
+from .dock_toggle import bring_forward_toggle, show_in_front
+from .library_panel.controller import LibraryController
+from .library_panel.panel import LibraryPanel
+from .model_context import ModelContext
+
+SHORTCUT = "Ctrl+Shift+L"  # Ctrl+L loops the selection
+DOCK_WIDTH = 460  # px on first open: title, style, tags and bars fit
+
+
+@dataclass
+class LibraryDock:
+    window: QMainWindow
+    dock: QDockWidget
+    panel: LibraryPanel
+    controller: LibraryController
+    _sized: bool = False
+
+    def show(self) -> None:
+        show_in_front(self.dock)
+
+    def opened(self) -> None:
+        """Each time it shows: read the folder again; the first time, room for the columns."""
+        if not self._sized and not self.dock.isFloating():
+            self._sized = True
+            QTimer.singleShot(0, lambda: self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal))
+        self.controller.refresh()
+
+    def save_selection(self) -> bool:
+        return self.controller.save_selection(self._saved)
+
+    def _saved(self, entry: LibraryEntry) -> None:
+        self.show()
+        self.panel._select_entry(entry)
+
+
+def _menu(window: QMainWindow, title: str) -> QMenu | None:
+    for act in window.menuBar().actions():
+        if act.text().replace("&", "") == title and act.menu() is not None:
+            return act.menu()
+    return None
+
+
+def install_library_panel(window: QMainWindow, actions: dict[str, QAction], ctx: ModelContext, folder: Path,
+                          tab_with: QDockWidget) -> LibraryDock:
+    """The dock on the right, tabbed with ``tab_with``; the music library in ``folder``."""
+    controller = LibraryController(ctx, folder, window)
+    panel = LibraryPanel(controller)
+    dock = QDockWidget("Library", window)
+    dock.setObjectName("libraryDock")
+    dock.setWidget(panel)
+    dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.tabifyDockWidget(tab_with, dock)
+    dock.hide()
+    out = LibraryDock(window, dock, panel, controller)
+    dock.visibilityChanged.connect(lambda visible: visible and out.opened())
+
+    toggle = bring_forward_toggle(dock)  # brings it forward when it is open behind a tab
+    toggle.setText("&Library Panel")
+    toggle.setShortcut(QKeySequence(SHORTCUT))
+    toggle.setToolTip(f"Library panel ({SHORTCUT})")
+    toggle.setStatusTip("Your saved clips and songs, and the corpus the models learned from")
+    save = QAction("Save Selection to &Library…", window)
+    save.setStatusTip("Save the selected notes (or the current track) to your music library")
+    save.triggered.connect(lambda _c=False: out.save_selection())
+    for name, act in (("library_panel", toggle), ("save_to_library", save)):
+        window.addAction(act)
+        actions[name] = act
+    view, edit = _menu(window, "View"), _menu(window, "Edit")
+    if view is not None:
+        view.addSeparator()
+        view.addAction(toggle)
+    if edit is not None:
+        edit.addSeparator()
+        edit.addAction(save)
+    return out

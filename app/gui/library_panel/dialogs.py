@@ -1,0 +1,83 @@
+"""The one small form the library asks with: a piece's name, style, tags and favourite flag
+(when saving to the library and when editing an entry)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from latentroll.core.library import normalize_tags
+
+
+@dataclass(frozen=True)
+class PieceDetails:
+    title: str
+    style: str = ""
+    tags: tuple[str, ...] = ()
+    favourite: bool = False
+
+
+class DetailsDialog(QDialog):
+    def __init__(self, heading: str, details: PieceDetails, styles: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(heading)
+        self.setObjectName("libraryDetailsDialog")
+        self.title = QLineEdit(details.title, self)
+        self.title.setObjectName("libraryTitle")
+        self.title.selectAll()
+        self.style = QComboBox(self)
+        self.style.setEditable(True)
+        self.style.addItems(["", *styles])
+        self.style.setCurrentText(details.style)
+        self.style.setToolTip("A style of your own or one of the corpus's")
+        self.tags = QLineEdit(", ".join(details.tags), self)
+        self.tags.setPlaceholderText("comma-separated, e.g. bass line, idea, 6/8")
+        self.favourite = QCheckBox("Favourite", self)
+        self.favourite.setChecked(details.favourite)
+        self.error = QLabel("", self)
+        self.error.setObjectName("dim")
+        form = QFormLayout()
+        form.addRow("Name", self.title)
+        form.addRow("Style", self.style)
+        form.addRow("Tags", self.tags)
+        form.addRow("", self.favourite)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+                                        parent=self)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        self.title.textChanged.connect(lambda t: self.buttons.button(QDialogButtonBox.StandardButton.Save)
+                                       .setEnabled(bool(t.strip())))
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+        self.resize(380, self.sizeHint().height())
+
+    def details(self) -> PieceDetails:
+        return PieceDetails(self.title.text().strip(), self.style.currentText().strip(),
+                            normalize_tags(self.tags.text()), self.favourite.isChecked())
+
+    def _accept(self) -> None:
+        if not self.title.text().strip():
+            self.error.setText("Give it a name")
+            return
+        self.accept()
+
+
+def ask_details(parent: QWidget | None, heading: str, details: PieceDetails, styles: list[str]) -> PieceDetails | None:
+    """Modal form; None when cancelled."""
+    dialog = DetailsDialog(heading, details, styles, parent)
+    try:
+        return dialog.details() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()

@@ -1,0 +1,22 @@
+"""What the model panels' calls share: one model call per candidate. Runs in a worker; no Qt.
+
+Each panel's own calls live beside it (``generate.model_calls``, ``model_tools.model_calls``,
+``explorer.model_calls``)."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+
+def one_by_one(n: int, make: Callable[[int], T], progress=None) -> list[T]:
+    """``[make(0), …, make(n - 1)]``, one model call each, so the user sees progress and can
+    cancel between candidates (the progress callback raises once the job is cancelled)."""
+    out: list[T] = []
+    for i in range(n):
+        if progress is not None:
+            progress(i, n)
+        out.append(make(i))
+    if progress is not None:
+        progress(n, n)
+    return out

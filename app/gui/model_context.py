@@ -1,0 +1,94 @@
+"""What every model panel works with: ``ModelContext``, one per main window.
+
+The panels (Generate, Model Tools, Latent Explorer, Library) take this instead of the window, so
+they depend on these few parts and actions, never on how the window is put together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from latentroll.core.song import PPQ, Song
+from latentroll.core.theory import Scale
+
+from .clip_widgets import ask_music_file, start_file_drag
+from .clips import Clip, ClipAudition, ClipShelf, clip_from_track, insert_clip, selection_clip, write_clip_file
+from .document import Document
+from .editor_state import EditorState
+from .models_host import ModelHost
+from .notify import Notifier
+from .song_files import read_any_song
+from .workers import Jobs
+
+MODEL_KEY = "vae"  # the model whose clips the panels show and trade
+
+
+@dataclass
+class ModelContext:
+    """Everything a model panel needs from the window, and the actions they all share."""
+
+    doc: Document
+    state: EditorState
+    jobs: Jobs
+    notifier: Notifier
+    host: ModelHost
+    shelf: ClipShelf  # the clips the panels trade
+    audition: ClipAudition
+    drag_dir: Path
+    folder: Callable[[], str] = lambda: ""  # where file dialogs open
+    model_key: str = MODEL_KEY
+
+    def clip_ticks(self) -> int:
+        """Length of the model's clips (2 bars), for drawing whole clips."""
+        info = self.host.info(self.model_key)
+        return info.clip_ticks if info is not None and info.clip_ticks else 8 * PPQ
+
+    def song_scale(self) -> Scale:
+        return self.state.scale
+
+    def play(self, clip: Clip) -> None:
+        self.audition.play(clip)
+
+    def insert(self, clip: Clip, new_track: bool = False) -> None:
+        ins = insert_clip(self.doc, self.state, clip, new_track)
+        if ins is not None:
+            where = self.doc.song.tracks[ins.track_index].name
+            self.notifier.info(f"Inserted “{clip.name}” into {where} — Ctrl+Z undoes it")
+
+    def keep(self, clip: Clip) -> Clip | None:
+        added = self.shelf.add(clip)
+        if added:
+            self.notifier.info(f"Kept “{added[0].name}” in the clip list")
+        return added[0] if added else None
+
+    def drag(self, source: QWidget, clip: Clip) -> None:
+        start_file_drag(source, write_clip_file(clip, self.doc.song, self.drag_dir))
+
+    def take_selection(self) -> Clip | None:
+        clip = selection_clip(self.state)
+        if clip is None:
+            self.notifier.info("Select some notes in the piano roll first (or pick a clip from a file)")
+        return clip
+
+    def open_clip_file(self, parent: QWidget, then: Callable[[list[Clip]], None]) -> None:
+        """Ask for a music file; read it in a worker; each pitched track becomes a clip."""
+        path = ask_music_file(parent, self.folder())
+        if path is not None:
+            self.read_clip_file(path, then)
+
+    def read_clip_file(self, path: Path, then: Callable[[list[Clip]], None] | None = None) -> None:
+        def done(song: Song) -> None:
+            clips = [clip_from_track(t, f"{path.stem}: {t.name}", "file", song=song)
+                     for t in song.tracks if len(t.notes) and not t.is_drum]
+            if not clips:
+                self.notifier.info(f"{path.name} has no pitched notes to use as a clip")
+                return
+            added = self.shelf.add(clips)
+            self.notifier.info(f"Took {len(added)} clip(s) from {path.name}")
+            if then is not None:
+                then(added)
+
+        self.jobs.start("clip-file", read_any_song, path, label=f"Reading {path.name}", on_result=done)

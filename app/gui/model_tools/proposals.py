@@ -1,0 +1,212 @@
+"""Tool results as candidates: what a card shows, what ▶ plays and the edit that accepts it.
+
+The accepting edit is made when the user presses Accept, against the song as it is then: the
+source track is found by identity and the notes a candidate replaces by value. An edit made in
+the meantime either still fits (notes elsewhere, other tracks) or the accept is refused with a
+message — it never lands on the wrong notes. Every accept is one command: one undo step.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from latentroll.core.bars import bar_at
+from latentroll.core.channels import free_channels
+from latentroll.core.commands import AddNotes, AddTrack, Command, CommandError, Macro, RemoveNotes
+from latentroll.core.song import Song, Track, empty_notes
+
+from ..clip_widgets import CardOptions
+from ..clips import Clip, clip_from_track, song_like
+
+LEAD_IN_BARS = 2          # a continuation is heard after the last bars it continues
+INFILL_CONTEXT_BARS = 1   # an infill is heard with a bar of music on either side
+
+
+@dataclass(frozen=True)
+class Proposal:
+    clip: Clip                          # what the card draws, plays (unless ``listen``) and drags out
+    edit: Callable[[Song], Command]     # the accepting edit, made against the song at accept time
+    card: CardOptions = CardOptions()
+    listen: Song | None = None          # what ▶ plays: the candidate with the music around it
+
+
+# ---- finding what an edit applies to ---------------------------------------------------
+
+def track_index(song: Song, track: Track) -> int:
+    """Where ``track`` (the very object) is in ``song`` now."""
+    for i, t in enumerate(song.tracks):
+        if t is track:
+            return i
+    raise CommandError(f"The track “{track.name}” is no longer in the song; run the tool again")
+
+
+def _rows(notes: np.ndarray) -> list[tuple]:
+    return [tuple(r) for r in notes.tolist()]
+
+
+def note_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The notes of ``a`` that are not in ``b``, as multisets (equal in every field)."""
+    left = Counter(_rows(b))
+    keep = []
+    for i, r in enumerate(_rows(a)):
+        if left[r]:
+            left[r] -= 1
+        else:
+            keep.append(i)
+    return a[np.array(keep, dtype=np.int64)]
+
+
+def rows_of(notes: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Row indices of ``wanted`` in ``notes`` (each row used once), or CommandError if one is gone."""
+    where: dict[tuple, list[int]] = {}
+    for i, r in enumerate(_rows(notes)):
+        where.setdefault(r, []).append(i)
+    rows = []
+    for r in _rows(wanted):
+        if not where.get(r):
+            raise CommandError("The notes this candidate replaces were edited since; run the tool again")
+        rows.append(where[r].pop(0))
+    return np.array(sorted(rows), dtype=np.int64)
+
+
+def replace_notes_edit(song: Song, track: Track, old: np.ndarray, new: np.ndarray, text: str) -> list[Command]:
+    """The commands that turn the notes ``old`` of ``track`` into ``new``; notes in both stay."""
+    i = track_index(song, track)
+    gone, added = note_difference(old, new), note_difference(new, old)
+    cmds: list[Command] = []
+    if len(gone):
+        cmds.append(RemoveNotes(i, rows_of(song.tracks[i].notes, gone), text=text))
+    if len(added):
+        cmds.append(AddNotes(i, added, text=text))
+    return cmds
+
+
+# ---- helpers for the cards and the audition --------------------------------------------
+
+def _shifted(notes: np.ndarray, origin: int) -> np.ndarray:
+    out = notes.copy()
+    out["start"] -= origin
+    return out
+
+
+def _starting_in(notes: np.ndarray, start: int, end: int) -> np.ndarray:
+    return notes[(notes["start"] >= start) & (notes["start"] < end)]
+
+
+def _merged(parts: Sequence[np.ndarray]) -> np.ndarray:
+    parts = [p for p in parts if len(p)]
+    return np.sort(np.concatenate(parts), order=["start", "pitch"]) if parts else empty_notes()
+
+
+def _part(like: Track, notes: np.ndarray, name: str | None = None) -> Track:
+    t = like.copy()
+    t.notes = notes
+    t.name = name or like.name
+    t.mute = t.solo = False
+    return t
+
+
+def _listen(song: Song, tracks: list[Track], origin: int, title: str) -> Song:
+    """``tracks`` from ``origin`` on, moved to start at 0, with the song's tempo, meter and key."""
+    return song_like(song, [_part(t, _shifted(t.notes, origin)) for t in tracks], title)
+
+
+def _bar_line_after(song: Song, tick: int) -> int:
+    bar = bar_at(song, max(tick - 1, 0))
+    return bar.start + bar.length
+
+
+# ---- the four tools ----------------------------------------------------------------------
+
+def continuation_proposals(song: Song, source: Track, notes: np.ndarray, continuations: list[Track]) -> list[Proposal]:
+    """Each continuation of ``notes`` (the continued selection of ``source``) is added to ``source``."""
+    end = int((notes["start"] + notes["duration"]).max())
+    end_bar = _bar_line_after(song, end)
+    first_bar = bar_at(song, int(notes["start"].min())).number
+    lead = song.bar_start(max(first_bar, bar_at(song, end_bar - 1).number - LEAD_IN_BARS + 1))
+    lead_notes = _starting_in(notes, lead, end_bar)
+    card = CardOptions(context=_shifted(lead_notes, end_bar), as_track=False,
+                       accept_tip=f"Add these notes to “{source.name}” after the selection (one undo step)")
+    out = []
+    for cont in continuations:
+        if not len(cont.notes):
+            continue
+        name = f"{source.name}: {cont.name.lower()}"
+        clip = clip_from_track(cont, name, keep_place=True, origin=end_bar)
+        listen = _listen(song, [_part(source, _merged([lead_notes, cont.notes]))], lead, name)
+        out.append(Proposal(clip, lambda s, n=cont.notes, t=name: AddNotes(track_index(s, source), n, text=f"Accept {t}"),
+                            card, listen))
+    return out
+
+
+def repair_proposal(song: Song, source: Track, old: np.ndarray, repaired: Track) -> Proposal | None:
+    """The repaired notes replace ``old`` (the selection of ``source``); None when nothing changed."""
+    new = repaired.notes
+    changed = len(note_difference(old, new))
+    if not changed and not len(note_difference(new, old)):
+        return None
+    origin = bar_at(song, int(min(old["start"].min(), new["start"].min() if len(new) else old["start"].min()))).start
+    before = clip_from_track(_part(source, old, f"{source.name} before repair"), origin=origin, keep_place=True)
+    name = f"{source.name} repaired ({changed} changed)"
+    clip = clip_from_track(_part(source, new, name), origin=origin, keep_place=True)
+    card = CardOptions(context=_shifted(old, origin), before=before, as_track=False,
+                       accept_tip="Replace the selected notes with the repaired ones (one undo step)")
+    return Proposal(clip, lambda s: Macro(replace_notes_edit(s, source, old, new, "Repair"),
+                                          text=f"Repair {source.name}"), card)
+
+
+def _add_voices(song: Song, source: Track, voices: list[Track], text: str) -> Command:
+    """The voices as new tracks right under ``source``, on MIDI channels nothing else uses."""
+    at = track_index(song, source) + 1
+    channels = free_channels(song, len(voices))
+    tracks = []
+    for v, ch in zip(voices, channels):
+        t = v.copy()
+        t.channel = ch
+        tracks.append(t)
+    return Macro([AddTrack(t, index=at + j, text=text) for j, t in enumerate(tracks)], text=text)
+
+
+def harmony_proposals(song: Song, source: Track, melody: np.ndarray, results: list[list[Track]]) -> list[Proposal]:
+    """Each candidate's alto, tenor and bass become three tracks under ``source``."""
+    origin = bar_at(song, int(melody["start"].min())).start
+    card = CardOptions(context=_shifted(melody, origin), as_track=False,
+                       accept_tip=f"Add alto, tenor and bass as three tracks under “{source.name}” (one undo step)")
+    soprano = _part(source, melody)
+    out = []
+    for k, voices in enumerate(results, 1):
+        name = f"Harmony {k} for {source.name}"
+        merged = _part(voices[0], _merged([v.notes for v in voices]), name)
+        out.append(Proposal(clip_from_track(merged, origin=origin, keep_place=True),
+                            lambda s, vs=voices, t=name: _add_voices(s, source, vs, f"Accept {t}"),
+                            card, _listen(song, [soprano, *voices], origin, name)))
+    return out
+
+
+def infill_proposals(song: Song, sources: Sequence[Track], old: Sequence[Track], rewrite: Sequence[int],
+                     start: int, end: int, results: list[list[Track]]) -> list[Proposal]:
+    """Each candidate replaces the notes of the ``rewrite`` voices between ``start`` and ``end``.
+
+    ``sources`` are the song's voice tracks, ``old`` their copies the model was given."""
+    origin = bar_at(song, start).start
+    keep = [i for i in range(len(old)) if i not in rewrite]
+    card = CardOptions(context=_shifted(_merged([_starting_in(old[i].notes, origin, end) for i in keep]), origin),
+                       as_track=False, accept_tip="Replace the notes of the chosen voices in the region (one undo step)")
+    heard_from = song.bar_start(max(0, bar_at(song, start).number - INFILL_CONTEXT_BARS))
+    heard_to = song.bar_start(bar_at(song, max(end - 1, 0)).number + 1 + INFILL_CONTEXT_BARS)
+    out = []
+    for k, new in enumerate(results, 1):
+        name = f"Infill {k}"
+        region = _merged([_starting_in(new[i].notes, origin, end) for i in rewrite])
+        clip = clip_from_track(_part(old[rewrite[0]], region, name), origin=origin, keep_place=True)
+
+        def edit(s: Song, new=new, name=name) -> Command:
+            cmds = [c for i in rewrite for c in replace_notes_edit(s, sources[i], old[i].notes, new[i].notes, "Infill")]
+            return Macro(cmds, text=f"Accept {name}")
+
+        listen = _listen(song, [_part(t, _starting_in(t.notes, heard_from, heard_to)) for t in new], heard_from, name)
+        out.append(Proposal(clip, edit, card, listen))
+    return out
