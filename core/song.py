@@ -79,6 +79,9 @@ class Track:
     mute: bool = False
     solo: bool = False
     notes: np.ndarray = field(default_factory=empty_notes)
+    # (start tick, MIDI pitch) -> letter ("C".."B") a score file spelled that note with, so that
+    # MusicXML export keeps the source's E# instead of respelling it F; not part of equality.
+    spelling: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.notes, np.ndarray) or self.notes.dtype != NOTE_DTYPE:
@@ -123,7 +126,7 @@ class Track:
         return Track(
             name=self.name, program=self.program, channel=self.channel, is_drum=self.is_drum,
             volume=self.volume, pan=self.pan, mute=self.mute, solo=self.solo,
-            notes=self.notes.copy(),
+            notes=self.notes.copy(), spelling=dict(self.spelling),
         )
 
 

@@ -1,6 +1,7 @@
 """Regenerate the model screenshots in docs/screenshots with the shipped weights.
 
-    xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots.py [--song FILE] [--only NAME]
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py [--song FILE] [--only NAME]
+        [--size 1440x900 --size 1920x1080]
 
 Builds the real main window (1440x900, the app's theme), drives its panels the way a user
 would, waits for each model job, and saves what the window shows:
@@ -9,6 +10,9 @@ would, waits for each model job, and saves what the window shows:
   sampled region under the piano roll;
 - continue.png: the Model Tools panel with the melody LSTM's continuations of the song.
 - repair.png: the same melody with three notes slipped a semitone out of the key, and Repair's proposal.
+- layout-WxH-PANEL.png (``--only layout``, at each ``--size``): the window with one panel open
+  (Generate, Model Tools, the explorer's corner grid, its map), to check the default layout
+  leaves the roll two octaves, the map 300 px and the grid's cells 60 px.
 
 Without ``--song`` it writes an 8-bar Irish melody in G major with the shipped VAE first.
 Seeds are fixed so a rerun gives the same pictures for the same weights.
@@ -26,6 +30,7 @@ from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1440, 900)
+LAYOUT_SIZES = ((1440, 900), (1920, 1080))  # the layout shots' default sizes
 TIMEOUT_S = 180.0
 
 
@@ -146,12 +151,57 @@ def repair_shot(app, window, out: Path) -> None:
     run_and_grab(app, window, tools, "repair", 1, "the repaired melody", out)
 
 
+def layout_shots(app, window, out: Path, sizes) -> list[str]:
+    """One shot per panel open alone, at each window size; prints what the layout leaves."""
+    from latentroll.app.gui.window_layout import layout_figures
+
+    panels = window.model_panels
+    docks = {"generate": panels.generate_dock, "tools": panels.tools_dock, "explorer": panels.explorer_dock}
+    panels.show_explorer("grid")
+    wait_until(app, lambda: panels.explorer is not None and panels.host.ready("vae"), "the explorer to build")
+    grid = panels.explorer.grid
+    random.seed(7)
+    grid.random_corners()
+    wait_until(app, lambda: all(p.clip is not None for p in grid.corners) and idle(window), "four corners")
+    grid.run()
+    wait_until(app, lambda: grid.n > 0 and idle(window), "the corner grid")
+    written = []
+    for w, h in sizes:
+        window.resize(w, h)
+        settle(app)
+        for name, show in (("generate", panels.show_generate), ("tools", lambda: panels.show_tool("continue")),
+                           ("grid", lambda: panels.show_explorer("grid")),
+                           ("map", lambda: panels.show_explorer("map"))):
+            for key, dock in docks.items():
+                if key != name and not (key == "explorer" and name in ("grid", "map")):
+                    dock.hide()
+            show()
+            if name == "map":
+                wait_until(app, lambda: panels.explorer.map.corpus_count > 0 and idle(window), "the map's points")
+            settle(app)
+            file = f"layout-{w}x{h}-{name}.png"
+            grab(app, window, out / file)
+            figures = layout_figures(window.editor.view, panels.explorer).as_dict()
+            print(f"{file}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+            written.append(file)
+        for dock in docks.values():
+            dock.hide()
+    return written
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    w, _, h = text.lower().partition("x")
+    return int(w), int(h)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--song", type=Path, help="the melody to show (default: one the VAE writes)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["explorer", "continue", "repair"], action="append",
+    parser.add_argument("--only", choices=["explorer", "continue", "repair", "layout"], action="append",
                         help="take only these shots (repeatable; default: all)")
+    parser.add_argument("--size", type=parse_size, action="append",
+                        help="window size of the layout shots, WxH (repeatable; default: 1440x900 and 1920x1080)")
     args = parser.parse_args(argv)
 
     from PySide6.QtWidgets import QApplication
@@ -170,16 +220,22 @@ def main(argv: list[str] | None = None) -> int:
         window.show()
         wait_until(app, lambda: window.doc.song.note_count() > 0 and idle(window), "the song to load")
         args.out.mkdir(parents=True, exist_ok=True)
+        written = []
         try:
             shots = {"explorer": explorer_shot, "continue": continue_shot, "repair": repair_shot}
-            for name in args.only or list(shots):
+            for name in args.only or [*shots, "layout"]:
+                if name == "layout":
+                    written += layout_shots(app, window, args.out, args.size or LAYOUT_SIZES)
+                    continue
+                window.resize(*SIZE)
                 shots[name](app, window, args.out / f"{name}.png")
+                written.append(f"{name}.png")
         finally:
             window.doc.undo_stack.setClean()
             window._closing_ok = True
             window.close()
             settle(app, 0.2)
-    print(f"wrote {', '.join(f'{n}.png' for n in (args.only or ['explorer', 'continue', 'repair']))} to {args.out}")
+    print(f"wrote {', '.join(written)} to {args.out}")
     return 0
 
 

@@ -16,12 +16,14 @@ from latentroll.core.commands import CommandError
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.theory import ScaleError
 from latentroll.models.common.errors import MelodyError
+from latentroll.models.data.corpus import CorpusError
 
 from . import commands
 from .errors import UsageError
 from .ranges import check_ranges
 
-USER_ERRORS: tuple[type[BaseException], ...] = (MusicFileError, CommandError, ScaleError, MelodyError, UsageError)
+USER_ERRORS: tuple[type[BaseException], ...] = (MusicFileError, CommandError, ScaleError, MelodyError, UsageError,
+                                                CorpusError)
 EXIT_USER_ERROR = 2
 
 

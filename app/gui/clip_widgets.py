@@ -8,7 +8,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QDrag, QMouseEvent, QPainter
+from PySide6.QtGui import QDrag, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from .clips import BAR_4_4, Clip, ClipShelf
+from .elided_label import ElidedLabel
 from .mini_roll import MiniRoll, clip_span
 from .piano_roll.editor import file_mime
 from .song_files import CLIP_FILE_FILTER
@@ -93,23 +93,8 @@ class CardOptions:
     before: Clip | None = None         # a second clip to hear: the notes before a repair
     accept_tip: str = ""               # what Accept does, when it is not "insert at the playhead"
     as_track: bool = True              # offer "+ Track"
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that shortens its text with "…" instead of widening its row."""
-
-    def __init__(self, text: str, parent=None):
-        super().__init__(text, parent)
-        self.setToolTip(text)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(40)
-
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setPen(self.palette().color(self.foregroundRole()))
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-        p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
-        p.end()
+    track_tip: str = ""                # what "+ Track" does, when not "insert at the playhead" (shown then too)
+    warning: str = ""                  # shown on the card: what Accept would do that the user may not want
 
 
 def _on_bar_lines(notes: np.ndarray, context: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -167,11 +152,11 @@ class ClipCard(QFrame):
         accept.clicked.connect(lambda: self.acceptRequested.emit(self.clip, False))
         as_track = QToolButton(self)
         as_track.setText("+ Track")
-        as_track.setToolTip("Insert as a new track at the playhead (undoable)")
+        as_track.setToolTip(options.track_tip or "Insert as a new track at the playhead (undoable)")
         as_track.clicked.connect(lambda: self.acceptRequested.emit(self.clip, True))
         if clip.anchor is not None and not options.accept_tip:  # a transfer goes back where its source was
             accept.setToolTip("Add as a new track under the original (undoable)")
-        as_track.setVisible(options.as_track and clip.anchor is None)
+        as_track.setVisible(options.as_track and (clip.anchor is None or bool(options.track_tip)))
         row.addWidget(play)
         row.addWidget(accept)
         row.addWidget(as_track)
@@ -179,6 +164,11 @@ class ClipCard(QFrame):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.setSpacing(3)
         lay.addWidget(self.roll)
+        if options.warning:
+            self.warning = QLabel(f"⚠ {options.warning}", self)
+            self.warning.setWordWrap(True)
+            self.warning.setToolTip(options.warning)
+            lay.addWidget(self.warning)
         lay.addLayout(row)
 
     def set_playing(self, playing: bool) -> None:
@@ -264,7 +254,7 @@ class ClipActions(QWidget):
                  insert: Callable[[Clip, bool], None], keep: Callable[[Clip], None] | None, parent=None):
         super().__init__(parent)
         self.current = current
-        self.label = QLabel("Nothing selected", self)
+        self.label = ElidedLabel("Nothing selected", self)  # a long clip name never widens the panel
         self.label.setObjectName("dim")
         self.buttons: dict[str, QPushButton] = {}
         lay = QHBoxLayout(self)

@@ -9,6 +9,7 @@ through the core commands.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from latentroll.core.bars import bar_at
+from latentroll.core.channels import on_free_channels
 from latentroll.core.commands import AddNotes, AddTrack, Command
 from latentroll.core.song import PPQ, Song, Track
 from latentroll.core.timing import round_up
@@ -24,6 +26,7 @@ from .document import Document
 from .editor_state import EditorState
 
 BAR_4_4 = 4 * PPQ
+TRACK_NAME_CHARS = 22  # an inserted clip's track name fits the track list's name field
 SHELF_LIMIT = 64
 _ids = itertools.count(1)
 
@@ -107,16 +110,24 @@ class Insertion:
 
 def insertion(song: Song, clip: Clip, current_track: int, at: int, new_track: bool = False) -> Insertion:
     """The command that puts ``clip`` into ``song`` at tick ``at``: into the current track, or a
-    new track when asked, when there is none, or when the current one is a drum track."""
-    notes = clip.track.notes.copy()
-    notes["start"] += at
+    new track (on a free MIDI channel) when asked, when there is none, or when the current one is
+    a drum track."""
     target = song.tracks[current_track] if 0 <= current_track < len(song.tracks) else None
     if new_track or target is None or target.is_drum:
-        track = replace_notes(clip.track, notes)
+        track = clip_track_at(clip, at)
         if target is not None and not target.is_drum:
             track.program = target.program
+        track = on_free_channels(song, [track])[0]
         return Insertion(AddTrack(track, text=f"Insert {clip.name} as a track"), len(song.tracks), at)
-    return Insertion(AddNotes(current_track, notes, text=f"Insert {clip.name}"), current_track, at)
+    return Insertion(AddNotes(current_track, clip_track_at(clip, at).notes, text=f"Insert {clip.name}"),
+                     current_track, at)
+
+
+def clip_track_at(clip: Clip, at: int) -> Track:
+    """A copy of the clip's track with its notes moved to start at tick ``at``."""
+    notes = clip.track.notes.copy()
+    notes["start"] += at
+    return replace_notes(clip.track, notes)
 
 
 def replace_notes(track: Track, notes: np.ndarray) -> Track:
@@ -131,7 +142,11 @@ def insert_clip(doc: Document, state: EditorState, clip: Clip, new_track: bool =
     if clip.empty:
         return None
     at = clip.anchor if clip.anchor is not None else state.playhead
-    ins = insertion(doc.song, clip, state.current_track, at, new_track or clip.anchor is not None)
+    short = short_track_name(clip.name)  # the name it gets as a new track
+    ins = insertion(doc.song, replace(clip, track=_renamed(clip.track, short)), state.current_track, at,
+                    new_track or clip.anchor is not None)
+    if isinstance(ins.command, AddTrack) and short != clip.name:
+        doc.track_origins[short] = clip.name  # before the push: the new row reads it
     doc.push(ins.command)
     state.set_current_track(ins.track_index)
     if isinstance(ins.command, AddNotes):
@@ -184,6 +199,14 @@ class ClipShelf(QObject):
 
     def by_uid(self, uid: int) -> Clip | None:
         return next((c for c in self.clips if c.uid == uid), None)
+
+
+def short_track_name(clip_name: str) -> str:
+    """A track name that fits the track list, from a clip's name (which says where it came
+    from): "Piano selection @ bar 1 → irish 2: Step 3" → "irish 2: Step 3"; cut with "…" when
+    still long. The whole name stays the track's tooltip (``Document.track_origins``)."""
+    short = re.sub(r" @ bar \d+", "", clip_name.rsplit(" → ", 1)[-1]).strip() or clip_name
+    return short if len(short) <= TRACK_NAME_CHARS else short[:TRACK_NAME_CHARS - 1].rstrip() + "…"
 
 
 def _renamed(track: Track, name: str) -> Track:

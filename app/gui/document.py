@@ -18,12 +18,13 @@ from latentroll.core.song import KeySignature, Song, TempoChange, TimeSignature,
 from .undo import ChangeSet, CoreUndoCommand
 
 PROJECT_SUFFIX = ".lrproj"
+DEFAULT_TITLE = "Untitled"  # a new song's title, until it is saved under a name
 
 
 def new_song() -> Song:
     """What File ▸ New gives: one piano track, 120 BPM, 4/4, C major."""
     return Song(
-        title="Untitled",
+        title=DEFAULT_TITLE,
         tracks=[Track(name="Piano", program=0, channel=0)],
         tempos=[TempoChange(0, 120.0)],
         time_signatures=[TimeSignature(0, 4, 4)],
@@ -42,6 +43,8 @@ class Document(QObject):
         self.song: Song = song if song is not None else new_song()
         self.path: Path | None = None
         self.source_name: str | None = None  # file name an imported (non-project) file came from
+        # a track's short name → the whole name of the clip it was made from (its tooltip)
+        self.track_origins: dict[str, str] = {}
         self.undo_stack = QUndoStack(self)
         self.serial = 0  # bumps on every change: autosave and save use it to spot edits
         self._saved_index = 0
@@ -76,6 +79,7 @@ class Document(QObject):
         self._saved_index = -1 if modified else self.undo_stack.index()
         self.set_path(path)
         self.source_name = source_name
+        self.track_origins.clear()
         self.songReplaced.emit()
         self._refresh_modified()
 

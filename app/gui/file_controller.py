@@ -13,17 +13,20 @@ from typing import Callable
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from latentroll.core.channels import on_free_channels
 from latentroll.core.commands import AddTrack, Macro, SetSongMap
 from latentroll.core.project import PROJECT_SUFFIX, Project, save_project
 from latentroll.core.song import Song
 
-from .document import Document, new_song
+from .document import DEFAULT_TITLE, Document, new_song
 from .editor_state import EditorState
 from .notify import Notifier
 from .piano_roll.view import PianoRollView
 from .project_state import ProjectExtras, apply_settings, snapshot_project
 from .song_files import IMPORT_FILTERS, OPEN_FILTER, export_stems, export_wav, load_any, read_any_song, write_any_song
 from .workers import Jobs
+
+LAST_FOLDER = "files/last_folder"  # settings key: where the last file dialog's choice was
 
 MAX_RECENT = 10
 
@@ -55,11 +58,29 @@ class FileController(QObject):
 
     # ---- helpers -----------------------------------------------------------------------
     def folder(self) -> str:
-        """Where file dialogs open: beside the song, else beside the latest recent file."""
+        """Where file dialogs open: beside the song's project, else the folder last opened from,
+        saved or exported to (a song read from a MIDI file: that file's folder), else beside the
+        latest recent file; the home folder only when there is none."""
         if self.doc.path is not None:
             return str(self.doc.path.parent)
+        last = self.settings.value(LAST_FOLDER)
+        if last and Path(str(last)).is_dir():
+            return str(last)
         recent = self.recent_files()
         return str(recent[0].parent) if recent else str(Path.home())
+
+    def remember_folder(self, path: Path) -> None:
+        """The folder of a file the user just opened, saved or exported: the next dialog's."""
+        folder = path if path.is_dir() else path.parent
+        self.settings.setValue(LAST_FOLDER, str(folder.resolve()))
+
+    def export_copy(self) -> Song:
+        """The song as exported: an untitled song is named after its file ("Untitled" named the
+        stems ``Untitled_01_…`` even after Save As)."""
+        song = self.doc.song.copy()
+        if song.title in ("", DEFAULT_TITLE):
+            song.title = Path(self.doc.display_name).stem or DEFAULT_TITLE
+        return song
 
     def _status(self, text: str) -> None:
         self.notifier.info(text)
@@ -124,6 +145,7 @@ class FileController(QObject):
                          source_name=None if is_project else path.name)
         self.extras = apply_settings(project, self.state, self.view) if is_project else ProjectExtras()
         self.add_recent(path)
+        self.remember_folder(path)
         self.after_load(project if is_project else None)
         self._status(f"Opened {path.name}: {len(project.song.tracks)} tracks, {project.song.note_count()} notes")
         self.loaded.emit(path)
@@ -146,6 +168,8 @@ class FileController(QObject):
         path = Path(path)
         if path.suffix.lower() != PROJECT_SUFFIX:
             path = path.with_suffix(PROJECT_SUFFIX)
+        if self.doc.song.title in ("", DEFAULT_TITLE):  # the song takes the name it is saved under
+            self.doc.push(SetSongMap("title", path.stem))
         self.save_to(path, on_saved)
 
     def save_to(self, path: Path, on_saved: Callable[[], None] | None = None) -> None:
@@ -159,6 +183,7 @@ class FileController(QObject):
         self.doc.mark_saved(marker, path)
         self.doc.source_name = None
         self.add_recent(path)
+        self.remember_folder(path)
         self._status(f"Saved {path.name}")
         self.saved.emit(path)
         if on_saved is not None:
@@ -183,7 +208,7 @@ class FileController(QObject):
             self.after_load(None)
         else:
             first = len(doc.song.tracks)
-            cmds = [AddTrack(t) for t in song.tracks]
+            cmds = [AddTrack(t) for t in on_free_channels(doc.song, song.tracks)]
             if doc.song.note_count() == 0:  # empty song: take the imported tempo, meter and key
                 cmds += [SetSongMap("tempos", song.tempos), SetSongMap("time_signatures", song.time_signatures),
                          SetSongMap("keys", song.keys)]
@@ -208,7 +233,7 @@ class FileController(QObject):
         path = Path(path) if path is not None else self._ask_path(f"Export {kind.upper()}", suffix, filt)
         if path is None:
             return
-        self.jobs.start(f"export:{path}", write_any_song, self.doc.song.copy(), path, label=f"Exporting {path.name}",
+        self.jobs.start(f"export:{path}", write_any_song, self.export_copy(), path, label=f"Exporting {path.name}",
                         on_result=lambda _r: self._exported(path))
 
     def export_audio(self, stems: bool, target: Path | None = None, sample_rate: int | None = None,
@@ -234,7 +259,7 @@ class FileController(QObject):
             target, sample_rate, bits = choice.target, choice.sample_rate, choice.bits
             self.settings.setValue("export/sample_rate", sample_rate)
             self.settings.setValue("export/bits", bits)
-        args = (self.doc.song.copy(), Path(target), sample_rate or 44100, bits or 24, soundfont)
+        args = (self.export_copy(), Path(target), sample_rate or 44100, bits or 24, soundfont)
         target = Path(target)
         if stems:
             self.jobs.start(f"export:{target}", export_stems, *args, label=f"Exporting stems to {target.name}",
@@ -246,8 +271,11 @@ class FileController(QObject):
     def _exported(self, result) -> None:
         if isinstance(result, list):
             folder = result[0].parent if result else None
+            if folder is not None:
+                self.remember_folder(folder)
             self._status(f"Exported {len(result)} files to {folder}")
         else:
+            self.remember_folder(Path(result))
             self._status(f"Exported {Path(result).name}")
         self.exported.emit(result)
 

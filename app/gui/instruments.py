@@ -1,4 +1,5 @@
-"""General MIDI program names for the track instrument combo (the GM Level 1 sound set)."""
+"""General MIDI program names for the track instrument picker (the GM Level 1 sound set), and
+their 16 families of 8 (the picker groups by them)."""
 from __future__ import annotations
 
 GM_PROGRAMS: tuple[str, ...] = (
@@ -54,6 +55,15 @@ GM_PROGRAMS: tuple[str, ...] = (
 
 DRUM_KIT = "Drum Kit (channel 10)"
 
+GM_FAMILIES: tuple[str, ...] = (
+    "Piano", "Chromatic Percussion", "Organ", "Guitar", "Bass", "Strings", "Ensemble", "Brass",
+    "Reed", "Pipe", "Synth Lead", "Synth Pad", "Synth Effects", "Ethnic", "Percussive", "Sound Effects",
+)
+DRUMS_FAMILY = "Drums"
+
+
+def family_of(program: int) -> str:
+    return GM_FAMILIES[(program % 128) // 8]
 
 
 def program_name(program: int, is_drum: bool = False) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
@@ -19,9 +19,9 @@ from .dock_toggle import bring_forward_toggle, show_in_front
 from .library_panel.controller import LibraryController
 from .library_panel.panel import LibraryPanel
 from .model_context import ModelContext
+from .window_layout import RightDockSizer
 
 SHORTCUT = "Ctrl+Shift+L"  # Ctrl+L loops the selection
-DOCK_WIDTH = 460  # px on first open: title, style, tags and bars fit
 
 
 @dataclass
@@ -30,16 +30,12 @@ class LibraryDock:
     dock: QDockWidget
     panel: LibraryPanel
     controller: LibraryController
-    _sized: bool = False
 
     def show(self) -> None:
         show_in_front(self.dock)
 
     def opened(self) -> None:
-        """Each time it shows: read the folder again; the first time, room for the columns."""
-        if not self._sized and not self.dock.isFloating():
-            self._sized = True
-            QTimer.singleShot(0, lambda: self.window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal))
+        """Each time it shows: read the folder again."""
         self.controller.refresh()
 
     def save_selection(self) -> bool:
@@ -58,8 +54,9 @@ def _menu(window: QMainWindow, title: str) -> QMenu | None:
 
 
 def install_library_panel(window: QMainWindow, actions: dict[str, QAction], ctx: ModelContext, folder: Path,
-                          tab_with: QDockWidget) -> LibraryDock:
-    """The dock on the right, tabbed with ``tab_with``; the music library in ``folder``."""
+                          tab_with: QDockWidget, sizer: RightDockSizer | None = None) -> LibraryDock:
+    """The dock on the right, tabbed with ``tab_with``; the music library in ``folder``;
+    ``sizer`` gives the right area room for its columns when it opens first."""
     controller = LibraryController(ctx, folder, window)
     panel = LibraryPanel(controller)
     dock = QDockWidget("Library", window)
@@ -69,6 +66,7 @@ def install_library_panel(window: QMainWindow, actions: dict[str, QAction], ctx:
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.tabifyDockWidget(tab_with, dock)
     dock.hide()
+    (sizer or RightDockSizer(window)).watch(dock)
     out = LibraryDock(window, dock, panel, controller)
     dock.visibilityChanged.connect(lambda visible: visible and out.opened())
 

@@ -20,6 +20,7 @@ from .drag_midi import write_drag_file
 from .edit_ops import EditOps
 from .editor_state import EditorState
 from .file_controller import FileController
+from .focus import FocusHome
 from .library_dock import install_library_panel
 from .menus import SHORTCUTS_HTML, build_menus
 from .midi_input import MidiRecorder
@@ -33,6 +34,7 @@ from .status import install_status_bar
 from .track_list import TrackList
 from .transport import COMPACT_LEVELS, TransportBar
 from .undo import ChangeSet
+from .window_layout import restore_layout, save_layout
 from .workers import Jobs
 
 APP_TITLE = "LatentRoll"
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
         self.editor.view.message.connect(self.notifier.info)
         self.editor.drag_handle.make_file = lambda: write_drag_file(self.state, self.paths.drag_dir)
         self.track_list = TrackList(self.doc, self.state, self)
+        self.focus_home = FocusHome(self, self.editor.view)  # Space stays the transport's
         self.transport = TransportBar(self.doc, self.state, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
         self._transport_widths: list[int] | None = None  # per compact level, see fit_toolbars
@@ -103,7 +106,8 @@ class MainWindow(QMainWindow):
                                         notifier=self.notifier, playback=self.playback,
                                         drag_dir=self.paths.drag_dir, folder=self.files.folder)
         self.library_dock = install_library_panel(self, self.actions, self.model_panels.ctx, self.paths.library_dir,
-                                                  tab_with=self.model_panels.tools_dock)
+                                                  tab_with=self.model_panels.tools_dock,
+                                                  sizer=self.model_panels.sizer)
 
         self.doc.modifiedChanged.connect(lambda _m: self._update_title())
         self.doc.pathChanged.connect(lambda _p: self._update_title())
@@ -117,6 +121,8 @@ class MainWindow(QMainWindow):
         self._show_audio_status(self.playback.audio_status)
         self.resize(1440, 900)
         self.setMinimumSize(900, 560)
+        if restore_layout(self, self.settings):  # the user's own docks and sizes, from last time
+            self.model_panels.sizer.skip()
 
         QTimer.singleShot(0, lambda: self.jobs.start("warm-up", warm_up_imports, label="Starting"))
         if probe_audio:
@@ -275,6 +281,7 @@ class MainWindow(QMainWindow):
         self.close()
 
     def _shutdown(self) -> None:
+        save_layout(self, self.settings)
         self.midi.shutdown()
         self.autosaver.stop()
         self.playback.shutdown()

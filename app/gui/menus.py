@@ -177,7 +177,8 @@ def build_menus(win: MenuWindow) -> None:
     button.setMenu(inputs)
     button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
     m.addSeparator()
-    m.addAction(_action(win, "to_start", "Go to Start", lambda: state.request_seek(0), "Home"))
+    m.addAction(_action(win, "to_start", "Go to Start",  # the playhead and the view: bar 1 on screen
+                        lambda: (state.request_seek(0), state.request_reveal(0, 0)), "Home"))
     m.addAction(_action(win, "loop_selection", "Loop Selection",
                         win.loop_selection, "Ctrl+L"))
 

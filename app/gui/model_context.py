@@ -46,6 +46,20 @@ class ModelContext:
         info = self.host.info(self.model_key)
         return info.clip_ticks if info is not None and info.clip_ticks else 8 * PPQ
 
+    def say_what_is_cut(self, named: dict[str, Clip]) -> str:
+        """The model reads only its clip length (2 bars) of each clip it is given: say so, in the
+        status bar, for every clip that is longer (until longer models land). Returns the text."""
+        ticks = self.clip_ticks()
+        long = [(name, c) for name, c in named.items() if c is not None and c.span > ticks]
+        if not long:
+            return ""
+        kept = max(1, ticks // (4 * PPQ))
+        what = ", ".join(f"{name} is {-(-c.span // (4 * PPQ))} bars" for name, c in long)
+        text = (f"{what}: the model reads only the first {kept} bars of a clip, so the rest is left out "
+                f"(select {kept} bars to choose which)")
+        self.notifier.warning(text)
+        return text
+
     def song_scale(self) -> Scale:
         return self.state.scale
 

@@ -2,24 +2,28 @@
 a temperature box and a run button that turns into Cancel while its job runs."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QWidget,
 )
 
+from latentroll.core.song import Song
 from latentroll.core.theory import NOTE_NAMES, SCALE_STEPS, Scale
 
 from .model_context import ModelContext
 from .workers import Worker
 
 ANY_STYLE = "Any style"
+KEY_FIT = 0.98  # share of the song's notes in its key for "In key" to start ticked
 
 
 def style_title(name: str) -> str:
@@ -37,7 +41,9 @@ def temperature_box(parent: QWidget, value: float = 1.0, prefix: str = "") -> QD
 
 
 class StyleList(QListWidget):
-    """The styles a model knows, each with its one-line description, after "Any style"."""
+    """The styles a model knows by name, after "Any style"; the chosen one's description shows
+    in full in ``caption`` (word-wrapped, for the panel to put under the list), each one's as
+    its tooltip: "Irish — Irish dance tunes and airs (O'Neill…" no longer runs off the dock."""
 
     def __init__(self, max_rows: int = 10, parent=None):
         super().__init__(parent)
@@ -45,17 +51,20 @@ class StyleList(QListWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setToolTip("The style the model writes in")
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.caption = QLabel(parent)
+        self.caption.setObjectName("dim")
+        self.caption.setWordWrap(True)
+        self.currentItemChanged.connect(lambda item, _old: self.caption.setText(
+            item.data(Qt.ItemDataRole.ToolTipRole) if item is not None else ""))
         self.fill(())  # "Any style" until the model tells its styles
 
     def fill(self, styles: tuple[tuple[str, str], ...]) -> None:
         """Show ``styles`` (name, description), keeping the chosen one when it is still there."""
         current = self.style
         self.clear()
-        item = QListWidgetItem(f"{ANY_STYLE} — no style label: whatever the model finds likely")
-        item.setData(Qt.ItemDataRole.UserRole, None)
-        self.addItem(item)
-        for name, description in styles:
-            item = QListWidgetItem(f"{style_title(name)} — {description}")
+        for name, title, description in ((None, ANY_STYLE, "No style label: whatever the model finds likely"),
+                                         *((n, style_title(n), d) for n, d in styles)):
+            item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(description)
             self.addItem(item)
@@ -77,14 +86,28 @@ class StyleList(QListWidget):
         raise KeyError(name)
 
 
+def song_fits_key(song: Song, scale: Scale) -> bool:
+    """Whether the song's pitched notes keep to ``scale`` (an empty song does): then its key
+    field is to be trusted. A file without a key signature reads as C major, and constraining a
+    G major melody to that would drop every F#."""
+    pitches = [t.notes["pitch"] for t in song.tracks if not t.is_drum and len(t.notes)]
+    if not pitches:
+        return True
+    classes = np.concatenate(pitches) % 12
+    return float(np.isin(classes, list(scale.pitch_classes)).mean()) >= KEY_FIT
+
+
 class KeyChooser(QWidget):
     """"In key" + tonic + mode. Follows the song's key until the user picks another one; a new
-    song makes it follow again."""
+    song makes it follow again. Every panel ticks "In key" by the same rule: on when the song's
+    notes keep to its key (``song_fits_key``), off when they do not; the user's tick holds until
+    another song is opened."""
 
-    def __init__(self, ctx: ModelContext, checked: bool = True, parent=None):
+    def __init__(self, ctx: ModelContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self._follows_song = True
+        checked = song_fits_key(ctx.doc.song, ctx.song_scale())
         self.in_key = QCheckBox("In key", self)
         self.in_key.setToolTip("Only use notes of this key and scale")
         self.tonic = QComboBox(self)
@@ -113,6 +136,7 @@ class KeyChooser(QWidget):
     def _reset(self) -> None:
         self._follows_song = True
         self._follow_song()
+        self.in_key.setChecked(song_fits_key(self.ctx.doc.song, self.ctx.song_scale()))
 
     def _follow_song(self) -> None:
         if not self._follows_song:

@@ -23,6 +23,7 @@ from .model_context import MODEL_KEY, ModelContext
 from .models_host import FAILED, MISSING, ModelHost, ModelStatusLabel
 from .notify import Notifier
 from .playback import PlaybackController
+from .window_layout import RightDockSizer
 from .workers import Jobs
 
 
@@ -77,8 +78,9 @@ class ModelPanels(QObject):
         from .generate.panel import GeneratePanel
         from .model_tools.panel import ModelToolsPanel
 
-        # The Generate and Tools docks keep the full height on the right (as tabs); the explorer
-        # sits under the roll.
+        # Every panel keeps the full height on the right, as tabs: under the roll, the explorer
+        # left the roll one octave and its map and grid a strip (window_layout.py).
+        self.sizer = RightDockSizer(window)
         window.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.generate = GeneratePanel(self.ctx)
@@ -91,8 +93,9 @@ class ModelPanels(QObject):
         self.explorer_content = LazyDockContent()
         self.explorer = None
         self.explorer_dock = self._dock("explorerDock", "Latent Explorer", self.explorer_content,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea,
+                                        Qt.DockWidgetArea.RightDockWidgetArea,
                                         lambda: self.host.ensure_loaded(MODEL_KEY))
+        window.tabifyDockWidget(self.tools_dock, self.explorer_dock)
         self.explorer_dock.visibilityChanged.connect(self._on_explorer_visible)
         self._explorer_loading = False
         self._install_actions()
@@ -105,6 +108,7 @@ class ModelPanels(QObject):
         dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
         self.window.addDockWidget(area, dock)
         dock.hide()
+        self.sizer.watch(dock)
         if load is not None:
             dock.visibilityChanged.connect(lambda visible: visible and load())
         return dock
@@ -114,9 +118,6 @@ class ModelPanels(QObject):
         if not visible or self.explorer is not None or self._explorer_loading:
             return
         self._explorer_loading = True
-        if self.explorer_dock.isFloating() is False:
-            height = self.window.height()
-            self.window.resizeDocks([self.explorer_dock], [int(height * 0.46)], Qt.Orientation.Vertical)
         self.ctx.jobs.start("explorer-import", _import_explorer, label="Preparing the explorer",
                                on_result=lambda _r: self._build_explorer())
 

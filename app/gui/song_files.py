@@ -65,14 +65,18 @@ def write_any_song(song: Song, path: Path, cancel=None) -> None:
 
 def write_midi_stems(song: Song, wav_paths: list[Path]) -> list[Path]:
     """One MIDI file per track beside its WAV stem, each with the song's tempo/meter/key maps
-    so it starts at bar 1 like the audio."""
+    so it starts at bar 1 like the audio, and each ending where the song ends (every track's
+    end-of-track at one tick), so a DAW lines them up as it does the equal-length WAVs."""
+    from latentroll.core.io.midi import write_midi
+
+    end = song.end_tick()
     out = []
     for k, wav in enumerate(wav_paths):
         one = Song(title=song.title, tracks=[song.tracks[k].copy()], tempos=list(song.tempos),
                    time_signatures=list(song.time_signatures), keys=list(song.keys))
         one.tracks[0].mute = one.tracks[0].solo = False
         target = wav.with_suffix(".mid")
-        write_song(one, target)
+        write_midi(one, target, end_tick=end)
         out.append(target)
     return out
 

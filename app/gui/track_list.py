@@ -28,6 +28,7 @@ from latentroll.core.song import Track
 
 from .document import Document
 from .editor_state import EditorState
+from .instrument_picker import InstrumentCombo
 from .instruments import DRUM_KIT, GM_PROGRAMS
 from .theme import track_color
 from .undo import ChangeSet
@@ -66,11 +67,10 @@ class TrackRow(QFrame):
         self.strip = strip = ColorStrip(track_color(index), self)
         self.name_edit = QLineEdit(track.name, self)
         self.name_edit.setToolTip("Track name")
+        self.name_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # only a click: Space stays the transport's
         self.name_edit.editingFinished.connect(self._on_name)
-        self.program = QComboBox(self)
+        self.program = InstrumentCombo(self)  # opens a list grouped by GM family, with a filter
         self.program.setModel(owner.program_names)  # one list of 129 names for all rows
-        self.program.setToolTip("General MIDI instrument")
-        self.program.setMaxVisibleItems(20)
         # Shrinks with the track list (the list it opens still shows whole names), so a right
         # dock never pushes the row into a sideways scroll bar.
         self.program.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -139,6 +139,8 @@ class TrackRow(QFrame):
             w.blockSignals(True)
         if not self.name_edit.hasFocus():
             self.name_edit.setText(track.name)
+        origin = self.owner.doc.track_origins.get(track.name)
+        self.name_edit.setToolTip(f"{track.name}\nfrom {origin}" if origin else f"Track name: {track.name}")
         self.program.setCurrentIndex(DRUM_INDEX if track.is_drum else track.program)
         self.mute.setChecked(track.mute)
         self.solo.setChecked(track.solo)
@@ -154,7 +156,10 @@ class TrackRow(QFrame):
         self.style().polish(self)
 
     def _on_name(self) -> None:
+        """Enter or leaving the field: one rename; after Enter the keys go back to the roll."""
         self.owner.rename(self.index, self.name_edit.text())
+        if self.name_edit.hasFocus():
+            self.name_edit.clearFocus()
 
     def _on_program(self, combo_index: int) -> None:
         self.owner.set_instrument(self.index, combo_index)

@@ -7,8 +7,10 @@ from ..cancel import Cancelled
 from .errors import AudioUnavailable
 from .playback import BlockGenerator, Player, output_device_available
 from .render import (
+    RenderedFiles,
     RenderOptions,
     RenderResult,
+    render_files,
     render_length,
     render_song,
     render_stems,
@@ -18,7 +20,7 @@ from .render import (
 from .soundfont import SoundFontNotFound, find_soundfont
 
 __all__ = [
-    "AudioUnavailable", "BlockGenerator", "Cancelled", "Player", "RenderOptions",
-    "RenderResult", "SoundFontNotFound", "find_soundfont", "output_device_available",
+    "AudioUnavailable", "BlockGenerator", "Cancelled", "Player", "RenderOptions", "RenderedFiles",
+    "RenderResult", "SoundFontNotFound", "find_soundfont", "output_device_available", "render_files",
     "render_length", "render_song", "render_stems", "render_to_wav", "write_wav",
 ]

@@ -8,6 +8,10 @@ from the whole song (muted tracks included), so a mixdown and all its stems line
 sample whatever is muted. Reverb and chorus are linear effects fed by each voice, so with the
 same settings the sum of the stems equals the mixdown within float rounding, effects on or off.
 
+All or nothing: ``render_files`` renders a mixdown and stems together into temp files beside
+their targets and renames them over the targets only after every one was written, so a failure
+(a stem path in the way, a full disk, Ctrl-C) leaves the old files as they were.
+
 Clipping: float renders are never clipped. 16/24-bit PCM files clip samples beyond full scale
 (``RenderResult.clipped_samples`` says how many; lower ``gain``), and ``bits=32`` writes a
 32-bit float WAV that keeps everything.
@@ -116,12 +120,9 @@ def render_to_wav(
 
     The SoundFont and the target folder are checked before the (long) render starts.
     """
-    options = options or RenderOptions()
-    find_soundfont(options.soundfont)
-    with _wav_target(path) as tmp:
-        audio = render_song(song, options, progress=progress, cancel=cancel)
-        clipped = _write_checked(tmp, path, audio, options.sample_rate, options.bits)
-    return RenderResult(Path(path), len(audio), options.sample_rate, options.bits, _peak(audio), clipped)
+    result = render_files(song, mix_path=path, options=options, progress=progress, cancel=cancel).mix
+    assert result is not None
+    return result
 
 
 def write_wav(path: str | os.PathLike, audio: np.ndarray, sample_rate: int, bits: int = 16) -> int:
@@ -145,33 +146,69 @@ def render_stems(
 
     All or nothing: the stems are written to temp files and renamed only when all succeeded.
     """
+    return render_files(song, stems_folder=folder, options=options, progress=progress, cancel=cancel,
+                        basename=basename).stems
+
+
+@dataclass(frozen=True)
+class RenderedFiles:
+    """What ``render_files`` wrote: the mixdown (if asked for) and the stems, in track order."""
+
+    mix: RenderResult | None
+    stems: list[Path]
+
+
+def render_files(
+    song: Song,
+    mix_path: str | os.PathLike | None = None,
+    stems_folder: str | os.PathLike | None = None,
+    options: RenderOptions | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    basename: str | None = None,
+) -> RenderedFiles:
+    """The mixdown WAV and/or the stems (see ``render_stems``), all or nothing.
+
+    Every output is checked first (SoundFont, folders, no folder in a file's place), then
+    rendered into a temp file beside its target; only when all are written are the temp files
+    renamed over the targets. On any error or cancel no target changes and folders this call
+    created are removed. ``progress`` counts frames over all the files.
+    """
     options = options or RenderOptions()
-    folder = Path(folder)
-    paths = stem_paths(song, folder, basename)
     soundfont = find_soundfont(options.soundfont)
-    for p in paths:  # a rename that fails after others succeeded would leave a partial set
+    jobs: list[tuple[Path, list[int] | None]] = []  # (target, tracks): None = the audible mix
+    if mix_path is not None:
+        if Path(mix_path).is_dir():
+            raise MusicFileError(f"cannot write {mix_path}: it is a folder, not a file")
+        jobs.append((Path(mix_path), None))
+    stems = stem_paths(song, stems_folder, basename) if stems_folder is not None else []
+    for p in stems:  # a rename that fails after others succeeded would leave a partial set
         if p.is_dir():
             raise MusicFileError(f"cannot write {p}: a folder of that name is in the way")
-    created = _make_folder(folder)
+    jobs += [(p, [k]) for k, p in enumerate(stems)]
+    created = _make_folder(Path(stems_folder)) if stems_folder is not None else []
     total = render_length(song, options.sample_rate, options.tail_seconds)
-    count = len(song.tracks)
+    mix = None
     try:
         with ExitStack() as stack:
-            # Keeping one synth alive makes FluidSynth share the loaded samples with the others.
-            stack.enter_context(_engine(soundfont, options, song))
-            temps = [stack.enter_context(atomic_path(p)) for p in paths]
-            for k, tmp in enumerate(temps):
-                step = _offset_progress(progress, k * total, count * total)
+            if stems:  # one synth kept alive makes FluidSynth share the loaded samples with the others
+                stack.enter_context(_engine(soundfont, options, song))
+            temps = [_temp_file(stack, target) for target, _ in jobs]
+            for n, ((target, tracks), tmp) in enumerate(zip(jobs, temps)):
+                step = _offset_progress(progress, n * total, len(jobs) * total)
                 with _engine(soundfont, options, song) as engine:
-                    audio = _render(engine, build_events(song, [k]), total, step, cancel)
-                _write_checked(tmp, paths[k], audio, options.sample_rate, options.bits)
+                    audio = _render(engine, build_events(song, tracks), total, step, cancel)
+                clipped = _write_checked(tmp, target, audio, options.sample_rate, options.bits)
+                if tracks is None:
+                    mix = RenderResult(target, len(audio), options.sample_rate, options.bits, _peak(audio), clipped)
                 del audio
     except BaseException as exc:
         _remove_folders(created)
-        if isinstance(exc, OSError):
-            raise MusicFileError(f"cannot write stems to {folder}: {_reason(exc)}") from exc
+        if isinstance(exc, OSError):  # renaming the finished files over their targets failed
+            where = f"stems to {stems_folder}" if stems_folder is not None else str(mix_path)
+            raise MusicFileError(f"cannot write {where}: {_reason(exc)}") from exc
         raise
-    return paths
+    return RenderedFiles(mix, stems)
 
 
 def stem_paths(song: Song, folder: str | os.PathLike, basename: str | None = None) -> list[Path]:
@@ -211,6 +248,14 @@ def _render(engine: FluidEngine, events: np.ndarray, total: int,
         if progress is not None:
             progress(stop, total)
     return out
+
+
+def _temp_file(stack: ExitStack, target: Path) -> Path:
+    """A temp file beside ``target`` that replaces it when ``stack`` closes without an error."""
+    try:
+        return stack.enter_context(atomic_path(target))
+    except OSError as exc:
+        raise MusicFileError(f"cannot write {target}: {_reason(exc)}") from exc
 
 
 @contextmanager

@@ -6,7 +6,10 @@ wrong ends as a MusicFileError naming the file, and every write is atomic.
 """
 from __future__ import annotations
 
+import io
 import os
+import re
+import zipfile
 from pathlib import Path
 
 from ..project import Project, load_project, save_project
@@ -17,6 +20,7 @@ from .files import read_file_bytes, write_file_bytes
 from .midi import read_midi, song_to_midi_bytes
 from .music21_convert import score_to_song
 from .music21_export import song_to_musicxml_bytes
+from .musicxml_percussion import unpitched_to_pitched
 
 MIDI_SUFFIXES = (".mid", ".midi")
 MUSICXML_SUFFIXES = (".musicxml", ".xml", ".mxl")
@@ -89,16 +93,40 @@ def check_song_limits(song: Song, source: str) -> None:
 
 
 def _read_musicxml(path: Path, data: bytes) -> Song:
+    """music21 reads the file; one with unpitched notes is first given its drums' GM keys
+    as pitches (``unpitched_to_pitched``), since music21 drops which drum a note plays."""
     from music21 import converter
 
     if not data.strip():
         raise MusicFileError(f"{path.name} is empty")
     try:
+        xml = _musicxml_root(data)
         with quiet_music21():
+            if b"<unpitched" in xml:
+                drums = unpitched_to_pitched(xml)
+                score = converter.parseData(drums.xml.decode("utf-8"), format="musicxml")
+                return _to_song(score, path, "MusicXML", drums.drum_part_ids)
             score = converter.parse(path, format="musicxml", forceSource=True, storePickle=False)
+    except MusicFileError:
+        raise
     except Exception as exc:  # music21 raises anything from XML, zip and notation errors
         raise MusicFileError(f"could not read {path.name} as MusicXML: {one_line(exc)}") from None
     return _to_song(score, path, "MusicXML")
+
+
+def _musicxml_root(data: bytes) -> bytes:
+    """The score XML of a MusicXML file: the file itself, or a ``.mxl`` zip's root file."""
+    if not data.startswith(b"PK"):
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        root = None
+        if "META-INF/container.xml" in names:
+            found = re.search(rb'full-path="([^"]+)"', zf.read("META-INF/container.xml"))
+            root = found.group(1).decode("utf-8") if found else None
+        if root not in names:
+            root = next(n for n in names if n.lower().endswith((".xml", ".musicxml")) and not n.startswith("META-INF"))
+        return zf.read(root)
 
 
 def _read_abc(data: bytes, path: Path, index: int) -> Song:
@@ -119,12 +147,12 @@ def tune_count(path: str | os.PathLike) -> int:
     return abc_tune_count(path) if suffix_of(path) in ABC_SUFFIXES else 1
 
 
-def _to_song(score, path: Path, kind: str) -> Song:
+def _to_song(score, path: Path, kind: str, drum_parts: frozenset[str] = frozenset()) -> Song:
     md = getattr(score, "metadata", None)
     title = (md.bestTitle if md is not None else None) or path.stem
     try:
         with quiet_music21():
-            return score_to_song(score, title=str(title))
+            return score_to_song(score, title=str(title), drum_parts=drum_parts)
     except MusicFileError as exc:
         raise MusicFileError(f"could not read {path.name} as {kind}: {exc}") from None
     except Exception as exc:

@@ -9,7 +9,9 @@ track, so its cost stays tiny.
 
 Writing encodes the events with NumPy: symusic's writer forces every track onto channel 0 or 9,
 and building one mido message per note costs seconds for big songs. Output is type 1, 480 PPQ, a
-conductor track (title, tempo, meter, key maps), then one MTrk per Track.
+conductor track (title, tempo, meter, key maps), then one MTrk per Track. The meter and key maps
+are repeated in every track: MuseScore and several DAWs read a track's key from the track itself
+(with the conductor alone, MuseScore showed a song in G as three flats).
 """
 from __future__ import annotations
 
@@ -329,19 +331,24 @@ def _vlq(body: bytes, i: int) -> tuple[int, int]:
 
 
 # ---- writing ---------------------------------------------------------------------------------
-def write_midi(song: Song, path: str | os.PathLike) -> None:
-    """Write ``song`` as a type 1, 480-PPQ MIDI file; an existing file is only replaced on success."""
-    write_file_bytes(path, song_to_midi_bytes(song))
+def write_midi(song: Song, path: str | os.PathLike, end_tick: int | None = None) -> None:
+    """Write ``song`` as a type 1, 480-PPQ MIDI file; an existing file is only replaced on success.
+    ``end_tick``: every track ends there (or at its last event, if later): stems of one song
+    written with the song's end line up in a DAW."""
+    write_file_bytes(path, song_to_midi_bytes(song, end_tick))
 
 
-def song_to_midi_bytes(song: Song) -> bytes:
-    tracks = [_conductor_chunk(song)] + [_track_chunk(t) for t in song.tracks]
+def song_to_midi_bytes(song: Song, end_tick: int | None = None) -> bytes:
+    end = max(song.end_tick(), end_tick or 0)
+    signatures = _signature_events(song)
+    tracks = [_conductor_chunk(song, end, signatures)] + [_track_chunk(t, end, signatures) for t in song.tracks]
     head = b"MThd" + struct.pack(">IHHH", 6, 1, len(tracks), PPQ)
     return head + b"".join(b"MTrk" + struct.pack(">I", len(c)) + c for c in tracks)
 
 
-def _conductor_chunk(song: Song) -> bytes:
-    events: list[tuple[int, bytes]] = [(0, _meta(0x03, song.title.encode("utf-8")))]
+def _signature_events(song: Song) -> list[tuple[int, bytes]]:
+    """Time- and key-signature meta events in tick order (for the conductor and every track)."""
+    events: list[tuple[int, bytes]] = []
     for ts in song.time_signatures:
         if ts.denominator not in _VALID_DENOMINATORS or not 1 <= ts.numerator <= 255:
             raise MusicFileError(f"the time signature {ts.numerator}/{ts.denominator} cannot be stored in MIDI")
@@ -350,13 +357,18 @@ def _conductor_chunk(song: Song) -> bytes:
     for k in song.keys:
         sharps = key_sharps(k.tonic, k.mode)
         events.append((k.tick, _meta(0x59, struct.pack(">bB", sharps, 1 if k.mode == MINOR else 0))))
+    return sorted(events, key=lambda e: e[0])
+
+
+def _conductor_chunk(song: Song, end_tick: int, signatures: list[tuple[int, bytes]]) -> bytes:
+    events: list[tuple[int, bytes]] = [(0, _meta(0x03, song.title.encode("utf-8"))), *signatures]
     for t in song.tempos:
         if not t.bpm > 0:
             raise MusicFileError(f"the tempo {t.bpm} BPM cannot be stored in MIDI")
         mspq = min(max(int(round(60_000_000 / t.bpm)), 1), 0xFFFFFF)
         events.append((t.tick, _meta(0x51, mspq.to_bytes(3, "big"))))
     events.sort(key=lambda e: e[0])
-    return _encode_fixed(events, song.end_tick())
+    return _encode_fixed(events, end_tick)
 
 
 def key_sharps(tonic: int, mode: str) -> int:
@@ -366,7 +378,7 @@ def key_sharps(tonic: int, mode: str) -> int:
     return s - 12 if s > 5 else s
 
 
-def _track_chunk(track: Track) -> bytes:
+def _track_chunk(track: Track, end_tick: int = 0, signatures: list[tuple[int, bytes]] = ()) -> bytes:
     ch = DRUM_CHANNEL if track.is_drum else int(track.channel)
     if not 0 <= ch <= 15:
         raise MusicFileError(f"track {track.name!r} uses channel {ch + 1}; MIDI has channels 1-16")
@@ -379,7 +391,7 @@ def _track_chunk(track: Track) -> bytes:
     head = b"".join(_vlq_bytes(0) + msg for _, msg in setup)
     notes = track.notes
     if not len(notes):
-        return head + _vlq_bytes(0) + _meta(0x2F, b"")
+        return head + _encode_fixed(list(signatures), end_tick)
     if notes["pitch"].min() < 0 or notes["pitch"].max() > 127:
         raise MusicFileError(f"track {track.name!r} has pitches outside 0-127")
     start = notes["start"].astype(np.int64)
@@ -394,8 +406,31 @@ def _track_chunk(track: Track) -> bytes:
     order = np.lexsort((pitch, is_on, ticks))  # at one tick: note-offs first, so repeats retrigger
     ticks, is_on, pitch, vel = ticks[order], is_on[order], pitch[order], vel[order]
     status = np.where(is_on == 1, 0x90 | ch, 0x80 | ch).astype(np.uint8)
-    body = _encode_channel_events(np.diff(ticks, prepend=0), status, pitch, vel)
-    return head + body + _vlq_bytes(0) + _meta(0x2F, b"")
+    body, last = _encode_with_meta(ticks, status, pitch, vel, signatures)
+    return head + body + _end_of_track(end_tick - last)
+
+
+def _encode_with_meta(ticks: np.ndarray, status: np.ndarray, d1: np.ndarray, d2: np.ndarray,
+                      metas: list[tuple[int, bytes]]) -> tuple[bytes, int]:
+    """Channel events (vectorised) with a few meta events placed among them, each before the
+    channel events of its tick. Returns the bytes and the tick of the last event."""
+    out, last, pos = [], 0, 0
+    for tick, msg in metas:
+        cut = int(np.searchsorted(ticks, tick, side="left"))
+        if cut > pos:
+            out.append(_encode_channel_events(np.diff(ticks[pos:cut], prepend=last), status[pos:cut],
+                                              d1[pos:cut], d2[pos:cut]))
+            last, pos = int(ticks[cut - 1]), cut
+        out.append(_vlq_bytes(tick - last) + msg)
+        last = tick
+    if pos < len(ticks):
+        out.append(_encode_channel_events(np.diff(ticks[pos:], prepend=last), status[pos:], d1[pos:], d2[pos:]))
+        last = int(ticks[-1])
+    return b"".join(out), last
+
+
+def _end_of_track(delta: int) -> bytes:
+    return _vlq_bytes(max(0, delta)) + _meta(0x2F, b"")
 
 
 def _data7(value: int, what: str, track: Track) -> int:
@@ -428,7 +463,7 @@ def _encode_fixed(events: list[tuple[int, bytes]], end_tick: int) -> bytes:
     for tick, msg in events:
         out.append(_vlq_bytes(tick - last) + msg)
         last = tick
-    out.append(_vlq_bytes(max(0, end_tick - last)) + _meta(0x2F, b""))
+    out.append(_end_of_track(end_tick - last))
     return b"".join(out)
 
 

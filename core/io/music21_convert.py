@@ -3,6 +3,10 @@
 Chord symbols (ABC ``"Am"``, MusicXML ``<harmony>``) are music21 Chords of zero length; they name
 harmony, they are not notes, so they are skipped (a Song has no chord track to keep them in).
 
+Each pitched note keeps the letter the score spelled it with (``Track.spelling``), so writing the
+song back as MusicXML keeps E# an E#. Percussion parts (unpitched notes, or parts named in
+``drum_parts``) become drum tracks on MIDI channel 10 with their General MIDI drum keys.
+
 Pickups: music21 gives the first (short) measure ``paddingLeft``; we shift everything right by it
 so that bar lines of the tune land on the Song's bar grid (bar 0 is the partial pickup bar).
 """
@@ -12,14 +16,18 @@ import numpy as np
 
 from ..song import MAJOR, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
 from .errors import MusicFileError
+from .musicxml_percussion import DRUM_CHANNEL, key_of_display
 
 
 def _ticks(ql) -> int:
     return int(round(float(ql) * PPQ))
 
 
-def score_to_song(score, title: str | None = None) -> Song:
-    """Convert a music21 Score (or a single Part/Stream) into a Song, one Track per part."""
+def score_to_song(score, title: str | None = None, drum_parts: frozenset[str] = frozenset()) -> Song:
+    """Convert a music21 Score (or a single Part/Stream) into a Song, one Track per part.
+
+    ``drum_parts`` are ids of parts whose pitches are GM drum keys (``unpitched_to_pitched``).
+    """
     from music21 import chord, harmony, note
 
     parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
@@ -31,25 +39,34 @@ def score_to_song(score, title: str | None = None) -> Song:
     for pi, part in enumerate(parts):
         flat = part.stripTies(matchByPitch=True).flatten() if part.hasMeasures() else part.flatten()
         rows = []
+        spelling: dict[tuple[int, int], str] = {}
+        is_drum = bool(drum_parts) and _xml_part_id(part) in drum_parts
         for el in flat.notes:
             if isinstance(el, harmony.Harmony):
                 continue
             start = _ticks(el.offset) + shift
             dur = max(1, _ticks(el.quarterLength))
             vel = el.volume.velocity if el.volume is not None and el.volume.velocity else 90
-            if isinstance(el, chord.Chord):
-                pitches = [p.midi for p in el.pitches]
-            elif isinstance(el, note.Note):
-                pitches = [el.pitch.midi]
-            else:
-                continue
-            for p in pitches:
+            members = el.notes if isinstance(el, chord.ChordBase) else (el,)
+            for n in members:
+                if isinstance(n, note.Unpitched):
+                    is_drum = True
+                    p = _drum_key(n)
+                elif isinstance(n, note.Note):
+                    p = n.pitch.midi
+                    spelling[(start, p)] = n.pitch.step
+                else:
+                    continue
                 if 0 <= p <= 127:
                     rows.append((start, dur, p, int(vel)))
         arr = np.array(rows, dtype=NOTE_DTYPE) if rows else np.zeros(0, dtype=NOTE_DTYPE)
         name = part.partName or (part.id if isinstance(part.id, str) else None) or f"Part {pi + 1}"
-        tracks.append(Track(name=str(name), program=_program(part), channel=pi % 16 if pi < 9 else (pi + 1) % 16,
-                            notes=arr))
+        if is_drum:
+            track = Track(name=str(name), program=0, channel=DRUM_CHANNEL, is_drum=True, notes=arr)
+        else:
+            track = Track(name=str(name), program=_program(part), channel=pi % 16 if pi < 9 else (pi + 1) % 16,
+                          notes=arr, spelling=spelling)
+        tracks.append(track)
         if pi == 0:
             time_sigs, keys, tempos = _maps(part, shift)
     if not any(len(t) for t in tracks):
@@ -87,6 +104,19 @@ def _maps(part, shift: int):
     tempos = [TempoChange(tick(mm), float(mm.getQuarterBPM()))
               for mm in part.recurse().getElementsByClass(tempo.MetronomeMark) if mm.getQuarterBPM()]
     return time_sigs, keys, tempos
+
+
+def _xml_part_id(part) -> str | None:
+    """The MusicXML ``<part id>`` (music21 renames the part after its name; its instrument keeps it)."""
+    inst = part.getInstrument(returnDefault=False) if hasattr(part, "getInstrument") else None
+    return getattr(inst, "partId", None)
+
+
+def _drum_key(n) -> int:
+    """An unpitched note's GM drum key: its instrument's, else the one drawn at its position."""
+    inst = getattr(n, "storedInstrument", None)
+    key = getattr(inst, "percMapPitch", None)
+    return int(key) if key is not None else key_of_display(n.displayStep, n.displayOctave, n.notehead or "normal")
 
 
 def _pickup_shift(part) -> int:

@@ -4,6 +4,10 @@ Notation cannot spell arbitrary tick values, so onsets and ends are snapped to t
 1/32 and 1/16-triplet grids before export; music from scores (already on such grids) survives a
 MusicXML round trip unchanged. Parts are padded with a rest to the end of the last bar. Notes that start together with equal length become chords;
 overlaps become voices (music21 does that when it builds measures).
+
+Pitches are spelled by ``spelling`` (the source's letters where a track has them, else the key's),
+so a chorale in three sharps is written without needless naturals. Drum tracks become percussion
+parts (``musicxml_percussion``).
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import numpy as np
 from ..song import MINOR, PPQ, Song
 from .errors import MusicFileError, one_line
 from .midi import key_sharps
+from .musicxml_percussion import pitched_to_unpitched
+from .spelling import Spelled, spell
 
 _GRIDS = (PPQ // 8, PPQ // 6)  # 1/32 notes and 1/16 triplets
 _MXL_ROOT = "score.musicxml"
@@ -60,20 +66,34 @@ def song_to_score(song: Song):
         notes = track.sorted_notes()
         start = snap_to_notation(notes["start"])
         end = np.maximum(snap_to_notation(notes["start"] + notes["duration"]), start + min(_GRIDS))
-        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for s, e, p, v in zip(start.tolist(), end.tolist(), notes["pitch"].tolist(), notes["velocity"].tolist()):
-            groups.setdefault((s, e), []).append((p, v))
+        groups: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        for s, e, p, v, t in zip(start.tolist(), end.tolist(), notes["pitch"].tolist(), notes["velocity"].tolist(),
+                                 notes["start"].tolist()):
+            groups.setdefault((s, e), []).append((p, v, t))
         for (s, e), members in groups.items():
             ql = _ql(e - s)
-            pitches = sorted({p for p, _ in members})
+            k = song.key_at(s)
+            spelled = {p: spell(p, k, track.spelling.get((t, p))) for p, _, t in members}
+            pitches = [_m21_pitch(spelled[p]) for p in sorted(spelled)]
             el = note.Note(pitches[0], quarterLength=ql) if len(pitches) == 1 else chord.Chord(pitches, quarterLength=ql)
-            el.volume = volume.Volume(velocity=max(v for _, v in members))
+            el.volume = volume.Volume(velocity=max(v for _, v, _ in members))
             part.insert(_ql(s), el)
         part_end = int(end.max()) if len(end) else 0
         if part_end < bar_end:
             part.insert(_ql(part_end), note.Rest(quarterLength=_ql(bar_end - part_end)))
         score.insert(0, part)
     return score
+
+
+def _m21_pitch(spelled: Spelled):
+    """A music21 Pitch with exactly this spelling (built field by field: a name like ``C-1``
+    would read as C-flat in octave 1)."""
+    from music21 import pitch
+
+    p = pitch.Pitch(spelled.step)
+    p.accidental = pitch.Accidental(spelled.alter) if spelled.alter else None
+    p.octave = spelled.octave
+    return p
 
 
 def _ql(ticks: int) -> Fraction:
@@ -90,6 +110,9 @@ def song_to_musicxml_bytes(song: Song, compressed: bool = False) -> bytes:
         xml = GeneralObjectExporter(song_to_score(song)).parse()
     except Exception as exc:  # music21 raises many types for unwritable notation
         raise MusicFileError(f"could not write the song as MusicXML: {one_line(exc)}") from None
+    drums = {i for i, t in enumerate(song.tracks) if t.is_drum}
+    if drums:
+        xml = pitched_to_unpitched(xml, drums)
     if not compressed:
         return xml
     buf = io.BytesIO()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -22,7 +23,7 @@ from latentroll.core.app_paths import AppPaths
 if TYPE_CHECKING:
     from latentroll.core.song import Song
 
-CACHE_VERSION = "corpus-v2"  # v2: meters read from the unflattened score
+CACHE_VERSION = "corpus-v3"  # v2: meters read from the unflattened score; v3: ABC tune by tune, chord symbols skipped
 
 # Which music21 corpus file goes to which style. Order = style index.
 STYLES: dict[str, str] = {
@@ -45,6 +46,10 @@ class StyleInfo:
 def style_infos(names) -> list[StyleInfo]:
     """Name and description of each style a model was trained on (what style menus list)."""
     return [StyleInfo(s, STYLES.get(s, s)) for s in names]
+
+class CorpusError(ValueError):
+    """A corpus cache that cannot be read (a folder, an empty or foreign file). For users."""
+
 
 _ESSEN_GERMAN = ("altdeu", "ballad", "boehme", "dva", "erk", "fink", "kinder", "lot", "zuccal")
 
@@ -139,14 +144,30 @@ class Corpus:
 
     @classmethod
     def load(cls, path: Path) -> "Corpus":
-        with np.load(path, allow_pickle=False) as z:
-            notes, offsets = z["notes"], z["offsets"]
-            meta = json.loads(z["meta"].tobytes().decode())
-        tunes = [
-            Tune(m["id"], m["style"], m["title"], tuple(m["meter"]), (m["key"][0], m["key"][1]),
-                 notes[offsets[i]: offsets[i + 1]])
-            for i, m in enumerate(meta)
-        ]
+        """Read a cache written by ``save``; anything else is a CorpusError saying what it is."""
+        path = Path(path)
+        if path.is_dir():
+            raise CorpusError(f"cannot read the corpus cache {path}: it is a folder, not an .npz file")
+        not_a_cache = f"{path} is not a corpus cache (an .npz file written by `latentroll data build`)"
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                notes, offsets = z["notes"], z["offsets"]
+                meta = json.loads(z["meta"].tobytes().decode())
+            tunes = [
+                Tune(m["id"], m["style"], m["title"], tuple(m["meter"]), (m["key"][0], m["key"][1]),
+                     notes[offsets[i]: offsets[i + 1]])
+                for i, m in enumerate(meta)
+            ]
+        except FileNotFoundError:
+            raise CorpusError(f"no corpus cache at {path}") from None
+        except OSError as exc:
+            raise CorpusError(f"cannot read the corpus cache {path}: {exc.strerror or exc}") from None
+        except EOFError:
+            raise CorpusError(f"{not_a_cache}: the file is empty") from None
+        except KeyError as exc:
+            raise CorpusError(f"{not_a_cache}: it has no {exc.args[0].split()[0]!r} array") from None
+        except (ValueError, TypeError, IndexError, zipfile.BadZipFile, UnicodeDecodeError):
+            raise CorpusError(not_a_cache) from None
         return cls(tunes)
 
     def subset(self, ids: Iterable[str]) -> "Corpus":
@@ -259,9 +280,16 @@ def build_corpus(files: list[tuple[str, str]] | None = None, workers: int = 2,
 
 def load_corpus(path: Path | None = None, build_if_missing: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> Corpus:
+    """The corpus cache at ``path`` (default: the user cache), built there first if missing.
+
+    A cache that holds no tunes is a CorpusError: nothing can be trained or measured on it.
+    """
     path = Path(path) if path else default_cache_path()
     if path.exists():
-        return Corpus.load(path)
+        corpus = Corpus.load(path)
+        if not corpus.tunes:
+            raise CorpusError(f"the corpus cache {path} holds no tunes")
+        return corpus
     if not build_if_missing:
         raise FileNotFoundError(f"no corpus cache at {path}; run `latentroll data build`")
     corpus, _ = build_corpus(progress=progress)

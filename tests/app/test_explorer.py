@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from latentroll.core.io.formats import read_song
-from latentroll.core.song import PPQ, Track
+from latentroll.core.song import PPQ, Note, Track
 from latentroll.models.data.melody import events_to_notes, pitch_to_event
 
 HOLD, REST = 0, 1
@@ -224,3 +224,18 @@ def test_orphan_collection_finds_every_parentless_menu(make_window):
         found.append([type(w).__name__ for w in orphans])
         _delete_all(orphans)
     assert all(f == ["QMenu"] for f in found), [f for f in found if f != ["QMenu"]]
+
+
+def test_a_longer_clip_says_what_the_model_leaves_out(explorer_window, qtbot):
+    """The VAE reads 2 bars: a 3-bar clip A is interpolated from its first 2 bars, and the user is
+    told so in the status bar instead of losing the third bar silently."""
+    w = explorer_window
+    tab = w.model_panels.explorer.interpolate
+    notes = [Note(i * PPQ, 60 + i % 8, PPQ, 90) for i in range(12)]  # 12 beats: 3 bars of 4/4
+    long_clip = w.model_panels.ctx.shelf.add(clip_from_track(Track("Long", 0, notes=notes), "Three bars", "file"))[0]
+    tab.a.set_clip(long_clip)
+    tab.b.set_clip(_clips(w)[1])
+    with qtbot.waitSignal(w.notifier.notified, timeout=10000,
+                          check_params_cb=lambda n: "Clip A is 3 bars" in n.text) as blocker:
+        assert tab.run() is not None
+    assert "only the first 2 bars" in blocker.args[0].text and "Clip B" not in blocker.args[0].text

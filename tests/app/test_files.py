@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import mido
 import numpy as np
 import pytest
 import soundfile as sf
@@ -12,7 +13,7 @@ from roll_helpers import BAR, PPQ, TIMGM, make_song
 from latentroll.app.gui.autosave import find_recovery_files
 from latentroll.app.gui.drag_midi import write_drag_file
 from latentroll.app.gui.piano_roll.editor import file_mime
-from latentroll.core.commands import rename_track, set_tempo
+from latentroll.core.commands import RemoveNotes, rename_track, set_tempo
 from latentroll.core.io.formats import read_song, write_song
 
 WAIT = 15000
@@ -169,6 +170,7 @@ def test_stems_export_writes_wav_and_midi_per_track(make_window, qtbot, tmp_path
     monkeypatch.setenv("LATENTROLL_SOUNDFONT", str(TIMGM))
     w = make_window(make_song())
     w.doc.push(rename_track(0, "Lead"))
+    w.doc.push(RemoveNotes(0, [7]))  # the melody now stops a beat before the bass
     folder = tmp_path / "stems"
     with qtbot.waitSignal(w.files.exported, timeout=60000) as blocker:
         w.files.export_audio(stems=True, target=folder, sample_rate=44100, bits=16)
@@ -184,6 +186,9 @@ def test_stems_export_writes_wav_and_midi_per_track(make_window, qtbot, tmp_path
         assert np.array_equal(song.tracks[0].sorted_notes(), w.doc.song.tracks[k].sorted_notes())
         assert song.tracks[0].name == w.doc.song.tracks[k].name
         assert song.bpm == 120.0
+    # each stem's every track (tempo map too) ends with the song, as the WAV stems do
+    ends = {mid.name: {sum(m.time for m in t) for t in mido.MidiFile(mid).tracks} for mid in mids}
+    assert ends == {mid.name: {w.doc.song.end_tick()} for mid in mids}, "MIDI stems end together"
 
 
 def test_drag_out_writes_a_real_midi_file(window, tmp_path):

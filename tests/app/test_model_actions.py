@@ -4,6 +4,8 @@ the song as described and ONE undo restores it exactly; a candidate whose notes 
 since is refused; a model without weights greys its menu entry out and says why."""
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QPushButton, QToolButton
 from roll_helpers import BAR, chorale_song, frozen, make_song, notes_set
 
 from latentroll.app.gui.generate.model_calls import GenerateRequest
@@ -91,9 +93,49 @@ def test_continue_adds_notes_after_the_selection(tools_window, qtbot):
     _undo_restores(w, before)
 
 
-def test_continue_follows_the_melody_unless_asked_to_keep_a_key(window):
+def test_continue_over_occupied_bars_warns_and_offers_a_new_track(tools_window, qtbot):
+    """Continuing bar 1 of a two-bar melody writes into bar 2, where the melody has notes: the
+    card says so, "+ Track" (clicked) puts the continuation on a new track under the melody on a
+    free channel, and Accept (clicked) on another card warns what it wrote over (issue 14)."""
+    w = tools_window(tool="continue")
+    page = w.model_panels.tools.pages["continue"]
+    page.bars.setValue(1)
+    page.variations.setValue(2)
+    w.state.set_current_track(0)
+    w.state.set_selection(range(0, 4))  # bar 1; bar 2 holds four more notes
+    cards = _run(qtbot, w)
+    assert len(cards) >= 1
+    card = cards[0]
+    qtbot.waitUntil(card.isVisible)  # cards show once their list's layout has run
+    assert card.warning.isVisible() and "writes over" in card.warning.text() and "Melody" in card.warning.text()
+    plus = next(b for b in card.findChildren(QToolButton) if b.text() == "+ Track")
+    assert plus.isVisible()
+    melody = w.doc.song.tracks[0].notes.copy()
+    before, steps = frozen(w.doc.song), w.doc.undo_stack.count()
+    qtbot.mouseClick(plus, Qt.MouseButton.LeftButton)
+    song = w.doc.song
+    assert w.doc.undo_stack.count() == steps + 1 and len(song.tracks) == 3
+    assert np.array_equal(song.tracks[0].notes, melody)
+    new = song.tracks[1]
+    expected = card.clip.track.notes.copy()
+    expected["start"] += BAR  # at its place: after the continued bar
+    assert np.array_equal(new.notes, expected)
+    assert new.channel not in (0, 1) and new.program == song.tracks[0].program
+    _undo_restores(w, before)
+    if len(cards) > 1:
+        qtbot.waitUntil(cards[1].isVisible)
+        accept = next(b for b in cards[1].findChildren(QPushButton) if b.text() == "Accept")
+        with qtbot.waitSignal(w.notifier.notified, timeout=5000) as blocker:
+            qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)
+        assert "over" in blocker.args[0].text and "Melody" in blocker.args[0].text
+
+
+def test_continue_follows_the_melody_unless_asked_to_keep_a_key(make_window):
     """A file without a key signature reads as C major; continuing its (say G major) melody
     must not drop every F#, so Continue leaves the key to the model until "In key" is ticked."""
+    song = make_song()
+    song.tracks[0].notes["pitch"][3] = 66  # F#: a G major melody in a song marked C major
+    window = make_window(song)
     page = window.model_panels.tools.pages["continue"]
     assert page.key.scale is None
     page.key.in_key.setChecked(True)
@@ -236,6 +278,48 @@ def test_voice_leading_box_travels_to_the_service(tool, tools_window, qtbot, mon
     assert calls == [(tool, True), (tool, False)]
 
 
+def _tick(qtbot, box) -> None:
+    """Click a check box on its indicator, as a user does."""
+    qtbot.waitUntil(box.isVisible)
+    assert box.isEnabled()
+    on = box.isChecked()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
+    assert box.isChecked() != on
+
+
+def test_infill_takes_the_four_voices_ticked_in_its_list(tools_window, qtbot):
+    """A fifth pitched track (a piano above the chorale): untick it in the Voices list, tick the
+    bass, and Infill runs on the four chorale voices and leaves the piano alone (issue 14)."""
+    song = chorale_song()
+    song.tracks.insert(0, Track("Piano", 0, channel=5, notes=song.tracks[0].notes.copy()))
+    w = tools_window(song, tool="infill")
+    tools = w.model_panels.tools
+    voices = tools.pages["infill"].voices
+    assert voices.count() == 5 and [b.isChecked() for b in voices.use] == [True, True, True, True, False]
+    w.state.set_loop(BAR, 3 * BAR, enabled=True)
+    _tick(qtbot, voices.use[0])  # not a voice: the piano
+    assert "tick four" in tools.source.text()
+    with qtbot.waitSignal(w.notifier.notified, timeout=5000) as blocker:
+        assert tools.run() is None
+    assert "tick four" in blocker.args[0].text
+    _tick(qtbot, voices.use[4])  # the bass is
+    for i in (1, 4):  # keep soprano and bass as they are
+        _tick(qtbot, voices.redo[i])
+    assert "tick four" not in tools.source.text() and tools.pages["infill"].rewrite == (1, 2)
+    tools.pages["infill"].candidates.setValue(2)
+    cards = _run(qtbot, w)
+    assert len(cards) == 2
+    old = [t.notes.copy() for t in w.doc.song.tracks]
+    changing = [c for c in cards if tools.proposals[c.clip.uid].edit(w.doc.song).commands]
+    assert changing, "no candidate rewrote anything"
+    before = _accept_once(w, changing[0])
+    after = w.doc.song.tracks
+    for i in (0, 1, 4):  # the piano, soprano and bass stay
+        assert np.array_equal(after[i].notes, old[i])
+    assert any(not np.array_equal(after[i].notes, old[i]) for i in (2, 3))
+    _undo_restores(w, before)
+
+
 def test_infill_needs_four_voices(tools_window, qtbot):
     w = tools_window(tool="infill")  # the default song has two tracks
     assert "this song has 2" in w.model_panels.tools.source.text()
@@ -274,6 +358,7 @@ def test_gan_generates_candidates_in_the_generate_panel(tools_window, qtbot):
     assert worker is not None
     qtbot.waitUntil(lambda: len(gen.cards) == 3 or not w.jobs.busy, timeout=60000)
     assert len(gen.cards) == 3
+    assert [c.clip.name for c in gen.cards] == [f"german {i} (GAN)" for i in (1, 2, 3)]  # not the VAE's names
     before = frozen(w.doc.song)
     w.state.set_current_track(0)
     gen.cards[0].acceptRequested.emit(gen.cards[0].clip, False)

@@ -1,7 +1,7 @@
 """Track list and transport: every control is an undoable command; the title tracks changes."""
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from roll_helpers import frozen
+from roll_helpers import frozen, make_song
 
 from latentroll.app.gui.autosave import AUTOSAVE_INTERVAL_MS
 from latentroll.app.gui.instruments import GM_PROGRAMS
@@ -150,6 +150,21 @@ def test_unsaved_changes_save_then_continue(window, qtbot, monkeypatch, tmp_path
     assert window.doc.song.note_count() == 0
 
 
-def test_autosave_runs_at_least_every_minute(window):
-    assert window.autosaver.timer.interval() == AUTOSAVE_INTERVAL_MS <= 60_000
-    assert window.autosaver.timer.isActive()
+def test_autosave_saves_unsaved_edits_at_least_every_minute(window, qtbot):
+    """The running timer (at most a minute apart) writes the edited song to the recovery file,
+    and a tick with nothing new writes nothing."""
+    from latentroll.core.project import load_project
+
+    saver = window.autosaver
+    assert saver.timer.interval() == AUTOSAVE_INTERVAL_MS <= 60_000 and saver.timer.isActive()
+    assert not saver.project_file.exists()
+    window.edit_ops.state.set_selection([0])
+    window.edit_ops.delete()
+    edited = window.doc.song.note_count()
+    saver.timer.setInterval(50)  # the same timer, ticking now rather than in 30 s
+    with qtbot.waitSignal(saver.saved, timeout=10_000) as saved:
+        pass
+    assert saved.args == [saver.project_file]
+    assert load_project(saver.project_file).song.note_count() == edited == make_song().note_count() - 1
+    with qtbot.assertNotEmitted(saver.saved, wait=400):
+        pass

@@ -61,9 +61,9 @@ def test_narrower_windows_compact_the_transport_first(themed, window):
     assert window.transport.compact == FULL and overflowed(window) == []
 
 
-def test_explorer_and_tools_dock_fit_side_by_side_at_1440(themed, make_window, monkeypatch, tmp_path, qtbot):
-    """With the Model Tools dock on the right and the explorer under the roll, a 1440 px window
-    holds both: the explorer's rows must not push it under the right dock (it did, by 22 px)."""
+def test_explorer_and_tools_dock_fit_the_right_area_at_1440(themed, make_window, monkeypatch, tmp_path, qtbot):
+    """The explorer is a tab beside the Model Tools dock on the right (under the roll it took the
+    roll's height), and a 1440 px window holds it: no row of its tabs pushes the dock wider."""
     for var in ("LATENTROLL_VAE_DIR", "LATENTROLL_LSTM_DIR"):  # layout only: no weights to load
         monkeypatch.setenv(var, str(tmp_path / "no-model"))
     from roll_helpers import make_song
@@ -75,9 +75,14 @@ def test_explorer_and_tools_dock_fit_side_by_side_at_1440(themed, make_window, m
     qtbot.waitUntil(lambda: panels.explorer is not None, timeout=30000)
     at_width(w, 1440)
     assert w.minimumSizeHint().width() <= 1440
-    explorer, tools = panels.explorer_dock.geometry(), panels.tools_dock.geometry()
-    assert explorer.right() < tools.left()
-    assert panels.explorer.interpolate.run_button.geometry().right() < panels.explorer.interpolate.width()
+    assert panels.explorer_dock in w.tabifiedDockWidgets(panels.tools_dock)
+    assert panels.explorer_dock.geometry().right() <= w.width()
+    ex = panels.explorer
+    for tab, button in ((ex.interpolate, ex.interpolate.run_button), (ex.grid, ex.grid.run_button),
+                        (ex.map, ex.map.sample_button)):
+        ex.tabs.setCurrentWidget(tab)
+        QCoreApplication.processEvents()
+        assert button.geometry().right() < tab.width()
 
 
 def test_track_rows_fit_the_track_list_beside_a_right_dock(themed, make_window, monkeypatch, tmp_path):

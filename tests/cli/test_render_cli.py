@@ -84,6 +84,19 @@ def test_a_bad_stems_folder_leaves_an_existing_mixdown_untouched(midi, tmp_path,
     one_error_line(capsys, "cannot write stems to")
 
 
+def test_a_stem_that_fails_leaves_the_mixdown_and_writes_no_stem(midi, tmp_path, capsys):
+    """The stems folder exists, but a folder holds the second stem's name: the render fails
+    and the old mixdown is still there (it used to be replaced before the stems were tried)."""
+    out = tmp_path / "out.wav"
+    out.write_bytes(b"the old mixdown")
+    (tmp_path / "stems" / "in_02_Kit.wav").mkdir(parents=True)
+    rc = main(["render", str(midi), "-o", str(out), "--stems", str(tmp_path / "stems"), "--soundfont", str(TIMGM)])
+    assert rc == 2 and out.read_bytes() == b"the old mixdown"
+    one_error_line(capsys, "in_02_Kit.wav", "in the way")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.mid", "out.wav", "stems"]
+    assert [p.name for p in (tmp_path / "stems").iterdir()] == ["in_02_Kit.wav"]
+
+
 @pytest.mark.parametrize("argv,needle", [
     ([], "nothing to do"),
     (["-o", "out.mp3"], ".wav"),

@@ -293,3 +293,14 @@ def test_fuzzed_bytes_give_a_song_or_music_file_error(data):
         assert 0 <= track.channel <= 15
     assert all(t.bpm > 0 for t in song.tempos)
     song_to_midi_bytes(song)  # anything we can read, we can write back
+
+
+def test_end_tick_makes_every_track_end_there(tmp_path):
+    """Stems of one song: each file's tracks (conductor too) end at the song's end, even
+    where their own notes stop early; a track longer than the end keeps its last event."""
+    song = Song(tracks=[Track("a", notes=rows((0, 480, 60, 90)))])
+    write_midi(song, tmp_path / "a.mid", end_tick=4 * 480)
+    ends = [sum(m.time for m in t) for t in mido.MidiFile(tmp_path / "a.mid").tracks]
+    assert ends == [4 * 480, 4 * 480]
+    write_midi(song, tmp_path / "b.mid", end_tick=100)
+    assert [sum(m.time for m in t) for t in mido.MidiFile(tmp_path / "b.mid").tracks] == [480, 480]

@@ -11,6 +11,7 @@ from latentroll.core.audio.events import NOTE_OFF, NOTE_ON, PROGRAM, build_event
 from latentroll.core.audio.render import (
     RENDER_BLOCK,
     RenderOptions,
+    render_files,
     render_length,
     render_song,
     render_stems,
@@ -272,3 +273,39 @@ def test_options_are_validated():
         RenderOptions(bits=8)
     with pytest.raises(ValueError):
         RenderOptions(tail_seconds=-1)
+
+
+# ---- mixdown and stems together: all or nothing -----------------------------------------------
+def test_render_files_writes_the_mix_and_the_stems(song, mix, tmp_path):
+    done = render_files(song, tmp_path / "mix.wav", tmp_path / "stems", OPTS, basename="take")
+    assert done.mix is not None and done.mix.path == tmp_path / "mix.wav" and done.mix.frames == len(mix)
+    assert [p.name for p in done.stems] == ["take_01_Piano.wav", "take_02_Bass_low.wav", "take_03_Drums.wav"]
+    assert {sf.info(str(p)).frames for p in [tmp_path / "mix.wav", *done.stems]} == {len(mix)}
+
+
+def test_a_stem_that_cannot_be_written_leaves_the_old_mixdown(song, tmp_path):
+    old = tmp_path / "mix.wav"
+    old.write_bytes(b"the old mixdown")
+    stems = tmp_path / "stems"
+    stems.mkdir()
+    stem_paths(song, stems)[2].mkdir()  # the last stem's name is taken by a folder
+    with pytest.raises(MusicFileError, match="in the way"):
+        render_files(song, old, stems, OPTS)
+    assert old.read_bytes() == b"the old mixdown"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.wav", "stems"]
+    assert [p.name for p in stems.iterdir()] == [stem_paths(song, stems)[2].name]
+
+
+def test_a_render_stopped_in_the_stems_keeps_the_old_mixdown_and_writes_no_stem(song, tmp_path):
+    old = tmp_path / "mix.wav"
+    old.write_bytes(b"the old mixdown")
+    cancel = threading.Event()
+
+    def progress(done, total):
+        if done > total // 2:  # the mix (1 of 4 files) is written; the second stem is rendering
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        render_files(song, old, tmp_path / "new" / "stems", OPTS, progress=progress, cancel=cancel)
+    assert old.read_bytes() == b"the old mixdown"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.wav"]  # no temp files, no new folders

@@ -131,14 +131,13 @@ def test_continue_gives_variations_after_the_input(service):
     melody = _melody(2, start_bar=1)  # bars 1-2: the continuation starts at bar 3
     out = service.continue_melody(melody, bars=4, variations=3, temperature=1.0, seed=5)
     assert len(out) == 3
-    assert any(len(t.notes) for t in out)
     for t in out:
         assert isinstance(t, Track) and t.program == 73
-        if len(t.notes):
-            n = t.notes
-            assert n["start"].min() >= 3 * BAR and (n["start"] + n["duration"]).max() <= 7 * BAR
-            assert ((n["pitch"] >= 21) & (n["pitch"] <= 108)).all()
-            assert ((n["velocity"] >= 1) & (n["velocity"] <= 127)).all()
+        n = t.notes
+        assert len(n) > 0
+        assert n["start"].min() >= 3 * BAR and (n["start"] + n["duration"]).max() <= 7 * BAR
+        assert ((n["pitch"] >= 21) & (n["pitch"] <= 108)).all()
+        assert ((n["velocity"] >= 1) & (n["velocity"] <= 127)).all()
     again = service.continue_melody(melody, bars=4, variations=3, temperature=1.0, seed=5)
     assert all(np.array_equal(a.notes, b.notes) for a, b in zip(out, again))  # seeded
 
@@ -151,10 +150,11 @@ def test_continue_in_a_key_and_in_three_four(service):
     assert len(pcs) and set(pcs.tolist()) <= set(scale.pitch_classes)
     bar34 = 3 * PPQ
     # the 8-beat input ends at tick 8*PPQ, inside 3/4 bar 2 → continuation from bar 3 (tick 9*PPQ)
+    assert len(out) == 4
     for t in out:
-        if len(t.notes):
-            assert t.notes["start"].min() >= 3 * bar34
-            assert (t.notes["start"] + t.notes["duration"]).max() <= 6 * bar34
+        assert len(t.notes) > 0
+        assert t.notes["start"].min() >= 3 * bar34
+        assert (t.notes["start"] + t.notes["duration"]).max() <= 6 * bar34
 
 
 def test_greedy_variations_agree_and_polyphony_is_reduced(service):
@@ -183,8 +183,15 @@ def test_continue_refuses_bad_input(service):
 
 def test_a_long_input_is_primed_with_its_last_bars(service):
     long = _melody(100, 0)  # longer than the 64-bar prime limit
-    out = service.continue_melody(long, bars=1, variations=1, seed=0)
-    assert len(out[0].notes) == 0 or out[0].notes["start"].min() >= 100 * BAR
+    out = service.continue_melody(long, bars=2, variations=2, seed=0)
+    assert len(out) == 2
+    for t in out:  # the continuation follows the 100-bar input: bars 100-101
+        assert len(t.notes) > 0
+        assert t.notes["start"].min() >= 100 * BAR and t.end_tick() <= 102 * BAR
+    # the prime is the last 64 bars: the input cut to them continues the same way
+    last = Track(name="tune", program=73, notes=long.notes[long.notes["start"] >= 36 * BAR])
+    again = service.continue_melody(last, bars=2, variations=2, seed=0)
+    assert all(np.array_equal(a.notes, b.notes) for a, b in zip(out, again))
 
 
 def test_score_ranks_corpus_melodies_above_noise(service, small_corpus):

@@ -49,6 +49,7 @@ def test_encode_decode_shapes(service, clips):
     for t in out:
         _valid(t, 2 * 4 * PPQ, require_notes=False)
     sampled = service.decode(z, temperature=1.0, seed=0)
+    assert len(sampled) == 4
     for t in sampled:
         _valid(t, 2 * 4 * PPQ)
 
@@ -64,9 +65,13 @@ def test_sample_in_key_and_style(service):
 
 
 def test_generate_longer_melodies(service):
+    """Two 6-bar melodies, each with notes in every one of its three 2-bar segments."""
     tracks = service.generate(2, style="german", bars=6, temperature=1.0, seed=1)
+    assert len(tracks) == 2
+    segment = 2 * 4 * PPQ
     for t in tracks:
         _valid(t, 6 * 4 * PPQ)
+        assert sorted(set((t.notes["start"] // segment).tolist())) == [0, 1, 2]
 
 
 def test_interpolation_ends_are_reconstructions(service, clips):

@@ -20,14 +20,16 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
+    from latentroll.models.data.corpus import load_corpus
+
+    corpus = load_corpus(Path(args.corpus) if args.corpus else None)  # a bad --corpus fails before torch loads
+
     import torch
 
-    from latentroll.models.data.corpus import load_corpus
     from latentroll.models.eval.report import format_table
     from latentroll.models.registry import entry, resolve
 
     torch.set_num_threads(args.threads)
-    corpus = load_corpus(Path(args.corpus) if args.corpus else None)
     res = resolve(entry(args.model).evaluate)(Path(args.model_dir) if args.model_dir else None, corpus, args.quick)
     print(json.dumps(res, indent=2) if args.json else format_table(res))
     return 0

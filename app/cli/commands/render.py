@@ -1,7 +1,8 @@
 """``latentroll render IN -o OUT.wav [--stems DIR]``: offline audio through FluidSynth.
 
-IN is anything ``read_song`` reads (.mid, .musicxml, .abc, .lrproj). Each output is all or
-nothing: an error or Ctrl-C leaves no partial WAV behind.
+IN is anything ``read_song`` reads (.mid, .musicxml, .abc, .lrproj). The outputs are all or
+nothing together: the mixdown and the stems are renamed into place only when every one of them
+was written, so an error or Ctrl-C leaves the old files (and no partial WAV) behind.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from latentroll.core.audio.render import RenderOptions, render_stems, render_to_wav
+    from latentroll.core.audio.render import RenderOptions, render_files
     from latentroll.core.io.formats import read_song
 
     from ..progress import progress_bar
@@ -53,9 +54,11 @@ def run(args) -> int:
     def seconds(update):
         return lambda done, total: update(round(done / rate, 1), round(total / rate, 1))
 
-    if args.output:
-        with progress_bar("rendering", unit="s", enabled=show) as update:
-            result = render_to_wav(song, args.output, options, progress=seconds(update))
+    with progress_bar("rendering", unit="s", enabled=show) as update:
+        done = render_files(song, args.output, args.stems, options, progress=seconds(update),
+                            basename=Path(args.input).stem)
+    result = done.mix
+    if result is not None:
         peak = 20 * math.log10(result.peak) if result.peak > 0 else -math.inf
         print(f"wrote {result.path} ({clock(result.seconds)}, {rate} Hz, "
               f"{'float' if result.bits == 32 else f'{result.bits}-bit'}, peak {peak:.1f} dBFS)")
@@ -63,18 +66,18 @@ def run(args) -> int:
             print(f"warning: {result.clipped_samples} samples clipped; lower --gain or use --bits 32",
                   file=sys.stderr)
     if args.stems:
-        with progress_bar("rendering stems", unit="s", enabled=show) as update:
-            paths = render_stems(song, args.stems, options, progress=seconds(update),
-                                 basename=Path(args.input).stem)
-        print(f"wrote {len(paths)} stem(s) to {args.stems}")
-        for p in paths:
+        print(f"wrote {len(done.stems)} stem(s) to {args.stems}")
+        for p in done.stems:
             print(f"  {p.name}")
     return 0
 
 
 def _prepare_outputs(output: str | None, stems: str | None) -> None:
-    """Fail before anything is written: the WAV's folder must exist and the stems folder must
-    exist or be creatable, so a bad ``--stems`` no longer costs an already replaced ``-o`` file."""
+    """Fail before the render: the WAV's folder must exist and the stems folder must exist or
+    be creatable (nothing is created here; ``render_files`` makes the folder, and removes it
+    again if the render fails)."""
+    import os
+
     from latentroll.core.io.errors import MusicFileError
 
     if output:
@@ -85,10 +88,12 @@ def _prepare_outputs(output: str | None, stems: str | None) -> None:
         if not folder.is_dir():
             raise MusicFileError(f"cannot write {path}: folder {folder} does not exist")
     if stems:
-        try:
-            Path(stems).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise MusicFileError(f"cannot write stems to {stems}: {exc.strerror or exc}") from None
+        folder = Path(stems).absolute()
+        existing = next(p for p in (folder, *folder.parents) if p.exists())
+        if not existing.is_dir():
+            raise MusicFileError(f"cannot write stems to {stems}: {existing} is not a folder")
+        if not os.access(existing, os.W_OK):
+            raise MusicFileError(f"cannot write stems to {stems}: folder {existing} is not writable")
 
 
 def clock(seconds: float) -> str:

@@ -13,13 +13,19 @@ def register(sub) -> None:
     p.add_argument("--checkpoint", choices=["best", "last"], default="best")
     p.add_argument("--out", help="model folder (default: the shipped one in resources/models)")
     p.add_argument("--corpus", help="corpus cache .npz")
-    p.add_argument("--command", action="append", default=[], help="training command to record in the card")
+    # dest is not "command": that name holds the sub-command (``main``'s sub-parsers)
+    p.add_argument("--command", dest="card_commands", action="append", default=[],
+                   help="training command to record in the card")
     p.add_argument("--threads", type=int, default=2)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from pathlib import Path
+
+    from ..run_folders import check_finished_run
+
+    check_finished_run(Path(args.run_dir), args.checkpoint)  # before the corpus and torch load
 
     import torch
 
@@ -29,6 +35,6 @@ def run(args) -> int:
     torch.set_num_threads(args.threads)
     corpus = load_corpus(Path(args.corpus) if args.corpus else None)
     res = resolve(entry(args.model).ship)(Path(args.run_dir), args.checkpoint,
-                                          Path(args.out) if args.out else None, corpus, args.command)
+                                          Path(args.out) if args.out else None, corpus, args.card_commands)
     print(json.dumps({k: v for k, v in res.items() if not isinstance(v, dict)}, indent=2))
     return 0

@@ -23,21 +23,26 @@ def register(sub) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    import torch
-
-    from latentroll.models.data.corpus import load_corpus
     from latentroll.models.registry import entry, resolve
 
     from ..errors import UsageError
+    from ..run_folders import prepare_run_folder
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
     e = entry(args.model)
     config = args.config or e.default_config
     configs = resolve(e.configs)
     if config not in configs:
         raise UsageError(f"unknown {args.model} config {config!r}; choose one of {', '.join(configs)}")
     run_dir = Path(args.run_dir or f"runs/{args.model}_{config}")
+    if args.run_dir:
+        prepare_run_folder(run_dir)  # a bad --run-dir fails now, not after the corpus and torch load
+
+    import torch
+
+    from latentroll.models.data.corpus import load_corpus
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
     corpus = load_corpus(Path(args.corpus) if args.corpus else None)
     overrides = {"epochs": args.epochs} if args.epochs else {}
     started = time.monotonic()

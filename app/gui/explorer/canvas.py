@@ -142,13 +142,11 @@ class ClipCanvas(pg.GraphicsView):
         return self.index_at_view(p)
 
     def _is_clip_press(self, event: QMouseEvent) -> bool:
-        """False when the press is on an item that handles the mouse itself (the puck)."""
-        item = self.itemAt(event.position().toPoint())
-        while item is not None:
-            if any(item is p for p in self.passthrough):
-                return False
-            item = item.parentItem()
-        return True
+        """False when the press is on an item that handles the mouse itself (the puck). Asked of
+        the item's own outline: the topmost item under the pointer is the view box's border
+        rectangle, which lies over everything and would hide the puck."""
+        at = self.mapToScene(event.position().toPoint())
+        return not any(p.isVisible() and p.sceneBoundingRect().contains(at) for p in self.passthrough)
 
     # ---- mouse -------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

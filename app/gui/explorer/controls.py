@@ -1,7 +1,7 @@
 """Small controls the explorer tabs share: temperature, the key constraint, a clip picker."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QHBoxLayout, QWidget
 
 from latentroll.core.theory import Scale
 
@@ -13,6 +13,19 @@ from ..model_controls import temperature_box as shared_temperature_box
 def temperature_box(parent: QWidget, value: float = 0.5) -> QDoubleSpinBox:
     """The shared temperature box, labelled compactly for the explorer's tool rows."""
     return shared_temperature_box(parent, value, prefix="temp ")
+
+
+def tool_row(*parts: QWidget | tuple[QWidget, int] | int) -> QHBoxLayout:
+    """One row of a tab's controls: a widget, ``(widget, stretch)``, or an int for a stretch."""
+    row = QHBoxLayout()
+    for part in parts:
+        if isinstance(part, int):
+            row.addStretch(part)
+        elif isinstance(part, tuple):
+            row.addWidget(*part)
+        else:
+            row.addWidget(part)
+    return row
 
 
 class KeyCheck(QCheckBox):

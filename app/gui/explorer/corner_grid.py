@@ -7,7 +7,7 @@ import random
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 from latentroll.core.song import Track
 
@@ -17,7 +17,7 @@ from ..model_context import ModelContext
 from ..theme import ACCENT
 from ..workers import Worker
 from .canvas import CELL_H, ClipCanvas
-from .controls import KeyCheck, clip_picker, temperature_box
+from .controls import KeyCheck, clip_picker, temperature_box, tool_row
 from .model_calls import GridRequest, grid_clips, sample_clips
 
 CORNERS = ("top left", "top right", "bottom left", "bottom right")
@@ -75,18 +75,13 @@ class CornerGridTab(QWidget):
         pickers.addWidget(self.corners[1], 0, 2)
         pickers.addWidget(self.corners[2], 1, 1)
         pickers.addWidget(self.corners[3], 1, 2)
-        pickers.addWidget(dice, 0, 3)
-        opts = QHBoxLayout()
-        opts.addWidget(self.size)
-        opts.addWidget(self.temperature)
-        opts.addWidget(self.in_key)
-        opts.addWidget(self.run_button)
-        pickers.addLayout(opts, 1, 3)
         pickers.setColumnStretch(1, 1)
         pickers.setColumnStretch(2, 1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(pickers)
+        lay.addLayout(tool_row(dice, self.size, self.temperature, 1))
+        lay.addLayout(tool_row(self.in_key, 1, self.run_button))
         lay.addWidget(self.canvas, 1)
         lay.addWidget(self.actions)
 
@@ -107,6 +102,7 @@ class CornerGridTab(QWidget):
         if any(c is None for c in corners):
             self.ctx.notifier.info("Choose all four corner clips first (or press Random corners)")
             return None
+        self.ctx.say_what_is_cut(dict(zip(("Top left", "Top right", "Bottom left", "Bottom right"), corners)))
         req = GridRequest(tuple(c.track for c in corners), n=self.size.value(), temperature=self.temperature.value(),
                           scale=self.in_key.scale)
         return self.ctx.host.start(self.ctx.model_key, "grid", grid_clips, req,

@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -23,7 +22,7 @@ from ..clips import Clip, clip_from_track
 from ..model_context import ModelContext
 from ..workers import Worker
 from .canvas import ClipCanvas
-from .controls import KeyCheck, clip_picker, temperature_box
+from .controls import KeyCheck, clip_picker, temperature_box, tool_row
 from .model_calls import InterpolateRequest, interpolate_clips, sample_clips
 
 
@@ -71,23 +70,12 @@ class InterpolateTab(QWidget):
                                    self)
         ctx.audition.playingChanged.connect(self.canvas.set_playing)
 
-        row = QHBoxLayout()
-        row.addWidget(QLabel("A", self))
-        row.addWidget(self.a, 2)
-        row.addWidget(swap)
-        row.addWidget(QLabel("B", self))
-        row.addWidget(self.b, 2)
-        row.addWidget(dice)
-        row.addSpacing(8)
-        row.addWidget(self.steps)
-        row.addWidget(self.temperature)
-        row.addWidget(self.method)
-        row.addWidget(self.near_real)
-        row.addWidget(self.in_key)
-        row.addWidget(self.run_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        lay.addLayout(row)
+        # Three short rows: the tab fits the right dock (window_layout.RIGHT_DOCK_MIN).
+        lay.addLayout(tool_row(QLabel("A", self), (self.a, 1), swap, QLabel("B", self), (self.b, 1)))
+        lay.addLayout(tool_row(dice, self.steps, self.temperature, self.method, 1))
+        lay.addLayout(tool_row(self.near_real, self.in_key, 1, self.run_button))
         lay.addWidget(self.canvas, 1)
         lay.addWidget(self.actions)
 
@@ -113,6 +101,7 @@ class InterpolateTab(QWidget):
         if a is None or b is None:
             self.ctx.notifier.info("Choose clip A and clip B first")
             return None
+        self.ctx.say_what_is_cut({"Clip A": a, "Clip B": b})
         req = InterpolateRequest(a.track, b.track, steps=self.steps.value(), method=self.method.currentData(),
                                  temperature=self.temperature.value(), scale=self.in_key.scale,
                                  seed=random.randrange(2**31), near_real=self.near_real.isChecked())

@@ -11,7 +11,7 @@ import random
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from latentroll.core.song import Track
 
@@ -22,7 +22,7 @@ from ..theme import ACCENT, TEXT, TRACK_COLORS
 from ..ui_steps import UiSteps
 from ..workers import Worker
 from .canvas import ClipCanvas
-from .controls import KeyCheck, temperature_box
+from .controls import KeyCheck, temperature_box, tool_row
 from .map_plot import MapPlot
 from .model_calls import PointsRequest, decode_points, project_clips, region_points
 
@@ -80,15 +80,12 @@ class LatentMapTab(QWidget):
                                    ctx.keep, self)
         ctx.audition.playingChanged.connect(self.results.set_playing)
 
-        row = QHBoxLayout()
-        row.addWidget(self.message, 1)
-        row.addWidget(self.count)
-        row.addWidget(self.temperature)
-        row.addWidget(self.in_key)
-        row.addWidget(self.sample_button)
+        self.message.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
-        lay.addLayout(row)
+        lay.addWidget(self.message)
+        lay.addLayout(tool_row(self.count, self.temperature, 1))
+        lay.addLayout(tool_row(self.in_key, 1, self.sample_button))
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.results)
         lay.addWidget(self.actions)

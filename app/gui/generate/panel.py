@@ -68,6 +68,7 @@ class GeneratePanel(QWidget):
         form.setContentsMargins(0, 0, 0, 0)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow("Style", self.styles)
+        form.addRow("", self.styles.caption)
         form.addRow("Temperature", self.temperature)
         form.addRow("Variations", self.variations)
         form.addRow("Length", self.bars)
@@ -153,12 +154,15 @@ class GeneratePanel(QWidget):
     def generate(self, req: GenerateRequest | None = None) -> Worker | None:
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
-        worker = self.host.start(self.model_key, "generate", generate_candidates, req,
-                                 label=f"Generating {what}", on_result=self._on_candidates)
+        model = self.host.specs[self.model_key].short
+        worker = self.host.start(self.model_key, "generate", generate_candidates, req, label=f"Generating {what}",
+                                 on_result=lambda tracks: self._on_candidates(tracks, model))
         return self.generate_button.track(worker)
 
-    def _on_candidates(self, tracks: list[Track]) -> None:
-        clips = self.ctx.shelf.add([clip_from_track(t, source="generated") for t in tracks])
+    def _on_candidates(self, tracks: list[Track], model: str = "") -> None:
+        """``model`` (the writer's short name) tells a GAN's "irish 1" from the VAE's."""
+        clips = self.ctx.shelf.add([clip_from_track(t, f"{t.name} ({model})" if model else t.name, "generated")
+                                    for t in tracks])
         silent = len(tracks) - len(clips)
         if silent:
             self.ctx.notifier.info(f"{silent} of {len(tracks)} melodies came out silent and were left out; "

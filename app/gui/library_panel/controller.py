@@ -14,13 +14,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from latentroll.core.bars import bar_at
-from latentroll.core.commands import Macro
+from latentroll.core.channels import on_free_channels
+from latentroll.core.commands import AddTrack, Macro
 from latentroll.core.library import LibraryEntry, Listing, MusicLibrary
 from latentroll.core.song import Song
 from latentroll.core.timing import round_up
 from latentroll.models.data.corpus import STYLE_NAMES
 
-from ..clips import Clip, clip_from_track, insertion, song_like
+from ..clips import Clip, clip_from_track, clip_track_at, song_like
 from ..drag_midi import selection_song, write_part_file
 from ..model_context import ModelContext
 from .corpus_rows import CorpusListing, CorpusRow, read_corpus_listing
@@ -47,12 +48,13 @@ def piece_clips(song: Song, source: str) -> list[Clip]:
 
 
 def insert_as_tracks(ctx: ModelContext, clips: list[Clip], title: str) -> None:
-    """Every clip as a new track at the playhead: ONE undo step (a Macro of the insertions)."""
+    """Every clip as a new track at the playhead, each on its own free MIDI channel: ONE undo step."""
     doc, state = ctx.doc, ctx.state
     at = state.playhead
     first = len(doc.song.tracks)
-    cmds = [insertion(doc.song, c, -1, at, new_track=True).command for c in clips]
-    doc.push(Macro(cmds, text=f"Insert {title}"))
+    tracks = on_free_channels(doc.song, [clip_track_at(c, at) for c in clips])
+    doc.push(Macro([AddTrack(t, text=f"Insert {c.name} as a track") for c, t in zip(clips, tracks)],
+                   text=f"Insert {title}"))
     state.set_current_track(first)
     state.select_all()
     span = max(c.span for c in clips)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from latentroll.core.library import normalize_tags
+
+from ..model_controls import style_title
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,13 @@ class DetailsDialog(QDialog):
         self.title.selectAll()
         self.style = QComboBox(self)
         self.style.setEditable(True)
-        self.style.addItems(["", *styles])
-        self.style.setCurrentText(details.style)
+        for style in ("", *styles):  # shown as "Scottish air", kept as the corpus's "scottish_air"
+            self.style.addItem(style_title(style), style)
+        known = self.style.findData(details.style)
+        if known >= 0:
+            self.style.setCurrentIndex(known)
+        else:
+            self.style.setCurrentText(details.style)
         self.style.setToolTip("A style of your own or one of the corpus's")
         self.tags = QLineEdit(", ".join(details.tags), self)
         self.tags.setPlaceholderText("comma-separated, e.g. bass line, idea, 6/8")
@@ -64,8 +72,14 @@ class DetailsDialog(QDialog):
         self.resize(380, self.sizeHint().height())
 
     def details(self) -> PieceDetails:
-        return PieceDetails(self.title.text().strip(), self.style.currentText().strip(),
+        return PieceDetails(self.title.text().strip(), self.style_id(),
                             normalize_tags(self.tags.text()), self.favourite.isChecked())
+
+    def style_id(self) -> str:
+        """The corpus's id of a listed style (typed or picked), else the text as typed."""
+        text = self.style.currentText().strip()
+        listed = self.style.findText(text, Qt.MatchFlag.MatchFixedString)  # case-insensitive
+        return self.style.itemData(listed) if listed >= 0 else text
 
     def _accept(self) -> None:
         if not self.title.text().strip():

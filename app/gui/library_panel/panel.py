@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
 from latentroll.core.library import LibraryEntry, Query
 from latentroll.core.song import PPQ
 
-from ..clip_widgets import DragPress, ElidedLabel, start_file_drag
+from ..clip_widgets import DragPress, start_file_drag
+from ..elided_label import ElidedLabel
 from ..mini_roll import MiniRoll, clip_span
 from ..model_controls import style_title
 from .controller import LibraryController, Piece, piece_clips, piece_key
@@ -122,8 +124,12 @@ class PiecePage(QWidget):
         self.view = PieceView(self)
         self.view.setModel(self.proxy)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the header's arrow and the rows agree
-        for i, col in enumerate(table.COLUMNS):
-            self.view.setColumnWidth(i, col.width)
+        header = self.view.horizontalHeader()
+        style = header.style()
+        room = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) \
+            + 4 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)  # the sort arrow and margins
+        for i, col in enumerate(table.COLUMNS):  # never narrower than the title ("Bars", not "B…")
+            self.view.setColumnWidth(i, max(col.width, header.fontMetrics().horizontalAdvance(col.title) + room))
         self.note = QLabel("", self)
         self.note.setWordWrap(True)
         self.note.setObjectName("dim")

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from latentroll.core.library import LibraryEntry, Query
 
+from ..model_controls import style_title
 from .corpus_rows import CorpusRow
 
 R = TypeVar("R")
@@ -172,7 +173,7 @@ class LibraryTable(PieceTable[LibraryEntry]):
         Column("★", lambda e: "★" if e.favourite else "", lambda e: (not e.favourite, natural(e.title)), 26,
                "Favourites"),
         Column("Title", lambda e: e.title, lambda e: natural(e.title), 170),
-        Column("Style", lambda e: e.style, lambda e: (e.style.lower() or "~", natural(e.title)), 78),
+        Column("Style", lambda e: style_title(e.style), lambda e: (e.style.lower() or "~", natural(e.title)), 78),
         Column("Tags", lambda e: ", ".join(e.tags), lambda e: (", ".join(e.tags).lower() or "~", natural(e.title)),
                90),
         Column("Bars", lambda e: str(e.bars), lambda e: (e.bars, natural(e.title)), 40, right=True),
@@ -197,7 +198,7 @@ class LibraryTable(PieceTable[LibraryEntry]):
 class CorpusTable(PieceTable[CorpusRow]):
     COLUMNS = (
         Column("Title", lambda r: r.title, lambda r: natural(r.title), 190),
-        Column("Style", lambda r: r.style, lambda r: (r.style, natural(r.title)), 80),
+        Column("Style", lambda r: style_title(r.style), lambda r: (r.style, natural(r.title)), 80),
         Column("Meter", lambda r: r.meter, lambda r: (r.meter, natural(r.title)), 44),
         Column("Key", lambda r: r.key, lambda r: (r.key, natural(r.title)), 70),
         Column("Bars", lambda r: str(r.bars), lambda r: (r.bars, natural(r.title)), 40, right=True),

@@ -2,14 +2,13 @@
 (which reads Cancel while that tool's job runs)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QSpinBox,
     QWidget,
 )
@@ -18,6 +17,8 @@ from latentroll.core.song import Track
 
 from ..model_context import ModelContext
 from ..model_controls import KeyChooser, RunButton, StyleList, temperature_box
+
+VOICES = 4  # the chorale model's soprano, alto, tenor and bass
 
 
 def _spin(parent: QWidget, lo: int, hi: int, value: int, tip: str, suffix: str = "") -> QSpinBox:
@@ -62,10 +63,9 @@ class ContinuePage(ToolPage):
         self.temperature = temperature_box(self)
         self.variations = _spin(self, 1, 8, 4, "How many continuations to write")
         self.bars = _spin(self, 1, 32, 4, "How many bars each continuation adds", " bars")
-        # Off by default: the model follows the melody's own key, and a song's key field is often
-        # just the C major every file without a key signature gets.
-        self.key = KeyChooser(ctx, checked=False, parent=self)
+        self.key = KeyChooser(ctx, parent=self)
         self.form.addRow("Style", self.styles)
+        self.form.addRow("", self.styles.caption)
         self.form.addRow("Temperature", self.temperature)
         self.form.addRow("Variations", self.variations)
         self.form.addRow("Length", self.bars)
@@ -97,7 +97,7 @@ class HarmonizePage(ToolPage):
         super().__init__("Harmonize", "Write alto, tenor and bass under the selected melody", parent)
         self.candidates = _spin(self, 1, 8, 3, "How many harmonizations to write")
         self.temperature = temperature_box(self, 0.8)
-        self.key = KeyChooser(ctx, checked=False, parent=self)
+        self.key = KeyChooser(ctx, parent=self)
         self.voice_leading = _voice_leading_box(self)
         self.form.addRow("Candidates", self.candidates)
         self.form.addRow("Temperature", self.temperature)
@@ -106,17 +106,82 @@ class HarmonizePage(ToolPage):
         self.finish()
 
 
+class VoiceChoice(QWidget):
+    """The song's pitched tracks with notes, each with two boxes: whether it is one of the four
+    voices Infill works on (soprano, alto, tenor, bass in song order) and whether Infill rewrites
+    it in the region. A song with a fifth track unticks it here and Infill takes the other four."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setVerticalSpacing(2)
+        self.grid.setColumnStretch(0, 1)
+        self._tracks: list[Track] = []
+        self.use: list[QCheckBox] = []
+        self.redo: list[QCheckBox] = []
+
+    def count(self) -> int:
+        return len(self._tracks)
+
+    def set_tracks(self, tracks: list[Track]) -> None:
+        """Show ``tracks``; a track keeps its boxes while it stays. A new track is a voice while
+        fewer than four are, and is rewritten by default."""
+        if [id(t) for t in tracks] == [id(t) for t in self._tracks] and \
+                [t.name for t in tracks] == [b.text() for b in self.use]:
+            return
+        old = {id(t): (u.isChecked(), r.isChecked()) for t, u, r in zip(self._tracks, self.use, self.redo)}
+        for box in self.use + self.redo:
+            self.grid.removeWidget(box)
+            box.hide()
+            box.deleteLater()
+        self._tracks, self.use, self.redo = list(tracks), [], []
+        voices = sum(old[id(t)][0] for t in tracks if id(t) in old)
+        for row, t in enumerate(tracks):
+            use, redo = old.get(id(t), (None, True))
+            if use is None:
+                use, voices = voices < VOICES, voices + (voices < VOICES)
+            u = QCheckBox(t.name or "(unnamed)", self)
+            u.setChecked(use)
+            u.setToolTip("One of the four voices Infill works on (soprano, alto, tenor, bass, top to bottom)")
+            r = QCheckBox("rewrite", self)
+            r.setChecked(redo)
+            r.setEnabled(use)
+            r.setToolTip("Rewrite this voice in the region; unticked, it stays as it is")
+            u.toggled.connect(lambda on, r=r: (r.setEnabled(on), self.changed.emit()))
+            r.toggled.connect(lambda _on: self.changed.emit())
+            self.grid.addWidget(u, row, 0)
+            self.grid.addWidget(r, row, 1)
+            self.use.append(u)
+            self.redo.append(r)
+
+    def chosen(self) -> list[Track]:
+        """The ticked voices, in song order."""
+        return [t for t, u in zip(self._tracks, self.use) if u.isChecked()]
+
+    @property
+    def rewrite(self) -> tuple[int, ...]:
+        """Which of the chosen voices (0 = soprano) are rewritten."""
+        redo = [r.isChecked() for u, r in zip(self.use, self.redo) if u.isChecked()]
+        return tuple(i for i, on in enumerate(redo) if on)
+
+    def set_rewrite(self, indices) -> None:
+        for i, r in enumerate(self.redo):
+            r.setChecked(i in indices)
+
+
 class InfillPage(ToolPage):
-    """The voices are the song's four pitched tracks; the checked ones are rewritten."""
+    """The voices are four of the song's pitched tracks; the ticked ones are rewritten."""
 
     def __init__(self, ctx: ModelContext, parent=None):
         super().__init__("Infill", "Rewrite the chosen voices in the region, consistent with the music around it",
                          parent)
-        self.voices = QListWidget(self)
-        self.voices.setToolTip("Checked voices are rewritten in the region; the others stay as they are")
+        self.voices = VoiceChoice(self)
         self.candidates = _spin(self, 1, 8, 3, "How many versions to write")
         self.temperature = temperature_box(self, 0.8)
-        self.key = KeyChooser(ctx, checked=False, parent=self)
+        self.key = KeyChooser(ctx, parent=self)
         self.voice_leading = _voice_leading_box(self)
         self.form.addRow("Voices", self.voices)
         self.form.addRow("Candidates", self.candidates)
@@ -124,29 +189,14 @@ class InfillPage(ToolPage):
         self.form.addRow("Key", self.key)
         self.form.addRow("Voice leading", self.voice_leading)
         self.finish()
-        self._tracks: list[Track] = []
 
     def set_tracks(self, tracks: list[Track]) -> None:
-        """Show ``tracks`` (the voice candidates); a track keeps its check mark while it stays."""
-        checked = {id(t) for t, on in zip(self._tracks, self._checks()) if on}
-        fresh = {id(t) for t in tracks} - {id(t) for t in self._tracks}
-        self._tracks = list(tracks)
-        self.voices.clear()
-        for t in tracks:
-            item = QListWidgetItem(t.name or "(unnamed)")
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if id(t) in checked or id(t) in fresh else Qt.CheckState.Unchecked)
-            self.voices.addItem(item)
-        row = self.voices.sizeHintForRow(0) if tracks else self.voices.fontMetrics().height() + 4
-        self.voices.setFixedHeight(row * max(1, min(len(tracks), 4)) + 2 * self.voices.frameWidth() + 2)
-
-    def _checks(self) -> list[bool]:
-        return [self.voices.item(i).checkState() == Qt.CheckState.Checked for i in range(self.voices.count())]
+        self.voices.set_tracks(tracks)
 
     def set_checked(self, indices) -> None:
-        for i in range(self.voices.count()):
-            self.voices.item(i).setCheckState(Qt.CheckState.Checked if i in indices else Qt.CheckState.Unchecked)
+        """Rewrite the tracks at ``indices`` of the list, keep the others."""
+        self.voices.set_rewrite(indices)
 
     @property
     def rewrite(self) -> tuple[int, ...]:
-        return tuple(i for i, on in enumerate(self._checks()) if on)
+        return self.voices.rewrite

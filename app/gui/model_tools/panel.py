@@ -13,9 +13,8 @@ from typing import Callable
 
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
-from latentroll.core.bars import bar_at
-from latentroll.core.commands import AddNotes, AddTrack, Command, CommandError, Macro
-from latentroll.core.song import Song, Track
+from latentroll.core.commands import AddNotes, AddTrack, Command, CommandError, Macro, RemoveNotes
+from latentroll.core.song import Track
 
 from ..candidates import CandidateList
 from ..clips import Clip, selection_track
@@ -33,23 +32,25 @@ from .model_calls import (
     infill_job,
     repair_job,
 )
-from .pages import ContinuePage, HarmonizePage, InfillPage, RepairPage, ToolPage
-from .proposals import Proposal, continuation_proposals, harmony_proposals, infill_proposals, repair_proposal
+from .pages import VOICES, ContinuePage, HarmonizePage, InfillPage, RepairPage, ToolPage
+from .proposals import (
+    Proposal,
+    bars_text,
+    continuation_proposals,
+    harmony_proposals,
+    infill_proposals,
+    overlapped_text,
+    repair_proposal,
+)
 
 TOOLS = ("continue", "repair", "harmonize", "infill")
 TITLES = {"continue": "Continue", "repair": "Repair", "harmonize": "Harmonize", "infill": "Infill"}
-VOICES = 4
 
 
 def flat_commands(command: Command) -> list[Command]:
     if isinstance(command, Macro):
         return [c for sub in command.commands for c in flat_commands(sub)]
     return [command]
-
-
-def bars_text(song: Song, start: int, end: int) -> str:
-    first, last = bar_at(song, start).number + 1, bar_at(song, max(end - 1, start)).number + 1
-    return f"bar {first}" if first == last else f"bars {first}–{last}"
 
 
 class ModelToolsPanel(QWidget):
@@ -102,6 +103,7 @@ class ModelToolsPanel(QWidget):
         st.trackChanged.connect(lambda _i: self.refresh_source())
         doc.changed.connect(self._on_doc_changed)
         doc.songReplaced.connect(self.clear)
+        self.pages["infill"].voices.changed.connect(self.refresh_source)
         self._on_tool_changed()
 
     # ---- which tool ----------------------------------------------------------------------
@@ -170,7 +172,21 @@ class ModelToolsPanel(QWidget):
             self.refresh_source()
 
     def voice_tracks(self) -> list[Track]:
+        """The pitched tracks with notes: what the Infill page offers as voices."""
         return [t for t in self.ctx.doc.song.tracks if not t.is_drum and len(t.notes)]
+
+    def infill_voices(self) -> tuple[list[Track], str | None]:
+        """The four voices ticked in the Infill page, or why there are not four."""
+        page = self.pages["infill"]
+        offered = self.voice_tracks()
+        page.set_tracks(offered)
+        chosen = page.voices.chosen()
+        if len(offered) < VOICES:
+            return chosen, (f"Infill needs four voice tracks (soprano, alto, tenor, bass) with notes; "
+                            f"this song has {len(offered)}")
+        if len(chosen) != VOICES:
+            return chosen, f"Infill works on four voice tracks: tick four in its Voices list ({len(chosen)} ticked)"
+        return chosen, None
 
     def region(self) -> tuple[int, int, str]:
         """Infill's time span: the loop when it is on, else the selected notes, else the loop region."""
@@ -184,13 +200,10 @@ class ModelToolsPanel(QWidget):
     def refresh_source(self) -> None:
         song, st = self.ctx.doc.song, self.ctx.state
         if self.tool == "infill":
-            voices = self.voice_tracks()
-            self.pages["infill"].set_tracks(voices)
+            _voices, problem = self.infill_voices()
             start, end, how = self.region()
             text = f"Region: {bars_text(song, start, end)} ({how})."
-            if len(voices) != VOICES:
-                text += f" Infill needs four voice tracks (soprano, alto, tenor, bass); this song has {len(voices)}."
-            self.source.setText(text)
+            self.source.setText(text + (f" {problem}." if problem else ""))
             return
         track = st.track
         if track is None or not len(track.notes):
@@ -288,13 +301,11 @@ class ModelToolsPanel(QWidget):
                            lambda out: harmony_proposals(song, source, part.notes, out))
 
     def _run_infill(self, seed: int) -> Worker | None:
-        voices = self.voice_tracks()
-        if len(voices) != VOICES:
-            self.ctx.notifier.info(f"Infill needs four voice tracks (soprano, alto, tenor, bass) with notes; "
-                                   f"this song has {len(voices)}")
+        voices, problem = self.infill_voices()
+        if problem:
+            self.ctx.notifier.info(problem)
             return None
         page = self.pages["infill"]
-        page.set_tracks(voices)
         rewrite = page.rewrite
         if not rewrite:
             self.ctx.notifier.info("Tick the voices to rewrite in the Infill page")
@@ -326,14 +337,20 @@ class ModelToolsPanel(QWidget):
         else:
             self.ctx.play(clip)  # a repair's before / after: the notes alone
 
-    def accept(self, clip: Clip, _new_track: bool = False) -> Command | None:
-        """Put the candidate into the song as one undo step; say so (or why not)."""
+    def accept(self, clip: Clip, new_track: bool = False) -> Command | None:
+        """Put the candidate into the song (on a new track for "+ Track", where the tool offers
+        one) as one undo step; say so, what it wrote over, or why not."""
         p = self.proposals.get(clip.uid)
         if p is None:
             return None
         doc, state = self.ctx.doc, self.ctx.state
+        edit = p.as_track if new_track and p.as_track is not None else p.edit
         try:
-            command = p.edit(doc.song)
+            command = edit(doc.song)
+            flat = flat_commands(command)
+            adds_only = not any(isinstance(c, RemoveNotes) for c in flat)  # a replacement overlaps by design
+            over = [overlapped_text(doc.song, doc.song.tracks[c.track], c.notes)
+                    for c in flat if adds_only and isinstance(c, AddNotes)]
             if isinstance(command, Macro) and not command.commands:
                 raise CommandError(f"“{clip.name}” is the same as the song; nothing to accept")
             doc.push(command)
@@ -354,7 +371,11 @@ class ModelToolsPanel(QWidget):
             mine = next((c for c in added_notes if c.track == state.current_track), added_notes[0])
             state.set_current_track(mine.track)
             state.set_selection(mine.new_indices)
-        self.ctx.notifier.info(f"Accepted “{clip.name}” — Ctrl+Z undoes it")
+        over = [w for w in over if w]
+        if over:
+            self.ctx.notifier.warning(f"Accepted “{clip.name}” over {', '.join(over)} — Ctrl+Z undoes it")
+        else:
+            self.ctx.notifier.info(f"Accepted “{clip.name}” — Ctrl+Z undoes it")
         return command
 
     def clear(self) -> None:

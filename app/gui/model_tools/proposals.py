@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from latentroll.core.bars import bar_at
-from latentroll.core.channels import free_channels
+from latentroll.core.channels import on_free_channels
 from latentroll.core.commands import AddNotes, AddTrack, Command, CommandError, Macro, RemoveNotes
 from latentroll.core.song import Song, Track, empty_notes
 
@@ -31,6 +31,7 @@ class Proposal:
     edit: Callable[[Song], Command]     # the accepting edit, made against the song at accept time
     card: CardOptions = CardOptions()
     listen: Song | None = None          # what ▶ plays: the candidate with the music around it
+    as_track: Callable[[Song], Command] | None = None  # "+ Track": the same notes on a new track
 
 
 # ---- finding what an edit applies to ---------------------------------------------------
@@ -121,24 +122,63 @@ def _bar_line_after(song: Song, tick: int) -> int:
 
 # ---- the four tools ----------------------------------------------------------------------
 
+def overlapped(track: Track, notes: np.ndarray) -> np.ndarray:
+    """The notes of ``track`` that sound while ``notes`` do (between their first start and last end)."""
+    if not len(notes) or not len(track.notes):
+        return track.notes[:0]
+    start, end = int(notes["start"].min()), int((notes["start"] + notes["duration"]).max())
+    t = track.notes
+    return t[(t["start"] < end) & (t["start"] + t["duration"] > start)]
+
+
+def overlapped_text(song: Song, track: Track, notes: np.ndarray) -> str:
+    """The notes of ``track`` that adding ``notes`` would write over ("3 notes of “Piano” (bars 3–4)"), or ""."""
+    under = overlapped(track, notes)
+    if not len(under):
+        return ""
+    span = bars_text(song, int(under["start"].min()), int((under["start"] + under["duration"]).max()))
+    return f"{len(under)} note{'s' * (len(under) != 1)} of “{track.name}” ({span})"
+
+
+def overlap_warning(song: Song, track: Track, notes: np.ndarray) -> str:
+    what = overlapped_text(song, track, notes)
+    return f"Accept writes over {what}; + Track puts it on a new track" if what else ""
+
+
+def bars_text(song: Song, start: int, end: int) -> str:
+    first, last = bar_at(song, start).number + 1, bar_at(song, max(end - 1, start)).number + 1
+    return f"bar {first}" if first == last else f"bars {first}–{last}"
+
+
+def _continuation_track(song: Song, source: Track, cont: Track, name: str, text: str) -> Command:
+    """The continuation on a new track under ``source``, on a free MIDI channel."""
+    track = on_free_channels(song, [_part(source, cont.notes, name)])[0]
+    return AddTrack(track, index=track_index(song, source) + 1, text=text)
+
+
 def continuation_proposals(song: Song, source: Track, notes: np.ndarray, continuations: list[Track]) -> list[Proposal]:
-    """Each continuation of ``notes`` (the continued selection of ``source``) is added to ``source``."""
+    """Each continuation of ``notes`` (the continued selection of ``source``) is added to
+    ``source`` (Accept), or under it as a new track (+ Track); a card says when Accept would
+    write over notes the track already has there."""
     end = int((notes["start"] + notes["duration"]).max())
     end_bar = _bar_line_after(song, end)
     first_bar = bar_at(song, int(notes["start"].min())).number
     lead = song.bar_start(max(first_bar, bar_at(song, end_bar - 1).number - LEAD_IN_BARS + 1))
     lead_notes = _starting_in(notes, lead, end_bar)
-    card = CardOptions(context=_shifted(lead_notes, end_bar), as_track=False,
-                       accept_tip=f"Add these notes to “{source.name}” after the selection (one undo step)")
     out = []
     for cont in continuations:
         if not len(cont.notes):
             continue
         name = f"{source.name}: {cont.name.lower()}"
+        card = CardOptions(context=_shifted(lead_notes, end_bar), warning=overlap_warning(song, source, cont.notes),
+                           accept_tip=f"Add these notes to “{source.name}” after the selection (one undo step)",
+                           track_tip=f"Add these notes as a new track under “{source.name}”, at their place "
+                                     "(one undo step)")
         clip = clip_from_track(cont, name, keep_place=True, origin=end_bar)
         listen = _listen(song, [_part(source, _merged([lead_notes, cont.notes]))], lead, name)
         out.append(Proposal(clip, lambda s, n=cont.notes, t=name: AddNotes(track_index(s, source), n, text=f"Accept {t}"),
-                            card, listen))
+                            card, listen,
+                            lambda s, c=cont, t=name: _continuation_track(s, source, c, t, f"Accept {t} as a track")))
     return out
 
 
@@ -161,12 +201,7 @@ def repair_proposal(song: Song, source: Track, old: np.ndarray, repaired: Track)
 def _add_voices(song: Song, source: Track, voices: list[Track], text: str) -> Command:
     """The voices as new tracks right under ``source``, on MIDI channels nothing else uses."""
     at = track_index(song, source) + 1
-    channels = free_channels(song, len(voices))
-    tracks = []
-    for v, ch in zip(voices, channels):
-        t = v.copy()
-        t.channel = ch
-        tracks.append(t)
+    tracks = on_free_channels(song, voices)
     return Macro([AddTrack(t, index=at + j, text=text) for j, t in enumerate(tracks)], text=text)
 
 

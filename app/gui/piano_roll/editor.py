@@ -18,6 +18,7 @@ from latentroll.core.timing import GRIDS
 
 from ..document import Document
 from ..editor_state import EditorState
+from ..elided_label import ElidedLabel
 from .keyboard import KEY_WIDTH, KeyboardWidget
 from .ruler import RulerWidget
 from .velocity_lane import VelocityLane
@@ -82,7 +83,7 @@ class PianoRollEditor(QWidget):
         for tool, (label, key) in TOOL_KEYS.items():
             act = QAction(label, self, checkable=True)
             act.setShortcuts([QKeySequence(k) for k in (key, EXTRA_KEYS.get(tool)) if k])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # wherever the window's focus is
             act.setToolTip(f"{label} tool ({key})")
             act.setChecked(tool == state.tool)
             act.triggered.connect(lambda _c=False, t=tool: state.set_tool(t))
@@ -104,11 +105,10 @@ class PianoRollEditor(QWidget):
         self.grid_combo.currentTextChanged.connect(state.set_grid)
         state.gridChanged.connect(self._on_grid)
         bar.addWidget(self.grid_combo)
-        hint = QLabel("Alt: no snap · right-click: erase · Ctrl+wheel: zoom")
+        hint = ElidedLabel("Alt: no snap · right-click: erase · Ctrl+wheel: zoom")  # gives way to a right dock
         hint.setObjectName("dim")
         bar.addSpacing(12)
-        bar.addWidget(hint)
-        bar.addStretch(1)
+        bar.addWidget(hint, 1)
         self.drag_handle = DragHandle(lambda: None, self)
         self.drag_handle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bar.addWidget(self.drag_handle)

@@ -1,0 +1,102 @@
+"""The window's layout: what the default must leave each part, and the user's own layout kept.
+
+The default puts every panel on the right, as tabs, so opening one never takes height from the
+roll (docked under it, the explorer once left the roll one octave, the grid 22 px strips and the
+map a 20 px band). When the user moves or resizes docks, ``save_layout`` keeps that in the
+settings on close and ``restore_layout`` brings it back at the next start.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+MIN_ROLL_SEMITONES = 24  # two octaves of the roll stay on screen with any one panel open
+MIN_MAP_HEIGHT = 300     # px of the explorer's map
+MIN_GRID_CELL = 60       # px, the corner grid's cells (5 × 5) both ways
+RIGHT_DOCK_SHARE = 0.36  # of the window's width: the right panels' default width
+RIGHT_DOCK_MIN = 440     # px: the 5 × 5 grid's cells stay 60 px wide and the map's axes fit
+LAYOUT_VERSION = 2       # bump when the docks' default places change: older saved layouts are dropped
+
+_STATE, _GEOMETRY = "window/state", "window/geometry"
+
+
+def right_dock_width(window_width: int) -> int:
+    """The right panels' default width for a window ``window_width`` wide."""
+    return max(RIGHT_DOCK_MIN, int(window_width * RIGHT_DOCK_SHARE))
+
+
+class RightDockSizer(QObject):
+    """Gives the right dock area its default width the first time one of its docks opens, in a
+    session that did not restore the user's own layout (``skip``)."""
+
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        self.pending = True
+
+    def watch(self, dock: QDockWidget) -> None:
+        dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._opened(d))
+
+    def skip(self) -> None:
+        self.pending = False
+
+    def _opened(self, dock: QDockWidget) -> None:
+        if not self.pending or dock.isFloating() \
+                or self.window.dockWidgetArea(dock) != Qt.DockWidgetArea.RightDockWidgetArea:
+            return
+        self.pending = False
+        self.window.resizeDocks([dock], [right_dock_width(self.window.width())], Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, lambda: self.window.resizeDocks([dock], [right_dock_width(self.window.width())],
+                                                             Qt.Orientation.Horizontal))
+
+
+def save_layout(window: QMainWindow, settings: QSettings) -> None:
+    """Keep the docks' places and sizes and the window's geometry for the next start."""
+    settings.setValue(_STATE, window.saveState(LAYOUT_VERSION))
+    settings.setValue(_GEOMETRY, window.saveGeometry())
+
+
+def restore_layout(window: QMainWindow, settings: QSettings) -> bool:
+    """The user's layout from the last session, if any (and of this layout version)."""
+    state, geometry = settings.value(_STATE), settings.value(_GEOMETRY)
+    if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    return isinstance(state, QByteArray) and not state.isEmpty() and window.restoreState(state, LAYOUT_VERSION)
+
+
+@dataclass(frozen=True)
+class LayoutFigures:
+    """What a layout leaves the user, in screen pixels (0 where the part is not shown)."""
+
+    roll_semitones: float
+    map_height: int
+    grid_cell_width: int
+    grid_cell_height: int
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def roll_semitones(view) -> float:
+    """Pitch rows of the piano roll on screen (a ``QGraphicsView`` scaled one row per unit)."""
+    return view.viewport().height() / view.transform().m22()
+
+
+def cell_size(canvas, index: int = 0) -> tuple[int, int]:
+    """Width and height on screen of cell ``index`` of an explorer clip canvas."""
+    rect = canvas.vb.mapViewToDevice(canvas.cell_rect(index)).boundingRect()
+    return round(rect.width()), round(rect.height())
+
+
+def shown(widget: QWidget | None) -> bool:
+    return widget is not None and widget.isVisible()
+
+
+def layout_figures(view, explorer=None) -> LayoutFigures:
+    """Measure the roll ``view`` and, where shown, the explorer panel's map and grid."""
+    grid = explorer.grid if explorer is not None else None
+    cell = cell_size(grid.canvas) if shown(grid) and grid.n else (0, 0)
+    plot = explorer.map.plot if explorer is not None and explorer.map is not None else None
+    return LayoutFigures(round(roll_semitones(view), 1), plot.height() if shown(plot) else 0, *cell)
