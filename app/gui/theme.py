@@ -63,6 +63,8 @@ class RollColors:
     key_label: QColor = QColor("#3a3f47")
     lane_bg: QColor = QColor("#22262c")
     lane_guide: QColor = QColor("#343a43")
+    offscreen_mark: QColor = QColor(18, 20, 24, 215)  # "▼ 12 notes below": a pill at the roll's edge
+    offscreen_text: QColor = QColor(ACCENT)
 
 
 ROLL = RollColors()

@@ -3,8 +3,8 @@
 ``encode`` cuts a melody into 2-bar (32-step) segments from the bar line before its first note
 and gives each segment's code bits; ``decode`` turns codes back into a melody. ``repair`` works on
 the whole melody and keeps its start and length; the result is the melody's top voice quantized to
-16ths with the changes the model is sure of (``window_repair.py``); notes whose onset stays keep
-their velocity. The app's "Repair" runs the repair network (``models/repair/service.py``), which
+16ths with the changes the model is sure of (``window_repair.py``), plus the chord notes under it
+unchanged; notes whose onset stays keep their velocity. The app's "Repair" runs the repair network (``models/repair/service.py``), which
 builds on this service. Drum and empty tracks are refused with a ``MelodyError`` whose message is
 meant for users.
 """
@@ -20,7 +20,7 @@ from latentroll.models.common.errors import MelodyError
 from latentroll.models.common.protocol import model_folders
 from latentroll.models.common.repair_margin import Repairer, repair_events
 from latentroll.models.common.service import NetworkService
-from latentroll.models.data.melody import STEP_TICKS
+from latentroll.models.data.melody import STEP_TICKS, top_voice
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, meter_steps, track_events
 
 from .config import AEConfig
@@ -77,7 +77,8 @@ class MelodyAEService(NetworkService):
 
     def repair(self, track: Track, strength: float = 0.5, meter: tuple[int, int] = (4, 4)) -> Track:
         """The melody with wrong notes fixed where ``repairer`` is sure (the code autoencoder
-        may also move onsets and fill gaps; the repair network moves pitches only).
+        may also move onsets and fill gaps; the repair network moves pitches only). Only the top
+        voice is repaired; chord notes under it (``top_voice``) are kept as they are.
 
         ``strength`` 0..1: 0 changes nothing, 0.5 is the calibrated default, higher changes more
         (see ``repair.margin_for``).
@@ -94,7 +95,9 @@ class MelodyAEService(NetworkService):
         notes["velocity"] = [onset.get(int(s), int(v)) for s, v in zip(steps, notes["velocity"])]
         out = track.copy()  # same instrument, channel, mix settings
         out.name = f"{track.name} (repaired)"
-        out.notes = notes
+        under = np.ones(len(src), dtype=bool)
+        under[top_voice(src["start"], src["pitch"])] = False
+        out.notes = np.sort(np.concatenate([notes, src[under]]), order=["start", "pitch"])
         return out
 
 

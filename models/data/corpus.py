@@ -1,6 +1,7 @@
 """The training corpus: tunes from music21's bundled corpus, labelled by style, cached as arrays.
 
-Parsing ABC with music21 is slow (~0.1 s a tune), so it happens once, in parallel, and the result
+Parsing ABC with music21 is slow (~0.1 s a tune), so it happens once, in parallel (parser
+processes; the build can be cancelled, from the CLI or the app's Library panel), and the result
 is cached under the user cache dir in a versioned ``.npz`` (no pickles: metadata is JSON). Each
 tune keeps all its voices (chorales have four), so the melody models and the chorale CNN read
 the same cache.
@@ -8,9 +9,11 @@ the same cache.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import threading
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import numpy as np
 
 from latentroll.core.app_paths import AppPaths
+from latentroll.core.cancel import Cancelled
 
 if TYPE_CHECKING:
     from latentroll.core.song import Song
@@ -258,22 +262,75 @@ def parse_file(path: str, style: str) -> tuple[list[Tune], int]:
     return tunes, failures
 
 
+POLL_S = 0.1  # how often a build checks its cancel event while it waits for the parsers
+
+
+def _pool_context():
+    """A fork server where the platform has one, else spawn: never a plain fork, since the app
+    builds from a process with threads (Qt's, the audio's), which must not be forked."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the parsers now (a book can take half a minute): ``terminate_workers`` from Python
+    3.14, the executor's own process table before it. The executor then fails what is left and
+    its ``shutdown`` returns at once."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+
+
+def _next_done(pending: set[Future], cancel: threading.Event | None) -> set[Future]:
+    """The futures of ``pending`` that are done, once one is; ``Cancelled`` once ``cancel`` is set."""
+    while True:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        done, _ = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
+        if done:
+            return done
+
+
 def build_corpus(files: list[tuple[str, str]] | None = None, workers: int = 2,
-                 progress: Callable[[int, int], None] | None = None) -> tuple[Corpus, int]:
-    """Parse ``files`` (default: all) in ``workers`` processes. Returns (corpus, failed tunes)."""
-    files = corpus_files() if files is None else files
-    # Big opus files first so the pool stays busy to the end.
-    files = sorted(files, key=lambda f: -os.path.getsize(f[0]))
-    tunes: list[Tune] = []
-    failures = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(parse_file, p, s) for p, s in files]
-        for done, fut in enumerate(futures, 1):
-            t, f = fut.result()
-            tunes += t
-            failures += f
+                 progress: Callable[[int, int], None] | None = None,
+                 cancel: threading.Event | None = None) -> tuple[Corpus, int]:
+    """Parse ``files`` (default: all of music21's corpus that we use) in ``workers`` processes.
+    Returns (corpus, failed tunes).
+
+    ``cancel`` set (or ``progress`` raising) stops it within ``POLL_S``: the parser processes
+    are killed and ``Cancelled`` (or what ``progress`` raised) propagates. Nothing is written
+    here; the caller saves the corpus, atomically (``Corpus.save``).
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    try:
+        if files is None:  # music21 is imported in a parser, never in the caller (the app)
+            listing = pool.submit(corpus_files)
+            _next_done({listing}, cancel)
+            files = listing.result()
+        # Big opus files first so the pool stays busy to the end.
+        files = sorted(files, key=lambda f: -os.path.getsize(f[0]))
+        pending = {pool.submit(parse_file, p, s) for p, s in files}
+        if progress:
+            progress(0, len(files))
+        tunes: list[Tune] = []
+        failures = 0
+        while pending:
+            done = _next_done(pending, cancel)
+            pending -= done
+            for fut in done:
+                t, f = fut.result()
+                tunes += t
+                failures += f
             if progress:
-                progress(done, len(files))
+                progress(len(files) - len(pending), len(files))
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     tunes.sort(key=lambda t: t.tune_id)
     return Corpus(tunes), failures
 

@@ -44,22 +44,27 @@ def fold_into_range(pitches: np.ndarray, low: int = MIN_PITCH, high: int = MAX_P
     return p
 
 
+def top_voice(starts, pitches) -> np.ndarray:
+    """Indices of the notes the melody models read, in onset order: at each 16th-step onset the
+    highest pitch. The others are the chord notes under it, which melody tools leave alone."""
+    on = np.round(np.asarray(starts, dtype=np.int64) / STEP_TICKS).astype(np.int64)
+    order = np.lexsort((-fold_into_range(pitches), on))
+    first = np.ones(len(on), dtype=bool)
+    first[1:] = on[order][1:] != on[order][:-1]
+    return order[first]
+
+
 def notes_to_events(starts, durations, pitches, total_steps: int | None = None) -> np.ndarray:
     """Tick-based notes → one event per 16th step (top voice, quantized). Returns uint8 array."""
     starts = np.asarray(starts, dtype=np.int64)
     if len(starts) == 0:
         return np.zeros(total_steps or 0, dtype=np.uint8)
     durations = np.asarray(durations, dtype=np.int64)
-    pitches = fold_into_range(pitches)
     on = np.round(starts / STEP_TICKS).astype(np.int64)
     off = np.maximum(np.round((starts + durations) / STEP_TICKS).astype(np.int64), on + 1)
     n_steps = int(off.max()) if total_steps is None else total_steps
-    # Top voice: among notes with the same onset step, keep the highest pitch.
-    order = np.lexsort((-pitches, on))
-    on, off, pitches = on[order], off[order], pitches[order]
-    first = np.ones(len(on), dtype=bool)
-    first[1:] = on[1:] != on[:-1]
-    on, off, pitches = on[first], off[first], pitches[first]
+    top = top_voice(starts, pitches)
+    on, off, pitches = on[top], off[top], fold_into_range(pitches)[top]
     keep = on < n_steps
     on, off, pitches = on[keep], off[keep], pitches[keep]
     events = np.zeros(n_steps, dtype=np.uint8)

@@ -1,17 +1,20 @@
 """The Generate / Style panel against a tiny exported VAE (run in the model process):
 candidates appear, accepting one is one undo step, the song's key constrains the notes, a
-superseded request's result is dropped, transfer lands where the notes were, and a missing
+superseded request's result is dropped, a transfer replaces its notes or joins as a track, and a missing
 model reaches the user."""
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QToolButton
+from roll_helpers import BAR, frozen, notes_set
 
 from latentroll.app.gui.generate.model_calls import GenerateRequest
 from latentroll.app.gui.models_host import MISSING
 from latentroll.core.commands import set_key
-from latentroll.core.song import PPQ
+from latentroll.core.song import PPQ, Track
 from latentroll.core.theory import Scale
 
 pytestmark = pytest.mark.timeout(180)
@@ -97,25 +100,53 @@ def test_superseded_request_is_dropped(model_window, qtbot):
     assert panel.generate_button.text() == "Generate"
 
 
-def test_transfer_selection_goes_back_where_the_notes_were(model_window, qtbot):
+def _card_button(card, cls, text):
+    return next(b for b in card.findChildren(cls) if b.text() == text)
+
+
+def test_transfer_accept_replaces_the_notes_and_plus_track_adds_a_track(model_window, qtbot):
+    """A transfer's card (issue 14): Accept (clicked) replaces the selected notes where they
+    were, "+ Track" (clicked) puts the restyled melody on a new track under its source on a
+    free channel; each is one undo step that restores the song exactly."""
     w = model_window()
     panel = _panel(w)
     panel.set_style("irish")
     panel.temperature.setValue(1.0)
     w.state.set_current_track(0)
-    w.state.select_all()
-    before = w.doc.song.copy()
+    w.state.set_selection(range(4, 8))  # bar 2 of the melody: bar 1 stays as it is
+    before = frozen(w.doc.song)
+    melody = w.doc.song.tracks[0].notes.copy()
     assert panel.transfer(seed=5) is not None
     qtbot.waitUntil(lambda: len(panel.cards) == 1, timeout=30000)
-    clip = panel.cards[0].clip
-    assert clip.anchor == 0 and len(clip.track.notes) > 0
-    w.state.set_playhead(8 * 4 * PPQ)  # ignored: a transfer returns to its place
-    panel.cards[0].acceptRequested.emit(clip, False)
-    new = w.doc.song.tracks[-1]
-    assert len(w.doc.song.tracks) == len(before.tracks) + 1
-    assert new.notes["start"].min() >= 0 and new.notes["start"].max() < 2 * 4 * PPQ
+    card = panel.cards[0]
+    clip = card.clip
+    assert clip.anchor == BAR and len(clip.track.notes) > 0
+    restyled = clip.track.notes.copy()
+    restyled["start"] += clip.anchor
+    qtbot.waitUntil(card.isVisible)
+    plus = _card_button(card, QToolButton, "+ Track")
+    assert plus.isVisible()
+    w.state.set_playhead(8 * BAR)  # ignored: a transfer returns to its place
+
+    steps = w.doc.undo_stack.count()
+    qtbot.mouseClick(_card_button(card, QPushButton, "Accept"), Qt.MouseButton.LeftButton)
+    song = w.doc.song
+    assert w.doc.undo_stack.count() == steps + 1 and len(song.tracks) == 2
+    assert notes_set(song.tracks[0]) == notes_set(Track(notes=np.concatenate([melody[:4], restyled])))
+    assert frozen(song)[1] == before[1]  # the bass: untouched
     w.doc.undo_stack.undo()
-    assert w.doc.song == before
+    assert frozen(w.doc.song) == before
+
+    qtbot.mouseClick(plus, Qt.MouseButton.LeftButton)
+    song = w.doc.song
+    assert w.doc.undo_stack.count() == steps + 1 and len(song.tracks) == 3
+    assert np.array_equal(song.tracks[0].notes, melody)
+    new = song.tracks[1]
+    assert notes_set(new) == notes_set(Track(notes=restyled))
+    assert new.channel not in (0, 1) and new.program == song.tracks[0].program
+    assert w.state.current_track == 1
+    w.doc.undo_stack.undo()
+    assert frozen(w.doc.song) == before
 
 
 def test_missing_weights_reach_the_user(make_window, tmp_path, monkeypatch, qtbot):

@@ -130,6 +130,62 @@ def test_continue_over_occupied_bars_warns_and_offers_a_new_track(tools_window, 
         assert "over" in blocker.args[0].text and "Melody" in blocker.args[0].text
 
 
+def _click_run(qtbot, w, tool: str) -> list:
+    """Press the shown ``tool``'s run button; wait for its results; the new cards shown."""
+    tools = w.model_panels.tools
+    assert tools.tool == tool
+    button = tools.pages[tool].run_button
+    before = len(tools.cards)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    worker = button.worker
+    assert worker is not None
+    _wait_done(qtbot, w, worker)
+    return tools.cards[: len(tools.cards) - before]
+
+
+def _click_tab(qtbot, w, tool: str) -> None:
+    tools = w.model_panels.tools
+    bar = tools.tabs
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(["continue", "repair", "harmonize",
+                                                                      "infill"].index(tool)).center())
+    assert tools.tool == tool
+
+
+def test_each_tool_keeps_its_own_candidates(tools_window, qtbot):
+    """Switching tabs shows that tool's candidates only (the Repair tab showed continuations,
+    issue 14); a run of one tool never clears another's."""
+    w = tools_window(tool="continue")
+    tools = w.model_panels.tools
+    tools.pages["continue"].variations.setValue(2)
+    tools.pages["continue"].bars.setValue(1)
+    tools.pages["harmonize"].candidates.setValue(1)
+    w.state.set_current_track(0)
+    continued = _click_run(qtbot, w, "continue")
+    assert continued and tools.cards == continued
+    qtbot.waitUntil(lambda: all(c.isVisible() for c in continued))
+
+    for tool in ("repair", "harmonize"):
+        _click_tab(qtbot, w, tool)
+        assert tools.cards == []
+        assert tools.candidates.empty_hint.isVisible()
+        assert not any(c.isVisible() for c in continued), f"the {tool} tab shows continuations"
+    qtbot.waitUntil(lambda: tools.host.ready(tools.models["harmonize"]), timeout=60000)
+    harmonies = _click_run(qtbot, w, "harmonize")
+    assert len(harmonies) == 1 and tools.cards == harmonies
+    qtbot.waitUntil(harmonies[0].isVisible)
+
+    _click_tab(qtbot, w, "continue")
+    assert tools.cards == continued  # still there, and only they
+    qtbot.waitUntil(lambda: all(c.isVisible() for c in continued))
+    assert not harmonies[0].isVisible()
+    more = _click_run(qtbot, w, "continue")
+    assert more and tools.cards == more + continued
+    _click_tab(qtbot, w, "harmonize")
+    assert tools.cards == harmonies  # a new continuation run left the harmonies alone
+    _accept_once(w, harmonies[0])  # and they still accept
+    assert len(w.doc.song.tracks) == 5
+
+
 def test_continue_follows_the_melody_unless_asked_to_keep_a_key(make_window):
     """A file without a key signature reads as C major; continuing its (say G major) melody
     must not drop every F#, so Continue leaves the key to the model until "In key" is ticked."""

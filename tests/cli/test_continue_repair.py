@@ -163,3 +163,22 @@ def test_a_polyphonic_input_is_continued_from_its_top_voice(models, tmp_path):
         n = read_song(out).tracks[0].sorted_notes()
         outs.append(n[n["start"] >= 2 * BAR])
     assert np.array_equal(outs[0][["start", "pitch"]], outs[1][["start", "pitch"]])
+
+
+def test_repair_keeps_the_chord_notes_under_the_melody(models, tmp_path):
+    """A piano part: the top voice is repaired and every chord note under it stays as it was."""
+    top = [(i * PPQ, PPQ, p, 90) for i, p in enumerate([72, 74, 76, 77, 79, 77, 76, 74])]
+    chords = [(i * PPQ, PPQ, p, 70) for i in range(8) for p in (60, 64, 67)]
+    notes = np.array(sorted(top + chords), dtype=NOTE_DTYPE)
+    path = tmp_path / "piano.mid"
+    write_song(Song(title="Piano", tempos=[TempoChange(0, 100.0)], time_signatures=[TimeSignature(0, 4, 4)],
+                    tracks=[Track(name="Piano", program=0, notes=notes)]), path)
+    out = tmp_path / "fixed.mid"
+    res = run("repair", str(path), "--strength", "1", "--model-dir", str(models["ae"]),
+              "--repair-dir", str(models["repair"]), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert "24 chord notes under it kept" in res.stdout
+    fixed = read_song(out).tracks[0].notes
+    assert len(fixed) == len(notes)
+    kept = {(int(s), int(p), int(v)) for s, p, v in zip(fixed["start"], fixed["pitch"], fixed["velocity"])}
+    assert {(s, p, v) for s, _d, p, v in chords} <= kept

@@ -28,6 +28,7 @@ def run(args) -> int:
 
     check_outputs(args.output)
     song, melody = melody_track(args.input, args.track, args.tune)
+    from latentroll.models.data.melody import top_voice
     from latentroll.models.repair.service import MelodyRepairService  # torch: once the files are fine
 
     ts = song.time_signature_at(int(melody.notes["start"].min()) if len(melody.notes) else 0)
@@ -39,5 +40,7 @@ def run(args) -> int:
     out = song.copy()
     out.tracks[next(i for i, t in enumerate(song.tracks) if t is melody)] = fixed
     path = write_clips(out, args.output)
-    print(f"wrote {path}: {len(fixed.notes)} notes, {changed} new or moved")
+    kept = len(melody.notes) - len(top_voice(melody.notes["start"], melody.notes["pitch"]))
+    under = f"; the top voice was repaired, {kept} chord notes under it kept as they were" if kept else ""
+    print(f"wrote {path}: {len(fixed.notes)} notes, {changed} new or moved{under}")
     return 0

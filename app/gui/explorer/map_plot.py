@@ -34,7 +34,7 @@ class MapPlot(pg.GraphicsView):
             axis.setPen(AXIS_PEN)
         self.setCentralItem(layout)
         # filled by the caller, in its own time (entries cost a few ms each)
-        self.legend = pg.LegendItem(offset=(8, 4), labelTextColor=TEXT, brush=pg.mkBrush(30, 33, 38, 210), colCount=5)
+        self.legend = pg.LegendItem(offset=(8, 4), labelTextColor=TEXT, brush=pg.mkBrush(30, 33, 38, 210), colCount=4)
         self.legend.setParentItem(self.vb)
 
     def add(self, item, ignore_bounds: bool = False) -> None:

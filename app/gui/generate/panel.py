@@ -4,27 +4,30 @@ Pick a model (the melody VAE or the melody GAN), a style (each with its one-line
 temperature, how many variations, how many bars and a key (the song's key by default).
 "Generate" fills the candidate list; each candidate can be heard, dragged out as MIDI, or
 accepted into the song as one undo step. "Transfer selection" (the VAE) re-writes the selected
-notes in the chosen style as a candidate that goes back to where the notes were, on a new track.
+notes in the chosen style as a candidate whose Accept replaces those notes and whose "+ Track"
+puts it on a new track under them, at their place.
 """
 from __future__ import annotations
 
 import random
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from latentroll.core.bars import bar_at
-from latentroll.core.song import Track
+from latentroll.core.song import Song, Track
 from latentroll.core.theory import Scale
 
-from ..candidates import CandidateList
-from ..clip_widgets import ClipCard
+from ..candidates import CandidateList, Proposal, accept_proposal
+from ..clip_widgets import CardOptions, ClipCard
 from ..clips import Clip, clip_from_track, selection_track
 from ..model_context import ModelContext
 from ..model_controls import KeyChooser, RunButton, StyleList, style_title, temperature_box
 from ..models_host import ModelBanner
 from ..workers import Worker
 from .model_calls import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
+from .transfer import transfer_proposal
 
 
 class GeneratePanel(QWidget):
@@ -32,6 +35,7 @@ class GeneratePanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.host = ctx.host
+        self.proposals: dict[int, Proposal] = {}  # the transfers' cards, by clip uid
         self._model_keys = [k for k, s in self.host.specs.items() if "generate" in s.tools]
 
         self.model = QComboBox(self)
@@ -183,21 +187,39 @@ class GeneratePanel(QWidget):
             return None
         req = TransferRequest(track, style, temperature=self.temperature.value(), scale=self.scale,
                               seed=random.randrange(2**31) if seed is None else seed)
-        origin = bar_at(self.ctx.doc.song, int(track.notes["start"].min())).start
+        song, source = self.ctx.doc.song, self.ctx.state.track
+        origin = bar_at(song, int(track.notes["start"].min())).start
         return self.host.start(self.model_key, "transfer", transfer_selection, req,
                                label=f"Transferring {track.name} to {style_title(style)}",
-                               on_result=lambda out: self._on_transferred(out, origin))
+                               on_result=lambda out: self._on_transferred(out, origin, song, source, track.notes))
 
-    def _on_transferred(self, track: Track, origin: int) -> None:
+    def _on_transferred(self, track: Track, origin: int, song: Song, source: Track, old: np.ndarray) -> None:
+        """``old``: the notes of ``source`` (in ``song``) the transfer was made from."""
+        if self.ctx.doc.song is not song:
+            return  # another song was opened meanwhile
         if not len(track.notes):
             self.ctx.notifier.info("The transfer came out silent; try again or raise the temperature")
             return
-        clip = clip_from_track(track, source="generated", keep_place=True, origin=origin)
-        self.show_candidates(self.ctx.shelf.add(clip))
+        clips = self.ctx.shelf.add(clip_from_track(track, source="generated", keep_place=True, origin=origin))
+        proposals = [transfer_proposal(source, old, clip) for clip in clips]
+        for p in proposals:
+            self.proposals[p.clip.uid] = p
+        self.show_candidates([p.clip for p in proposals], [p.card for p in proposals])
 
     # ---- candidates --------------------------------------------------------------------
-    def show_candidates(self, clips: list[Clip]) -> None:
-        self.candidates.add(clips, self.ctx.insert)
+    def show_candidates(self, clips: list[Clip], options: list[CardOptions] | None = None) -> None:
+        self.candidates.add(clips, self.accept, options=options)
+        shown = {c.clip.uid for c in self.candidates.cards}
+        self.proposals = {uid: p for uid, p in self.proposals.items() if uid in shown}
+
+    def accept(self, clip: Clip, new_track: bool = False) -> None:
+        """A transfer edits the song in place (its own Accept and "+ Track"); a generated
+        melody is inserted at the playhead."""
+        p = self.proposals.get(clip.uid)
+        if p is not None:
+            accept_proposal(self.ctx, p, new_track)
+        else:
+            self.ctx.insert(clip, new_track)
 
     def clear_candidates(self) -> None:
         self.candidates.clear()

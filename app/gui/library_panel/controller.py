@@ -1,5 +1,5 @@
 """What the Library dock does, apart from its widgets: reading the library folder and the corpus
-in workers, loading a piece's notes, and the four things a piece can become — notes in the song
+in workers (building the corpus where there is none), loading a piece's notes, and the four things a piece can become — notes in the song
 (one undo step), a clip in the Latent Explorer's list, a sound, a dragged-out .mid.
 
 A *piece* is a ``LibraryEntry`` (the user's folder) or a ``CorpusRow`` (the training corpus).
@@ -24,10 +24,12 @@ from latentroll.models.data.corpus import STYLE_NAMES
 from ..clips import Clip, clip_from_track, clip_track_at, song_like
 from ..drag_midi import selection_song, write_part_file
 from ..model_context import ModelContext
-from .corpus_rows import CorpusListing, CorpusRow, read_corpus_listing
+from ..workers import Worker
+from .corpus_rows import CorpusListing, CorpusRow, Source, build_corpus_listing, corpus_path, read_corpus_listing
 from .dialogs import PieceDetails, ask_details
 
 Piece = Union[LibraryEntry, CorpusRow]
+BUILD_WORKERS = 2  # parser processes for a corpus build (as `latentroll data build`)
 _ops = itertools.count(1)
 
 
@@ -69,6 +71,7 @@ class LibraryController(QObject):
     songReady = Signal(object, object)  # piece key, Song: a piece's notes are loaded
     playingChanged = Signal(object)  # the key of the piece being heard, or None
     busyChanged = Signal(bool)
+    buildProgress = Signal(float, float)  # corpus files parsed, files in all
 
     def __init__(self, ctx: ModelContext, folder: Path, parent_widget: QWidget | None = None,
                  corpus_path: Path | None = None):
@@ -79,6 +82,9 @@ class LibraryController(QObject):
         self.entries: list[LibraryEntry] = []
         self.corpus: CorpusListing | None = None
         self.corpus_loading = False
+        self.corpus_sources: list[Source] | None = None  # what a build parses (None: music21's corpus)
+        self.building: Worker | None = None  # the corpus build, while it runs
+        self.build_note = ""  # how the last build ended, when it did not list the corpus
         self._parent = parent_widget
         self._songs: dict[tuple, Song] = {}
         self._waiting: dict[tuple, list[Callable[[Song], None]]] = {}
@@ -130,6 +136,46 @@ class LibraryController(QObject):
 
         self.ctx.jobs.start("library-corpus", read_corpus_listing, self.corpus_path, label="Reading the corpus",
                             on_result=done, on_error=failed)
+
+    def build_corpus(self) -> Worker | None:
+        """Build the corpus cache in a worker (its parsers in helper processes), then list it.
+        Progress comes as ``buildProgress``; ``cancel_build`` stops it within a second and
+        leaves no cache behind."""
+        if self.building is not None:
+            return self.building
+        path = self.corpus_path or corpus_path()
+
+        def done(listing: CorpusListing) -> None:
+            self.corpus = listing
+            failed = f"; {listing.failed} could not be read" if listing.failed else ""
+            self.ctx.notifier.info(f"Built the corpus: {len(listing.rows):,} tunes{failed}")
+
+        def failed(exc: BaseException) -> None:
+            self.build_note = "The build failed; see the message for why."
+            self.ctx.notifier.error("Building the corpus", exc)
+
+        self.build_note = ""
+        worker = self.ctx.jobs.start("library-corpus-build", build_corpus_listing, path, self.corpus_sources,
+                                     BUILD_WORKERS, label="Building the corpus", on_result=done, on_error=failed)
+        worker.signals.progress.connect(self.buildProgress)
+        worker.signals.finished.connect(lambda w=worker: self._build_finished(w))
+        self.building = worker
+        self.busyChanged.emit(True)
+        return worker
+
+    def cancel_build(self) -> None:
+        if self.building is not None:
+            self.building.cancel()
+
+    def _build_finished(self, worker: Worker) -> None:
+        if worker is not self.building:
+            return
+        self.building = None
+        self.busyChanged.emit(False)
+        if worker.cancelled:
+            self.build_note = "The build was cancelled; nothing was written."
+            self.load_corpus()  # what is on disk now (a cancel that came as it finished keeps the cache)
+        self.corpusChanged.emit()
 
     def styles(self) -> list[str]:
         """Styles to offer in the name form: the user's own, then the corpus's."""

@@ -1,16 +1,22 @@
 """The training corpus as browsable rows: read in a worker from the parsed cache (numpy only,
-no torch), one light row per tune; a tune becomes a Song only when it is previewed or used."""
+no torch), one light row per tune; a tune becomes a Song only when it is previewed or used.
+Where there is no cache yet, the panel builds it (``build_corpus_listing``): music21 parses in
+helper processes, never in the app's."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+from latentroll.core.cancel import Cancelled
 from latentroll.core.io.errors import MusicFileError, one_line
 from latentroll.core.library import key_name
 from latentroll.core.song import PPQ, Song
-from latentroll.models.data.corpus import STYLE_NAMES, Corpus, Tune, default_cache_path
+from latentroll.models.data.corpus import STYLE_NAMES, Corpus, Tune, build_corpus, default_cache_path
 
-BUILD_HINT = "build it with `latentroll data build` (a few minutes, once), then press Reload"
+BUILD_HINT = "press Build corpus (a few minutes, once), or run `latentroll data build` and press Reload"
+Source = tuple[str, str]  # (file, style): what a build parses
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class CorpusListing:
             out[r.style] = out.get(r.style, 0) + 1
         return out
 
+    failed: int = 0  # tunes a build could not read
+
     def song(self, row: CorpusRow) -> Song:
         assert self.corpus is not None
         song = self.corpus.tunes[row.index].to_song()
@@ -72,6 +80,11 @@ def read_corpus_listing(path: Path | None = None) -> CorpusListing:
     except Exception as exc:  # a truncated or foreign .npz: tell the user how to fix it
         raise MusicFileError(f"the corpus cache {path} is unreadable ({one_line(exc, 60)}); "
                              f"rebuild it with `latentroll data build`") from None
+    return listing_of(path, corpus)
+
+
+def listing_of(path: Path, corpus: Corpus, failed: int = 0) -> CorpusListing:
+    """The corpus's tunes as rows."""
     rows = []
     for i, t in enumerate(corpus.tunes):
         num, den = t.meter
@@ -82,4 +95,17 @@ def read_corpus_listing(path: Path | None = None) -> CorpusListing:
         source = t.tune_id.rsplit("/", 2)[0]
         rows.append(CorpusRow(i, title, t.style, f"{num}/{den}", key, -(-end // bar), t.voices, t.tune_id,
                               f"{title} {t.style} {key} {source}".lower()))
-    return CorpusListing(path, corpus, rows)
+    return CorpusListing(path, corpus, rows, failed)
+
+
+def build_corpus_listing(path: Path, sources: list[Source] | None = None, workers: int = 2,
+                         progress: Callable[[int, int], None] | None = None,
+                         cancel: threading.Event | None = None) -> CorpusListing:
+    """Runs in a worker: parse ``sources`` (None: music21's corpus) in ``workers`` processes,
+    write the cache at ``path`` (a temp file renamed into place: a cancel or a crash leaves no
+    half-written cache) and return its rows. Cancelling stops it within a fraction of a second."""
+    corpus, failed = build_corpus(sources, workers, progress, cancel)
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+    corpus.save(path)
+    return listing_of(path, corpus, failed)

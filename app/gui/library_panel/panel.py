@@ -33,7 +33,7 @@ from latentroll.core.song import PPQ
 from ..clip_widgets import DragPress, start_file_drag
 from ..elided_label import ElidedLabel
 from ..mini_roll import MiniRoll, clip_span
-from ..model_controls import style_title
+from ..model_controls import RunButton, style_title
 from .controller import LibraryController, Piece, piece_clips, piece_key
 from .corpus_rows import BUILD_HINT, CorpusRow
 from .tables import CorpusTable, FilterProxy, LibraryTable, PieceTable
@@ -252,6 +252,13 @@ class LibraryPanel(QWidget):
         self.reload_button.setToolTip("Read the corpus cache again (after `latentroll data build`)")
         self.reload_button.clicked.connect(self._reload_corpus)
         self.corpus.foot.addWidget(self.reload_button)
+        self.build_button = RunButton("Build corpus", self)
+        self.build_button.setToolTip("Parse music21's folk tunes and chorales into the corpus the models learn from "
+                                     "(a few minutes, once; Cancel stops it and writes nothing)")
+        self.build_button.clicked_run.connect(lambda: self.build_button.track(controller.build_corpus()))
+        self.build_button.clicked_cancel.connect(controller.cancel_build)
+        self.build_button.hide()
+        self.corpus.foot.addWidget(self.build_button)
         self.folder_button = QToolButton(self)
         self.folder_button.setText("Folder")
         self.folder_button.setToolTip(f"Open the library folder ({controller.folder}); .mid files "
@@ -314,6 +321,7 @@ class LibraryPanel(QWidget):
         controller.listingChanged.connect(self._on_listing)
         controller.corpusChanged.connect(self._on_corpus)
         controller.busyChanged.connect(lambda _b: self._on_corpus())
+        controller.buildProgress.connect(self._on_build_progress)
         controller.songReady.connect(self._on_song_ready)
         controller.playingChanged.connect(lambda _k: self._update_buttons())
         self.mine.set_note(EMPTY_LIBRARY)
@@ -480,20 +488,31 @@ class LibraryPanel(QWidget):
         page.set_note("" if entries else EMPTY_LIBRARY)
         self._on_current()
 
+    def _on_build_progress(self, done: float, total: float) -> None:
+        if self.controller.building is not None:
+            self.corpus.set_note(f"Building the corpus: {int(done)} of {int(total)} files parsed…")
+
     def _on_corpus(self) -> None:
         c = self.controller
         page = self.corpus
-        self.reload_button.setEnabled(not c.corpus_loading)
+        building = c.building is not None
+        self.reload_button.setEnabled(not c.corpus_loading and not building)
+        listing = c.corpus
+        self.build_button.setVisible(building or (listing is not None and listing.missing))
+        if building:
+            if not page.note.text().startswith("Building"):
+                page.set_note("Building the corpus: starting the parsers…")
+            return
         if c.corpus_loading:
             page.set_note("Reading the corpus…")
             return
-        listing = c.corpus
         if listing is None:
             page.set_note("")
             return
         if listing.missing:
             page.table.set_rows([])
-            page.set_note(f"The training corpus is not built yet ({listing.path}): {BUILD_HINT}.")
+            note = f"{c.build_note} " if c.build_note else ""
+            page.set_note(f"{note}The training corpus is not built yet ({listing.path}): {BUILD_HINT}.")
             return
         if page.table.rowCount() != len(listing.rows):
             page.table.set_rows(listing.rows)

@@ -13,10 +13,10 @@ from typing import Callable
 
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
-from latentroll.core.commands import AddNotes, AddTrack, Command, CommandError, Macro, RemoveNotes
+from latentroll.core.commands import Command
 from latentroll.core.song import Track
 
-from ..candidates import CandidateList
+from ..candidates import CandidateList, Proposal, accept_proposal, bars_text
 from ..clips import Clip, selection_track
 from ..model_context import ModelContext
 from ..models_host import FAILED, MISSING, ModelBanner
@@ -33,24 +33,20 @@ from .model_calls import (
     repair_job,
 )
 from .pages import VOICES, ContinuePage, HarmonizePage, InfillPage, RepairPage, ToolPage
-from .proposals import (
-    Proposal,
-    bars_text,
-    continuation_proposals,
-    harmony_proposals,
-    infill_proposals,
-    overlapped_text,
-    repair_proposal,
-)
+from .proposals import continuation_proposals, harmony_proposals, infill_proposals, repair_proposal
 
 TOOLS = ("continue", "repair", "harmonize", "infill")
 TITLES = {"continue": "Continue", "repair": "Repair", "harmonize": "Harmonize", "infill": "Infill"}
-
-
-def flat_commands(command: Command) -> list[Command]:
-    if isinstance(command, Macro):
-        return [c for sub in command.commands for c in flat_commands(sub)]
-    return [command]
+HINTS = {  # what each tool's empty candidate list says
+    "continue": "Continuations appear here. Click one to hear it after the notes it continues; Accept adds it "
+                "to the track, + Track puts it on a new one (Ctrl+Z undoes it).",
+    "repair": "The repaired melody appears here. Hear ▶ Before and ▶ After; Accept replaces the selected "
+              "notes (Ctrl+Z undoes it).",
+    "harmonize": "Harmonizations appear here. Click one to hear it with the melody; Accept adds alto, tenor "
+                 "and bass as three tracks (Ctrl+Z undoes it).",
+    "infill": "Infills appear here. Click one to hear it with the music around it; Accept rewrites the "
+              "chosen voices in the region (Ctrl+Z undoes it).",
+}
 
 
 class ModelToolsPanel(QWidget):
@@ -83,15 +79,19 @@ class ModelToolsPanel(QWidget):
             self.stack.addWidget(page)
             page.run_button.clicked_run.connect(lambda t=tool: self.run(t))
             page.run_button.clicked_cancel.connect(lambda t=tool: self.host.cancel(self.models[t], t))
-        self.candidates = CandidateList(ctx, "Results appear here. Click one to hear it with the music around it; "
-                                             "Accept puts it into the song (Ctrl+Z undoes it).", self)
+        # Each tool keeps its own candidates: the Repair tab never shows continuations, and a
+        # new run of one tool leaves the others' lists as they were.
+        self.lists: dict[str, CandidateList] = {tool: CandidateList(ctx, HINTS[tool], self) for tool in TOOLS}
+        self.results = QStackedWidget(self)
+        for tool in TOOLS:
+            self.results.addWidget(self.lists[tool])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         lay.addWidget(self.tabs)
         lay.addWidget(self.banner)
         lay.addWidget(self.source)
         lay.addWidget(self.stack)
-        lay.addWidget(self.candidates, 1)
+        lay.addWidget(self.results, 1)
         self.setMinimumWidth(330)
 
         self.tabs.currentChanged.connect(lambda _i: self._on_tool_changed())
@@ -123,6 +123,7 @@ class ModelToolsPanel(QWidget):
             page.setSizePolicy(QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored,
                                QSizePolicy.Policy.Maximum if shown else QSizePolicy.Policy.Ignored)
         self.stack.setCurrentWidget(self.page())
+        self.results.setCurrentWidget(self.candidates)
         self.stack.adjustSize()
         self.banner.set_key(self.models[self.tool])
         self.load_model()
@@ -248,7 +249,7 @@ class ModelToolsPanel(QWidget):
             if isinstance(proposals, str):
                 self.ctx.notifier.info(proposals)
             else:
-                self.show_proposals(proposals)
+                self.show_proposals(proposals, tool)
 
         worker = self.host.start(self.models[tool], tool, job, req, label=label, on_result=done)
         return self.page(tool).run_button.track(worker)
@@ -319,15 +320,23 @@ class ModelToolsPanel(QWidget):
                            lambda out: infill_proposals(song, voices, copies, rewrite, start, end, out))
 
     # ---- candidates ----------------------------------------------------------------------
-    def show_proposals(self, proposals: list[Proposal]) -> None:
+    def show_proposals(self, proposals: list[Proposal], tool: str | None = None) -> None:
+        """Put ``proposals`` at the top of ``tool``'s list (default: the shown tool's)."""
         for p in proposals:
             self.proposals[p.clip.uid] = p
-        self.candidates.add([p.clip for p in proposals], self.accept, self.play, [p.card for p in proposals])
-        shown = {c.clip.uid for c in self.candidates.cards}
+        self.lists[tool or self.tool].add([p.clip for p in proposals], self.accept, self.play,
+                                          [p.card for p in proposals])
+        shown = {c.clip.uid for cards in self.lists.values() for c in cards.cards}
         self.proposals = {uid: p for uid, p in self.proposals.items() if uid in shown}
 
     @property
+    def candidates(self) -> CandidateList:
+        """The shown tool's candidate list."""
+        return self.lists[self.tool]
+
+    @property
     def cards(self):
+        """The shown tool's candidates, newest first."""
         return self.candidates.cards
 
     def play(self, clip: Clip) -> None:
@@ -341,43 +350,9 @@ class ModelToolsPanel(QWidget):
         """Put the candidate into the song (on a new track for "+ Track", where the tool offers
         one) as one undo step; say so, what it wrote over, or why not."""
         p = self.proposals.get(clip.uid)
-        if p is None:
-            return None
-        doc, state = self.ctx.doc, self.ctx.state
-        edit = p.as_track if new_track and p.as_track is not None else p.edit
-        try:
-            command = edit(doc.song)
-            flat = flat_commands(command)
-            adds_only = not any(isinstance(c, RemoveNotes) for c in flat)  # a replacement overlaps by design
-            over = [overlapped_text(doc.song, doc.song.tracks[c.track], c.notes)
-                    for c in flat if adds_only and isinstance(c, AddNotes)]
-            if isinstance(command, Macro) and not command.commands:
-                raise CommandError(f"“{clip.name}” is the same as the song; nothing to accept")
-            doc.push(command)
-        except CommandError as exc:
-            self.ctx.notifier.warning(str(exc))
-            return None
-        flat = flat_commands(command)
-        added_tracks = [c for c in flat if isinstance(c, AddTrack)]
-        added_notes = [c for c in flat if isinstance(c, AddNotes)]
-        added = [c.notes for c in added_notes] + [c.track.notes for c in added_tracks]
-        added = [n for n in added if len(n)]
-        if added:
-            state.request_reveal(min(int(n["start"].min()) for n in added),
-                                 max(int((n["start"] + n["duration"]).max()) for n in added))
-        if added_tracks:
-            state.set_current_track(added_tracks[0]._at)
-        elif added_notes:
-            mine = next((c for c in added_notes if c.track == state.current_track), added_notes[0])
-            state.set_current_track(mine.track)
-            state.set_selection(mine.new_indices)
-        over = [w for w in over if w]
-        if over:
-            self.ctx.notifier.warning(f"Accepted “{clip.name}” over {', '.join(over)} — Ctrl+Z undoes it")
-        else:
-            self.ctx.notifier.info(f"Accepted “{clip.name}” — Ctrl+Z undoes it")
-        return command
+        return accept_proposal(self.ctx, p, new_track) if p is not None else None
 
     def clear(self) -> None:
-        self.candidates.clear()
+        for cards in self.lists.values():
+            cards.clear()
         self.proposals.clear()

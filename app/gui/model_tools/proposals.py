@@ -1,88 +1,31 @@
 """Tool results as candidates: what a card shows, what ▶ plays and the edit that accepts it.
 
-The accepting edit is made when the user presses Accept, against the song as it is then: the
-source track is found by identity and the notes a candidate replaces by value. An edit made in
-the meantime either still fits (notes elsewhere, other tracks) or the accept is refused with a
-message — it never lands on the wrong notes. Every accept is one command: one undo step.
+Each is a ``Proposal`` (``candidates``): its edit is made when the user presses Accept, against
+the song as it is then, and is one undo step.
 """
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from latentroll.core.bars import bar_at
 from latentroll.core.channels import on_free_channels
-from latentroll.core.commands import AddNotes, AddTrack, Command, CommandError, Macro, RemoveNotes
+from latentroll.core.commands import AddNotes, AddTrack, Command, Macro
 from latentroll.core.song import Song, Track, empty_notes
 
+from ..candidates import (
+    Proposal,
+    note_difference,
+    overlapped_text,
+    replace_notes_edit,
+    track_index,
+)
 from ..clip_widgets import CardOptions
-from ..clips import Clip, clip_from_track, song_like
+from ..clips import clip_from_track, song_like
 
 LEAD_IN_BARS = 2          # a continuation is heard after the last bars it continues
 INFILL_CONTEXT_BARS = 1   # an infill is heard with a bar of music on either side
-
-
-@dataclass(frozen=True)
-class Proposal:
-    clip: Clip                          # what the card draws, plays (unless ``listen``) and drags out
-    edit: Callable[[Song], Command]     # the accepting edit, made against the song at accept time
-    card: CardOptions = CardOptions()
-    listen: Song | None = None          # what ▶ plays: the candidate with the music around it
-    as_track: Callable[[Song], Command] | None = None  # "+ Track": the same notes on a new track
-
-
-# ---- finding what an edit applies to ---------------------------------------------------
-
-def track_index(song: Song, track: Track) -> int:
-    """Where ``track`` (the very object) is in ``song`` now."""
-    for i, t in enumerate(song.tracks):
-        if t is track:
-            return i
-    raise CommandError(f"The track “{track.name}” is no longer in the song; run the tool again")
-
-
-def _rows(notes: np.ndarray) -> list[tuple]:
-    return [tuple(r) for r in notes.tolist()]
-
-
-def note_difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The notes of ``a`` that are not in ``b``, as multisets (equal in every field)."""
-    left = Counter(_rows(b))
-    keep = []
-    for i, r in enumerate(_rows(a)):
-        if left[r]:
-            left[r] -= 1
-        else:
-            keep.append(i)
-    return a[np.array(keep, dtype=np.int64)]
-
-
-def rows_of(notes: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Row indices of ``wanted`` in ``notes`` (each row used once), or CommandError if one is gone."""
-    where: dict[tuple, list[int]] = {}
-    for i, r in enumerate(_rows(notes)):
-        where.setdefault(r, []).append(i)
-    rows = []
-    for r in _rows(wanted):
-        if not where.get(r):
-            raise CommandError("The notes this candidate replaces were edited since; run the tool again")
-        rows.append(where[r].pop(0))
-    return np.array(sorted(rows), dtype=np.int64)
-
-
-def replace_notes_edit(song: Song, track: Track, old: np.ndarray, new: np.ndarray, text: str) -> list[Command]:
-    """The commands that turn the notes ``old`` of ``track`` into ``new``; notes in both stay."""
-    i = track_index(song, track)
-    gone, added = note_difference(old, new), note_difference(new, old)
-    cmds: list[Command] = []
-    if len(gone):
-        cmds.append(RemoveNotes(i, rows_of(song.tracks[i].notes, gone), text=text))
-    if len(added):
-        cmds.append(AddNotes(i, added, text=text))
-    return cmds
 
 
 # ---- helpers for the cards and the audition --------------------------------------------
@@ -122,32 +65,9 @@ def _bar_line_after(song: Song, tick: int) -> int:
 
 # ---- the four tools ----------------------------------------------------------------------
 
-def overlapped(track: Track, notes: np.ndarray) -> np.ndarray:
-    """The notes of ``track`` that sound while ``notes`` do (between their first start and last end)."""
-    if not len(notes) or not len(track.notes):
-        return track.notes[:0]
-    start, end = int(notes["start"].min()), int((notes["start"] + notes["duration"]).max())
-    t = track.notes
-    return t[(t["start"] < end) & (t["start"] + t["duration"] > start)]
-
-
-def overlapped_text(song: Song, track: Track, notes: np.ndarray) -> str:
-    """The notes of ``track`` that adding ``notes`` would write over ("3 notes of “Piano” (bars 3–4)"), or ""."""
-    under = overlapped(track, notes)
-    if not len(under):
-        return ""
-    span = bars_text(song, int(under["start"].min()), int((under["start"] + under["duration"]).max()))
-    return f"{len(under)} note{'s' * (len(under) != 1)} of “{track.name}” ({span})"
-
-
 def overlap_warning(song: Song, track: Track, notes: np.ndarray) -> str:
     what = overlapped_text(song, track, notes)
     return f"Accept writes over {what}; + Track puts it on a new track" if what else ""
-
-
-def bars_text(song: Song, start: int, end: int) -> str:
-    first, last = bar_at(song, start).number + 1, bar_at(song, max(end - 1, start)).number + 1
-    return f"bar {first}" if first == last else f"bars {first}–{last}"
 
 
 def _continuation_track(song: Song, source: Track, cont: Track, name: str, text: str) -> Command:

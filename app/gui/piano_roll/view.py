@@ -1,7 +1,8 @@
 """The piano-roll canvas: a QGraphicsView holding the single NotesItem.
 
-It paints the background grid and the playhead/selection box itself (device pixels), turns
-mouse events into gestures (``tools.py``), zooms with Ctrl+wheel (time) and Ctrl+Alt+wheel
+It paints the background grid, the playhead/selection box and the marks for notes out of
+sight above or below (``offscreen.py``) itself (device pixels), turns mouse events into
+gestures (``gestures.py``), zooms with Ctrl+wheel (time) and Ctrl+Alt+wheel
 (pitch), scrolls with the wheel (Shift+wheel: sideways) and follows the playhead.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from . import background
 from .gestures import EDGE_PX, Gesture, RollEvent, begin_gesture, hit_note
 from .mapping import TOP_PITCH, Mapping
 from .notes_item import NotesItem
+from .offscreen import Hidden, Mark, OffscreenNotes, marks, paint_marks, scroll_target
 
 MIN_SX, MAX_SX = 0.0005, 2.0  # pixels per tick (0.0005: ~1 px per 4/4 bar)
 MIN_SY, MAX_SY = 4.0, 40.0  # pixels per pitch row
@@ -47,6 +49,7 @@ class PianoRollView(QGraphicsView):
         self._gesture: Gesture | None = None
         self._rubber: QRectF | None = None
         self._playhead_drawn: int | None = None  # the tick whose line is on screen
+        self.offscreen = OffscreenNotes()  # counts the notes above and below the visible rows
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
@@ -57,13 +60,16 @@ class PianoRollView(QGraphicsView):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setTransform(QTransform.fromScale(DEFAULT_SX, DEFAULT_SY))
-        self.horizontalScrollBar().valueChanged.connect(self.viewChanged)
-        self.verticalScrollBar().valueChanged.connect(self.viewChanged)
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.valueChanged.connect(self.viewChanged)
+            bar.valueChanged.connect(self._update_edges)  # the marks stay put while the notes scroll
         document.changed.connect(self._on_doc_changed)
         document.songReplaced.connect(self._on_song_replaced)
         for sig in (state.selectionChanged, state.trackChanged, state.viewOptionsChanged,
                     state.scaleChanged, state.gridChanged, state.loopChanged):
             sig.connect(self.refresh)
+        for sig in (state.trackChanged, state.viewOptionsChanged):  # which tracks the marks count
+            sig.connect(lambda *_a: self.offscreen.invalidate())
         state.playheadChanged.connect(self._on_playhead)
         state.revealRequested.connect(self.reveal)
         state.toolChanged.connect(lambda _t: self._update_cursor(None))
@@ -93,10 +99,12 @@ class PianoRollView(QGraphicsView):
         self.viewChanged.emit()
 
     def _on_doc_changed(self, changes: ChangeSet) -> None:
+        self.offscreen.invalidate()
         self._update_extent()
         self.refresh()
 
     def _on_song_replaced(self) -> None:
+        self.offscreen.invalidate()
         self._update_extent()
         self.show_notes()
         self.refresh()
@@ -180,6 +188,31 @@ class PianoRollView(QGraphicsView):
         y = m.pitch_y(center) - self.viewport().height() / 2
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + int(y))
 
+    def offscreen_marks(self) -> list[Mark]:
+        """The "▲ n notes above" / "▼ n notes below" pills to show now (viewport pixels)."""
+        vp = self.viewport()
+        st = self.state
+        hidden = self.offscreen.hidden(self.doc.song, st.current_track, st.view.ghost_notes, self.mapping(),
+                                       vp.width(), vp.height())
+        return marks(hidden, self.fontMetrics(), vp.width(), vp.height()) if hidden else []
+
+    def _mark_at(self, pos: QPointF) -> Mark | None:
+        return next((mk for mk in self.offscreen_marks() if mk.rect.contains(pos)), None)
+
+    def show_hidden(self, hidden: Hidden) -> None:
+        """Scroll up or down to notes that were out of sight."""
+        m = self.mapping()
+        height = self.viewport().height()
+        y = m.pitch_y(scroll_target(hidden, height / m.sy)) + m.sy / 2 - height / 2
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + round(y))
+
+    def _update_edges(self) -> None:
+        vp = self.viewport()
+        strip = self.fontMetrics().height() + 12  # a pill and its margins
+        vp.update(QRect(0, 0, vp.width(), strip))
+        vp.update(QRect(0, vp.height() - strip, vp.width(), strip))
+
     def fit_song(self) -> None:
         """Zoom time so the whole song fits the width."""
         end = max(self.song_end_tick(), 4 * PPQ * 4)
@@ -241,11 +274,17 @@ class PianoRollView(QGraphicsView):
             painter.setPen(ROLL.rubber_band_edge)
             painter.setBrush(ROLL.rubber_band)
             painter.drawRect(self._rubber)
+        paint_marks(painter, self.offscreen_marks())
         painter.restore()
 
     # ---- mouse -------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
+        mark = self._mark_at(event.position()) if self._gesture is None else None
+        if mark is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.show_hidden(mark.hidden)
+            event.accept()
+            return
         if self._gesture is not None:
             self._gesture.cancel()
         ev = self.roll_event(event.position(), event.button(), event.modifiers())
@@ -281,7 +320,9 @@ class PianoRollView(QGraphicsView):
         shape = {"draw": Qt.CursorShape.CrossCursor, "select": Qt.CursorShape.ArrowCursor,
                  "erase": Qt.CursorShape.PointingHandCursor}[self.state.tool]
         track = self.state.track
-        if ev is not None and track is not None and self.state.tool != "erase":
+        if ev is not None and self._mark_at(ev.pos) is not None:
+            shape = Qt.CursorShape.PointingHandCursor
+        elif ev is not None and track is not None and self.state.tool != "erase":
             row, zone = hit_note(track.notes, ev.tick, ev.pitch, EDGE_PX / self.mapping().sx)
             if row >= 0:
                 shape = Qt.CursorShape.SizeHorCursor if zone == "resize" else Qt.CursorShape.SizeAllCursor
