@@ -6,8 +6,8 @@
 Builds the real main window (1440x900, the app's theme), drives its panels the way a user
 would, waits for each model job, and saves what the window shows:
 
-- explorer.png: Generate / Style panel with Irish candidates, the Latent Explorer's map with a
-  sampled region under the piano roll;
+- explorer.png: the Latent Explorer's map with a sampled region, docked right of the piano roll
+  (a tab beside the Generate / Style panel, which holds Irish candidates);
 - continue.png: the Model Tools panel with the melody LSTM's continuations of the song.
 - repair.png: the same melody with three notes slipped a semitone out of the key, and Repair's proposal.
 - layout-WxH-PANEL.png (``--only layout``, at each ``--size``): the window with one panel open
