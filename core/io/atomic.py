@@ -16,15 +16,22 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-@contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temp path to write; on success it replaces ``target``, on error it is removed."""
+def writable_folder(target: str | os.PathLike) -> Path:
+    """The folder ``target`` would be written in; a clear error when it is missing or read-only."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise MusicFileError(f"cannot write {target}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise MusicFileError(f"cannot write {target}: folder {folder} is not writable")
+    return folder
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temp path to write; on success it replaces ``target``, on error it is removed."""
+    target = Path(target)
+    folder = writable_folder(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..project import Project, load_project, save_project
 from ..song import Song
 from .abc import abc_tune_to_song, decode_abc, quiet_music21, split_abc_tunes
+from .atomic import writable_folder
 from .errors import MusicFileError, one_line
 from .files import read_file_bytes, write_file_bytes
 from .midi import read_midi, song_to_midi_bytes
@@ -47,12 +48,7 @@ def check_output_path(path: str | os.PathLike) -> str:
     """Everything about an output path that can fail before the work starts: its type, that it
     is not a folder, that its folder exists and is writable. Returns the suffix."""
     ext = check_writable_type(path)
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise MusicFileError(f"cannot write {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise MusicFileError(f"cannot write {path}: folder {folder} is not writable")
+    writable_folder(path)
     return ext
 
 
