@@ -29,10 +29,12 @@ def machine_paths(text: str) -> list[str]:
 
 
 def test_the_pattern_finds_machine_paths_and_nothing_else():
-    assert machine_paths('CLI = "/work/main/.venv/bin/latentroll"') == ["/work/"]
-    assert machine_paths("see /home/ada/src and C:\\Users\\ada\\x and /Users/ada/y") == [
-        "/home/ada/", "C:\\Users\\", "/Users/ada/"]
-    assert machine_paths("~/.cache/latentroll, /usr/share/sounds/sf2, runs/work/x, a/root/b") == []
+    # the examples are joined from pieces so that this file names no machine path itself
+    work, home = "/" + "work/", "/" + "home/ada/"
+    assert machine_paths(f'CLI = "{work}main/.venv/bin/latentroll"') == [work]
+    assert machine_paths(f"see {home}src and C:\\Users\\ada\\x and /Users/ada/y") == [
+        home, "C:\\Users\\", "/Users/ada/"]
+    assert machine_paths("~/.cache/latentroll, /usr/share/sounds/sf2, runs/" + "work/x, a/" + "root/b") == []
 
 
 def test_no_tracked_file_names_a_path_of_this_or_any_machine():
