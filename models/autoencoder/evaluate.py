@@ -94,9 +94,10 @@ def evaluate_ae(svc: MelodyAEService, corpus: Corpus, data: MelodyData, vae=None
 
 def shipped_vae():
     """The shipped VAE's network for the comparison row, or None when no VAE is shipped."""
-    from latentroll.models.vae.service import MelodyVAEService, default_model_dir
+    from latentroll.models.registry import entry
+    from latentroll.models.vae.service import MelodyVAEService
 
-    if not (default_model_dir() / "model.safetensors").exists():
+    if not (entry("vae").model_dir() / "model.safetensors").exists():
         return None
     return MelodyVAEService.load().model
 

@@ -10,14 +10,11 @@ meant for users.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import torch
 
 from latentroll.core.song import Track
 from latentroll.models.common.errors import MelodyError
-from latentroll.models.common.protocol import model_folders
 from latentroll.models.common.repair_margin import Repairer, repair_events
 from latentroll.models.common.service import NetworkService
 from latentroll.models.data.melody import STEP_TICKS, top_voice
@@ -28,11 +25,6 @@ from .network import MelodyAE
 from .window_repair import melody_windows
 
 MAX_BARS = 1024
-
-
-def default_model_dir() -> Path:
-    """The shipped model, unless ``LATENTROLL_AE_DIR`` points elsewhere."""
-    return model_folders("ae")["model"]
 
 
 class MelodyAEService(NetworkService):
@@ -101,4 +93,4 @@ class MelodyAEService(NetworkService):
         return out
 
 
-__all__ = ["MelodyAEService", "default_model_dir"]
+__all__ = ["MelodyAEService"]

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from latentroll.models.common.export import load_run_weights, publish_model, ship_run
 from latentroll.models.common.repair_margin import calibrate_margin, calibration_tunes
+from latentroll.models.registry import entry
 
 from .card import write_card
 from .config import AEConfig
 from .evaluate import evaluate_cli
 from .network import MelodyAE
-from .service import default_model_dir
 
 
 def export_calibrated(checkpoint: Path, cfg: AEConfig, out_dir: Path, corpus) -> Path:
@@ -22,7 +22,7 @@ def export_calibrated(checkpoint: Path, cfg: AEConfig, out_dir: Path, corpus) ->
 
 
 def ship_ae(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus, commands: list[str]) -> dict:
-    return ship_run("ae", run_dir, checkpoint, Path(out_dir) if out_dir else default_model_dir(), commands,
+    return ship_run("ae", run_dir, checkpoint, Path(out_dir) if out_dir else entry("ae").model_dir(), commands,
                     config_cls=AEConfig, model_cls=MelodyAE, evaluate=lambda out: evaluate_cli(out, corpus),
                     write_card=write_card,
                     export=lambda ckpt, cfg, out: export_calibrated(ckpt, cfg, out, corpus))

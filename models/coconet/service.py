@@ -13,7 +13,6 @@ result moved back. Drum, empty or overlong input raises ``ChoraleError`` with a 
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -23,7 +22,6 @@ from latentroll.core.channels import free_channels
 from latentroll.core.song import NOTE_DTYPE, PPQ, Song, Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.errors import ChoraleError
-from latentroll.models.common.protocol import model_folders
 from latentroll.models.common.service import NetworkService
 from latentroll.models.data.melody import STEP_TICKS
 from latentroll.models.data.tracks import melody_notes, velocities_for
@@ -39,11 +37,6 @@ MAX_CANDIDATES = 8
 DEFAULT_TEMPERATURE = 0.8
 SOPRANO_CENTER = 70           # A#4: the middle of Bach's soprano lines
 VOICE_PROGRAM = 52            # GM "Choir Aahs"
-
-
-def default_model_dir() -> Path:
-    """The shipped model, unless ``LATENTROLL_CNN_DIR`` points elsewhere."""
-    return model_folders("cnn")["model"]
 
 
 def _ceil_step(tick: int) -> int:
@@ -219,4 +212,4 @@ def splice(notes: np.ndarray, region: np.ndarray, start: int, end: int) -> np.nd
     return np.sort(out[out["duration"] > 0], order=["start", "pitch"])
 
 
-__all__ = ["ChoraleService", "ChoraleError", "default_model_dir", "splice", "DEFAULT_TEMPERATURE"]
+__all__ = ["ChoraleService", "ChoraleError", "splice", "DEFAULT_TEMPERATURE"]

@@ -42,9 +42,10 @@ class EvalConfig:
 def vae_samples(n: int, window: int, seed: int) -> np.ndarray | None:
     """'Any style' samples of the shipped VAE, drawn as its service draws them; None when its
     weights are not shipped."""
-    from latentroll.models.vae.service import MelodyVAEService, default_model_dir
+    from latentroll.models.registry import entry
+    from latentroll.models.vae.service import MelodyVAEService
 
-    if not (default_model_dir() / "model.safetensors").exists():
+    if not (entry("vae").model_dir() / "model.safetensors").exists():
         return None
     svc = MelodyVAEService.load()
     if svc.cfg.window != window:

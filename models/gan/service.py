@@ -1,14 +1,12 @@
 """The melody GAN service: ``generate`` melodies bar by bar. Core Tracks out, never tensors."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.errors import MelodyError
-from latentroll.models.common.protocol import ServiceInfo, model_folders
+from latentroll.models.common.protocol import ServiceInfo
 from latentroll.models.common.service import NetworkService, style_label
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.tracks import events_to_track
@@ -25,11 +23,6 @@ MAX_MELODIES = 256
 # for the shipped epoch-5 weights raw 1.0 gives slightly too many long notes, 1.1 too many pitch
 # classes per bar). Re-tune when the weights change. The test split only measures it.
 TEMPERATURE_SCALE = 1.04
-
-
-def default_model_dir() -> Path:
-    """The shipped model, unless ``LATENTROLL_GAN_DIR`` points elsewhere."""
-    return model_folders("gan")["model"]
 
 
 class MelodyGANService(NetworkService):
@@ -62,4 +55,4 @@ class MelodyGANService(NetworkService):
         return [events_to_track(e, f"GAN {name} {i + 1}") for i, e in enumerate(events)]
 
 
-__all__ = ["MelodyGANService", "default_model_dir"]
+__all__ = ["MelodyGANService"]

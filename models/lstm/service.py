@@ -8,7 +8,6 @@ and empty tracks are refused with a ``MelodyError`` whose message is meant for u
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -17,7 +16,7 @@ import torch
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.errors import MelodyError
-from latentroll.models.common.protocol import ServiceInfo, model_folders
+from latentroll.models.common.protocol import ServiceInfo
 from latentroll.models.common.service import NetworkService, style_label
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import (
@@ -44,11 +43,6 @@ from .network import MelodyLSTM
 MAX_BARS = 32
 MAX_VARIATIONS = 8
 MAX_PRIME_BARS = 64
-
-
-def default_model_dir() -> Path:
-    """The shipped model, unless ``LATENTROLL_LSTM_DIR`` points elsewhere."""
-    return model_folders("lstm")["model"]
 
 
 class MelodyLSTMService(NetworkService):
@@ -127,4 +121,4 @@ class MelodyLSTMService(NetworkService):
         return nll / np.maximum(lengths, 1)
 
 
-__all__ = ["MelodyLSTMService", "default_model_dir", "MAX_BARS", "MAX_VARIATIONS"]
+__all__ = ["MelodyLSTMService", "MAX_BARS", "MAX_VARIATIONS"]

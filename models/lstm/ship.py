@@ -4,15 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from latentroll.models.common.export import ship_run
+from latentroll.models.registry import entry
 
 from .card import write_card
 from .config import LSTMConfig
 from .evaluate import evaluate_cli
 from .network import MelodyLSTM
-from .service import default_model_dir
 
 
 def ship_lstm(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus, commands: list[str]) -> dict:
-    return ship_run("lstm", run_dir, checkpoint, Path(out_dir) if out_dir else default_model_dir(), commands,
+    return ship_run("lstm", run_dir, checkpoint, Path(out_dir) if out_dir else entry("lstm").model_dir(), commands,
                     config_cls=LSTMConfig, model_cls=MelodyLSTM, evaluate=lambda out: evaluate_cli(out, corpus),
                     write_card=write_card)

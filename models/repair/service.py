@@ -24,11 +24,6 @@ from .lm_opinion import LMOpinion
 from .network import NoteRepairNet
 
 
-def default_repair_dir() -> Path:
-    """The shipped repair network, unless ``LATENTROLL_REPAIR_DIR`` points elsewhere."""
-    return model_folders("repair")[MAIN]
-
-
 def lm_opinion(lstm_dir: Path | None = None) -> LMOpinion | None:
     """The melody LSTM in ``lstm_dir`` (default: the shipped one) as a second opinion on repairs;
     None when it has no weights: the network then repairs alone, at its own calibrated margin."""
@@ -62,4 +57,4 @@ class MelodyRepairService(MelodyAEService):
         return self.repair_net if self.repair_net is not None else self.model
 
 
-__all__ = ["MelodyRepairService", "default_repair_dir", "lm_opinion"]
+__all__ = ["MelodyRepairService", "lm_opinion"]

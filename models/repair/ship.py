@@ -7,12 +7,13 @@ from pathlib import Path
 
 from latentroll.models.common.export import load_run_weights, publish_model, ship_run
 from latentroll.models.common.repair_margin import calibrate_margin, calibration_tunes
+from latentroll.models.registry import entry
 
 from .card import write_card
 from .config import NoteRepairConfig
 from .evaluate import evaluate_cli
 from .network import NoteRepairNet
-from .service import default_repair_dir, lm_opinion
+from .service import lm_opinion
 
 LM_WEIGHT = 0.6  # the LSTM's say in repairs; chosen on validation tunes (docs/models.md, "Repair")
 
@@ -31,7 +32,7 @@ def export_calibrated(checkpoint: Path, cfg: NoteRepairConfig, out_dir: Path, co
 
 
 def ship_repair(run_dir: Path, checkpoint: str, out_dir: Path | None, corpus, commands: list[str]) -> dict:
-    out = Path(out_dir) if out_dir else default_repair_dir()
+    out = Path(out_dir) if out_dir else entry("repair").model_dir()
     return ship_run("repair", run_dir, checkpoint, out, commands,
                     config_cls=NoteRepairConfig, model_cls=NoteRepairNet,
                     evaluate=lambda folder: evaluate_cli(folder, corpus),

@@ -14,11 +14,6 @@ from .config import ClassifierConfig
 from .network import StyleNet, predict
 
 
-def default_model_dir() -> Path:
-    """The shipped classifier, unless ``LATENTROLL_CLASSIFIER_DIR`` points elsewhere."""
-    return model_folders("classifier")["model"]
-
-
 def load_classifier(folder: Path) -> StyleNet:
     """The classifier in ``folder`` (config.json + model.safetensors), in eval mode."""
     d = load_json(Path(folder) / "config.json")
@@ -44,4 +39,4 @@ class StyleClassifierService(NetworkService):
         return predict(self.model, np.asarray(events))
 
 
-__all__ = ["StyleClassifierService", "default_model_dir", "load_classifier"]
+__all__ = ["StyleClassifierService", "load_classifier"]

@@ -14,11 +14,12 @@ from latentroll.models.common.trainer import LoopConfig, train
 from latentroll.models.common.weights import save_json, save_tensors
 from latentroll.models.data.melody import transpose_events
 from latentroll.models.data.splits import WindowSet, melody_data
+from latentroll.models.registry import entry
 
 from .config import CONFIGS, ClassifierConfig
 from .evaluate import balanced_accuracy, evaluate_classifier
 from .network import StyleNet, predict
-from .service import StyleClassifierService, default_model_dir
+from .service import StyleClassifierService
 
 
 class _Task:
@@ -70,7 +71,7 @@ def train_cli(config: str, run_dir: Path, corpus, progress=None, max_steps=None,
     cfg = dataclasses.replace(CONFIGS[config], **overrides) if overrides else CONFIGS[config]
     data = melody_data(corpus, cfg)
     model = train_classifier(cfg, data.train, data.valid, Path(run_dir), progress, max_steps)
-    out = Path(out_dir) if out_dir else default_model_dir()
+    out = Path(out_dir) if out_dir else entry("classifier").model_dir()
     save_classifier(model, out)
     test = evaluate_classifier(StyleClassifierService(model), data.test)
     return {"config": config, "test_accuracy": test["accuracy"], "test_balanced_accuracy": test["balanced_accuracy"],

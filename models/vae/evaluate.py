@@ -171,18 +171,19 @@ def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15,
 
 def shipped_judge() -> StyleClassifierService | None:
     """The shipped style classifier, or None when it is not shipped."""
-    from latentroll.models.style_classifier.service import default_model_dir
+    from latentroll.models.registry import entry
 
-    if not (default_model_dir() / "model.safetensors").exists():
+    if not (entry("classifier").model_dir() / "model.safetensors").exists():
         return None
     return StyleClassifierService.load()
 
 
 def shipped_lm_nll() -> Callable[[np.ndarray], np.ndarray] | None:
     """The shipped LSTM's per-step NLL of event windows, or None when no LSTM is shipped."""
-    from latentroll.models.lstm.service import MelodyLSTMService, default_model_dir
+    from latentroll.models.lstm.service import MelodyLSTMService
+    from latentroll.models.registry import entry
 
-    if not (default_model_dir() / "model.safetensors").exists():
+    if not (entry("lstm").model_dir() / "model.safetensors").exists():
         return None
     return MelodyLSTMService.load().score
 

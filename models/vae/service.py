@@ -38,11 +38,6 @@ INTERP_PULL = 0.5         # how far in-between points are pulled toward real tun
 STYLE_DECODINGS = 16      # sampled decodings per latent in a style; the critic keeps the one most in style
 
 
-def default_model_dir() -> Path:
-    """The shipped model, unless ``LATENTROLL_VAE_DIR`` points elsewhere (tests, experiments)."""
-    return model_folders("vae")["model"]
-
-
 @dataclass
 class LatentStats:
     """Shipped with the weights: the 2-D map's PCA, attribute vectors, and a corpus sample."""
@@ -306,4 +301,4 @@ class MelodyVAEService:
         return self.stats.pca.inverse(point, self.stats.map_latents[int(d.argmin())])
 
 
-__all__ = ["MelodyVAEService", "StyleInfo", "LatentStats", "MelodyError", "default_model_dir"]
+__all__ = ["MelodyVAEService", "StyleInfo", "LatentStats", "MelodyError"]

@@ -7,7 +7,7 @@ from latentroll.core.song import NOTE_DTYPE, PPQ, Track
 from latentroll.models.autoencoder.config import AEConfig, get_config
 from latentroll.models.autoencoder.evaluate import EvalConfig, evaluate_ae
 from latentroll.models.autoencoder.network import MelodyAE, binarize
-from latentroll.models.autoencoder.service import MelodyAEService, default_model_dir
+from latentroll.models.autoencoder.service import MelodyAEService
 from latentroll.models.autoencoder.train import train_ae
 from latentroll.models.autoencoder.window_repair import (
     apply_margin,
@@ -31,6 +31,7 @@ from latentroll.models.data.melody import (
     pitch_to_event,
 )
 from latentroll.models.data.splits import melody_data
+from latentroll.models.registry import entry
 
 BAR = 4 * PPQ
 
@@ -192,7 +193,7 @@ def test_evaluate_reports_the_issue_keys(trained, small_corpus):
 
 # ---- the shipped weights ------------------------------------------------------------------
 CODE_REPAIR_FLOOR = 0.05  # measured at ship time: see the model card
-shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(),
+shipped = pytest.mark.skipif(not (entry("ae").model_dir() / "model.safetensors").exists(),
                              reason="no shipped autoencoder weights (train and ship them: docs/training.md)")
 
 
@@ -206,7 +207,7 @@ def test_shipped_code_autoencoder_reconstructs_held_out_tunes(small_corpus):
     from latentroll.models.data.splits import split_tunes
 
     svc = MelodyAEService.load()
-    assert (default_model_dir() / "model.safetensors").stat().st_size < 20e6
+    assert (entry("ae").model_dir() / "model.safetensors").stat().st_size < 20e6
     data = melody_data(small_corpus, svc.cfg)
     windows = np.concatenate([data.train.events, data.valid.events, data.test.events])
     assert recon_metrics(svc.model, windows)["recon_accuracy"] >= 0.80  # 0.82 here, 0.854 on the test split

@@ -14,7 +14,7 @@ from latentroll.models.coconet.evaluate import EvalConfig, chronological_nll, ev
 from latentroll.models.coconet.gibbs import Schedule, gibbs_sample
 from latentroll.models.coconet.network import ChoraleCNN
 from latentroll.models.coconet.roll import NUM_VOICES, chorale_rolls, frames_to_notes, tune_roll, voice_frames
-from latentroll.models.coconet.service import ChoraleService, default_model_dir, splice
+from latentroll.models.coconet.service import ChoraleService, splice
 from latentroll.models.coconet.train import sample_mask, train_coconet
 from latentroll.models.coconet.voiceleading import (
     PAIRS,
@@ -28,6 +28,7 @@ from latentroll.models.coconet.voiceleading import (
 from latentroll.models.common.errors import ChoraleError
 from latentroll.models.common.export import load_run_weights, publish_model
 from latentroll.models.data.splits import split_ids
+from latentroll.models.registry import entry
 
 CFG = get_config("tiny")
 
@@ -407,7 +408,7 @@ def test_evaluation_reports_the_issue_keys(service, small_corpus):
 
 
 # ---- the shipped weights ------------------------------------------------------------------------
-shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(),
+shipped = pytest.mark.skipif(not (entry("cnn").model_dir() / "model.safetensors").exists(),
                              reason="no shipped chorale CNN weights (train and ship them: docs/training.md)")
 
 
@@ -418,8 +419,8 @@ def test_shipped_cnn_beats_the_baselines_and_leads_voices_like_bach(small_corpus
     harmonizations, sampled as the service does (voice-leading polish on). Parallels: the issue's
     goal, at most 2x Bach's 0.32 per 100 beats on the test chorales (the net's raw draws make 16.6)."""
     svc = ChoraleService.load()
-    assert (default_model_dir() / "model.safetensors").stat().st_size < 20e6
-    card = json.loads((default_model_dir() / "eval.json").read_text())
+    assert (entry("cnn").model_dir() / "model.safetensors").stat().st_size < 20e6
+    card = json.loads((entry("cnn").model_dir() / "eval.json").read_text())
     rolls = [tune_roll(t, svc.cfg) for t in small_corpus.tunes if t.style == "chorale" and t.voices == 4]
     rng = np.random.default_rng(0)
     sizes = [r.shape[1] for r in rolls]

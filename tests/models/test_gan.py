@@ -16,8 +16,9 @@ from latentroll.models.gan.evaluate import EvalConfig, evaluate_gan
 from latentroll.models.gan.network import MelodyGAN
 from latentroll.models.gan.roll import FIRST_ONSET, HOLD, REST, events_to_steps, roll_planes, steps_to_events
 from latentroll.models.gan.sampling import sample_melodies, sample_steps
-from latentroll.models.gan.service import TEMPERATURE_SCALE, MelodyGANService, default_model_dir
+from latentroll.models.gan.service import TEMPERATURE_SCALE, MelodyGANService
 from latentroll.models.gan.train import GANTask, train_gan
+from latentroll.models.registry import entry
 
 CFG = get_config("tiny")
 
@@ -161,7 +162,7 @@ def test_evaluation_reports_the_issue_keys(service, small_corpus):
     assert evaluate_gan(service, data, EvalConfig(samples=16, oa_pieces=10, timing_repeats=1))["eb"]["vae"] is None
 
 
-shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(),
+shipped = pytest.mark.skipif(not (entry("gan").model_dir() / "model.safetensors").exists(),
                              reason="no shipped GAN weights (train and ship them: docs/training.md)")
 
 
@@ -171,7 +172,7 @@ def test_shipped_gan_resembles_held_out_melodies(small_corpus):
     each MuseGAN metric (the card's goal on the full test set is 10%) and OA ≥ 0.6 (goal 0.7;
     the shipped weights reach 0.81 on the full test set)."""
     svc = MelodyGANService.load()
-    assert (default_model_dir() / "model.safetensors").stat().st_size < 20e6
+    assert (entry("gan").model_dir() / "model.safetensors").stat().st_size < 20e6
     data = melody_data(small_corpus, svc.cfg)
     windows = np.concatenate([data.train.events, data.valid.events, data.test.events])
     # what the service's temperature 1 draws (a calibrated raw temperature)

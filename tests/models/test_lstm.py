@@ -18,8 +18,9 @@ from latentroll.models.lstm.config import get_config
 from latentroll.models.lstm.evaluate import EvalConfig, evaluate_lstm
 from latentroll.models.lstm.network import MelodyLSTM
 from latentroll.models.lstm.ngram import NGramLM, fit_baseline
-from latentroll.models.lstm.service import MelodyLSTMService, default_model_dir
+from latentroll.models.lstm.service import MelodyLSTMService
 from latentroll.models.lstm.train import train_lstm
+from latentroll.models.registry import entry
 
 BAR = 4 * PPQ
 
@@ -234,7 +235,7 @@ def test_vae_interpolants_are_scored_by_the_lm(service, small_corpus, tmp_path):
 
 
 # ---- the shipped weights ------------------------------------------------------------------
-shipped = pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(),
+shipped = pytest.mark.skipif(not (entry("lstm").model_dir() / "model.safetensors").exists(),
                              reason="no shipped LSTM weights (train and ship them: docs/training.md)")
 
 
@@ -249,8 +250,8 @@ def test_shipped_lstm_beats_the_ngram_on_held_out_tunes(small_corpus):
     from latentroll.models.lstm.metrics import lm_metrics
 
     svc = MelodyLSTMService.load()
-    assert (default_model_dir() / "model.safetensors").stat().st_size < 20e6
-    card = json.loads((default_model_dir() / "eval.json").read_text())
+    assert (entry("lstm").model_dir() / "model.safetensors").stat().st_size < 20e6
+    card = json.loads((entry("lstm").model_dir() / "eval.json").read_text())
     seqs = build_sequences(small_corpus.tunes, list(svc.cfg.styles), None)
     lstm = base = 0.0
     hits = steps = 0

@@ -24,7 +24,7 @@ from latentroll.models.data.melody import (
     pitch_to_event,
 )
 from latentroll.models.data.splits import melody_data, split_tunes
-from latentroll.models.registry import WEIGHTS_FILE
+from latentroll.models.registry import WEIGHTS_FILE, entry
 from latentroll.models.repair.config import get_config as get_note_repair_config
 from latentroll.models.repair.evaluate import evaluate_repair
 from latentroll.models.repair.network import NoteRepairNet
@@ -36,7 +36,7 @@ from latentroll.models.repair.note_repair import (
     uses_opinion,
     without_opinion,
 )
-from latentroll.models.repair.service import MelodyRepairService, default_repair_dir, lm_opinion
+from latentroll.models.repair.service import MelodyRepairService, lm_opinion
 from latentroll.models.repair.train import IGNORE, NoteRepairTask, note_crop, train_note_repair
 
 SHIPPED_REPAIR_FLOOR = 0.5  # the shipped repair restores 0.645 of the whole test split, the network alone 0.589 (its card)
@@ -246,7 +246,7 @@ def test_strength_maps_to_margins_around_the_calibrated_one():
 
 
 # ---- the shipped weights ------------------------------------------------------------------
-shipped = pytest.mark.skipif(not (default_repair_dir() / "model.safetensors").exists(),
+shipped = pytest.mark.skipif(not (entry("repair").model_dir() / "model.safetensors").exists(),
                              reason="no shipped repair network (train and ship it: docs/training.md)")
 
 
@@ -260,7 +260,7 @@ def test_shipped_repair_network_restores_wrong_notes_of_held_out_tunes(small_cor
     """The network alone, on every fixture tune: a regression guard a little under the shipped
     level (see the model card), and well above what the code autoencoder restores."""
     svc = MelodyRepairService.load()
-    assert (default_repair_dir() / "model.safetensors").stat().st_size < 20e6
+    assert (entry("repair").model_dir() / "model.safetensors").stat().st_size < 20e6
     tunes = _held_out_fixture_tunes(small_corpus)
     with without_opinion(svc.repairer) as net:
         res = repair_scores(net, tunes, 0.1, {"s": margin_for(0.5, calibrated_margin(net))}, seed=0)["s"]

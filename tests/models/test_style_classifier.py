@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from latentroll.models.data.splits import melody_data
+from latentroll.models.registry import entry
 from latentroll.models.style_classifier.config import CONFIGS
 from latentroll.models.style_classifier.evaluate import balanced_accuracy, evaluate_classifier, evaluate_cli
-from latentroll.models.style_classifier.service import StyleClassifierService, default_model_dir
+from latentroll.models.style_classifier.service import StyleClassifierService
 from latentroll.models.style_classifier.train import train_cli
 
 
@@ -39,7 +40,7 @@ def test_the_classifier_trains_without_the_vae():
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(), reason="no shipped style classifier")
+@pytest.mark.skipif(not (entry("classifier").model_dir() / "model.safetensors").exists(), reason="no shipped style classifier")
 def test_shipped_classifier_labels_held_out_windows(small_corpus):
     """The fixture's tunes come from the full corpus's test split: 0.74 here, 0.63 on the whole split."""
     svc = StyleClassifierService.load()

@@ -13,8 +13,9 @@ import sys
 import pytest
 import torch
 
+from latentroll.models.registry import entry
 from latentroll.models.vae import native_loop
-from latentroll.models.vae.service import MelodyVAEService, default_model_dir
+from latentroll.models.vae.service import MelodyVAEService
 from latentroll.models.vae.step_decoder import StepDecoder
 
 HAVE_COMPILER = shutil.which("ninja") is not None and shutil.which(os.environ.get("CXX", "c++")) is not None
@@ -66,7 +67,7 @@ def test_compiled_sampling_follows_the_seed_like_the_python_loop(built, sharp_va
     assert (a == ref).float().mean() > 0.95
 
 
-@pytest.mark.skipif(not (default_model_dir() / "model.safetensors").exists(), reason="no shipped VAE weights")
+@pytest.mark.skipif(not (entry("vae").model_dir() / "model.safetensors").exists(), reason="no shipped VAE weights")
 def test_the_shipped_model_decodes_in_the_compiled_loop(built):
     svc = MelodyVAEService.load()
     assert svc.model.step_decoder.native

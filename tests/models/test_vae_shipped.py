@@ -9,11 +9,12 @@ import math
 import numpy as np
 import pytest
 
+from latentroll.models.registry import entry
 from latentroll.models.vae.metrics import reconstruction_metrics
-from latentroll.models.vae.service import MelodyVAEService, default_model_dir
+from latentroll.models.vae.service import MelodyVAEService
 from latentroll.models.vae.train import melody_data
 
-SHIPPED = default_model_dir()
+SHIPPED = entry("vae").model_dir()
 pytestmark = pytest.mark.skipif(not (SHIPPED / "model.safetensors").exists(), reason="no shipped VAE weights")
 
 

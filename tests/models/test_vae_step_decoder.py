@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from latentroll.models.vae.service import MelodyVAEService, default_model_dir
+from latentroll.models.registry import entry
+from latentroll.models.vae.service import MelodyVAEService
 from latentroll.models.vae.step_decoder import StepDecoder
 
 
@@ -64,7 +65,7 @@ def test_sampling_follows_seed_and_mask(model):
     assert dec.decode(cond, hx, 0).shape == (16, 0)
 
 
-SHIPPED = default_model_dir()
+SHIPPED = entry("vae").model_dir()
 
 
 @pytest.mark.skipif(not (SHIPPED / "model.safetensors").exists(), reason="no shipped VAE weights")
