@@ -28,7 +28,10 @@ def init_distributed() -> Dist:
 
 
 def shutdown(d: Dist) -> None:
+    """Leave the group together: a rank that tears down while another still talks to the store
+    (rank 0 hosts it under ``torchrun --standalone``) can abort the other at exit."""
     if d.world > 1 and dist.is_initialized():
+        dist.barrier()
         dist.destroy_process_group()
 
 
