@@ -11,12 +11,12 @@ from typing import Sequence
 
 import numpy as np
 
+from latentroll.core.channels import DRUM_CHANNEL
 from latentroll.core.song import Song, Track
 
 PROGRAM, CONTROL, NOTE_OFF, NOTE_ON = 0, 1, 2, 3  # also the sort order within one tick
 CC_VOLUME, CC_PAN = 7, 10
 DRUM_BANK = 128
-DRUM_CHANNEL = 9
 SONG_CHANNELS = 240  # channels 240..255 stay free for auditioning in the player
 
 EVENT_DTYPE = np.dtype([

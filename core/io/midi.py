@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..channels import DRUM_CHANNEL
 from ..song import MAJOR, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
 from .errors import MusicFileError, one_line
 from .files import read_file_bytes, write_file_bytes
 
 CC_VOLUME = 7
 CC_PAN = 10
-DRUM_CHANNEL = 9
 _MAX_DELTA = 0x0FFFFFFF  # largest variable-length quantity a MIDI delta time may hold
 _VALID_DENOMINATORS = (1, 2, 4, 8, 16, 32, 64)
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from ..channels import DRUM_CHANNEL
 from .spelling import spell_with
-
-DRUM_CHANNEL = 9
 
 # GM drum key -> (display step, display octave, notehead), positions as on a treble staff.
 _DISPLAY: dict[int, tuple[str, int, str]] = {
