@@ -189,7 +189,7 @@ def test_model_error_reaches_the_user(explorer_window, qtbot):
 
 def test_near_real_box_chooses_the_pull(explorer_window):
     """'Near real tunes' on asks for the service's default pull; off asks for the plain path."""
-    from latentroll.app.gui.explorer.model_calls import InterpolateRequest, interpolate_clips
+    from latentroll.app.calls.explorer import InterpolateRequest, interpolate_clips
 
     asked = []
 

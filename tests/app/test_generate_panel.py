@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QToolButton
 from roll_helpers import BAR, frozen, notes_set
 
-from latentroll.app.gui.generate.model_calls import GenerateRequest
+from latentroll.app.calls.generate import GenerateRequest
 from latentroll.app.gui.models_host import MISSING
 from latentroll.core.commands import set_key
 from latentroll.core.song import PPQ, Track

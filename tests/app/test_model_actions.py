@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton, QToolButton
 from roll_helpers import BAR, chorale_song, frozen, make_song, notes_set
 
-from latentroll.app.gui.generate.model_calls import GenerateRequest
+from latentroll.app.calls.generate import GenerateRequest
 from latentroll.app.gui.model_tools.proposals import note_difference
 from latentroll.app.gui.models_host import MISSING
 from latentroll.core.song import Song, Track

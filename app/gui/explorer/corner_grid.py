@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
+from latentroll.app.calls.explorer import GridRequest, grid_clips, sample_clips
 from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
@@ -18,7 +19,6 @@ from ..theme import ACCENT
 from ..workers import Worker
 from .canvas import CELL_H, ClipCanvas
 from .controls import KeyCheck, clip_picker, temperature_box, tool_row
-from .model_calls import GridRequest, grid_clips, sample_clips
 
 CORNERS = ("top left", "top right", "bottom left", "bottom right")
 PUCK_RATE = 12  # cell changes heard per second at most

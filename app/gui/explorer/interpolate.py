@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from latentroll.app.calls.explorer import InterpolateRequest, interpolate_clips, sample_clips
 from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
@@ -23,7 +24,6 @@ from ..model_context import ModelContext
 from ..workers import Worker
 from .canvas import ClipCanvas
 from .controls import KeyCheck, clip_picker, temperature_box, tool_row
-from .model_calls import InterpolateRequest, interpolate_clips, sample_clips
 
 
 class InterpolateTab(QWidget):

@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from latentroll.app.calls.explorer import PointsRequest, decode_points, project_clips, region_points
 from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
@@ -24,7 +25,6 @@ from ..workers import Worker
 from .canvas import ClipCanvas
 from .controls import KeyCheck, temperature_box, tool_row
 from .map_plot import MapPlot
-from .model_calls import PointsRequest, decode_points, project_clips, region_points
 
 OVERLAY_DEBOUNCE_MS = 300
 USER_SOURCES = ("song", "file")

@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from latentroll.app.calls.generate import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
 from latentroll.core.bars import bar_at
 from latentroll.core.song import Song, Track
 from latentroll.core.theory import Scale
@@ -26,7 +27,6 @@ from ..model_context import ModelContext
 from ..model_controls import KeyChooser, RunButton, StyleList, style_title, temperature_box
 from ..models_host import ModelBanner
 from ..workers import Worker
-from .model_calls import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
 from .transfer import transfer_proposal
 
 

@@ -13,16 +13,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
-from latentroll.core.commands import Command
-from latentroll.core.song import Track
-
-from ..candidates import CandidateList, Proposal, accept_proposal, bars_text
-from ..clips import Clip, selection_track
-from ..model_context import ModelContext
-from ..models_host import FAILED, MISSING, ModelBanner
-from ..undo import ChangeSet
-from ..workers import Worker
-from .model_calls import (
+from latentroll.app.calls.tools import (
     ContinueRequest,
     HarmonizeRequest,
     InfillRequest,
@@ -32,6 +23,15 @@ from .model_calls import (
     infill_job,
     repair_job,
 )
+from latentroll.core.commands import Command
+from latentroll.core.song import Track
+
+from ..candidates import CandidateList, Proposal, accept_proposal, bars_text
+from ..clips import Clip, selection_track
+from ..model_context import ModelContext
+from ..models_host import FAILED, MISSING, ModelBanner
+from ..undo import ChangeSet
+from ..workers import Worker
 from .pages import VOICES, ContinuePage, HarmonizePage, InfillPage, RepairPage, ToolPage
 from .proposals import continuation_proposals, harmony_proposals, infill_proposals, repair_proposal
 

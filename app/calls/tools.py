@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 
-from ..model_calls import one_by_one
+from .batching import one_by_one
 
 
 @dataclass(frozen=True)

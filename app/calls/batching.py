@@ -1,7 +1,4 @@
-"""What the model panels' calls share: one model call per candidate. Runs in a worker; no Qt.
-
-Each panel's own calls live beside it (``generate.model_calls``, ``model_tools.model_calls``,
-``explorer.model_calls``)."""
+"""What the job functions share: one model call per candidate. Runs in a worker; no Qt."""
 from __future__ import annotations
 
 from typing import Callable, TypeVar
