@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .chords import ChordEvent, ChordSymbol
 from .song import NOTE_DTYPE, KeySignature, Song, TempoChange, TimeSignature, Track
 from .timing import quantize
 
@@ -267,7 +268,7 @@ class SetSongMap(Command):
     text: str = "Change song"
 
     def __post_init__(self) -> None:
-        if self.attr not in {"tempos", "time_signatures", "keys", "title"}:
+        if self.attr not in {"tempos", "time_signatures", "keys", "chords", "title"}:
             raise CommandError(f"unknown song attribute {self.attr!r}")
 
     def apply(self, song: Song) -> None:
@@ -295,6 +296,40 @@ def set_key(tonic: int, mode: str) -> SetSongMap:
     return SetSongMap("keys", [KeySignature(0, tonic % 12, mode)], text="Set key")
 
 
+def _chord_index(song: Song, index: int) -> ChordEvent:
+    if not 0 <= index < len(song.chords):
+        raise CommandError(f"no chord {index} (the chord track has {len(song.chords)})")
+    return song.chords[index]
+
+
+def add_chord(song: Song, tick: int, symbol: ChordSymbol) -> SetSongMap:
+    """Put ``symbol`` on the chord track at ``tick`` (replacing a chord already there)."""
+    if tick < 0:
+        raise CommandError("a chord cannot start before the song")
+    kept = [c for c in song.chords if c.tick != tick]
+    return SetSongMap("chords", kept + [ChordEvent(int(tick), symbol)], text=f"Add chord {symbol}")
+
+
+def remove_chord(song: Song, index: int) -> SetSongMap:
+    gone = _chord_index(song, index)
+    return SetSongMap("chords", [c for c in song.chords if c is not gone], text=f"Remove chord {gone.symbol}")
+
+
+def move_chord(song: Song, index: int, tick: int) -> SetSongMap:
+    """Move chord ``index`` to ``tick``; a chord already at ``tick`` is replaced by it."""
+    if tick < 0:
+        raise CommandError("a chord cannot start before the song")
+    moved = _chord_index(song, index)
+    kept = [c for c in song.chords if c is not moved and c.tick != tick]
+    return SetSongMap("chords", kept + [ChordEvent(int(tick), moved.symbol)], text=f"Move chord {moved.symbol}")
+
+
+def change_chord(song: Song, index: int, symbol: ChordSymbol) -> SetSongMap:
+    old = _chord_index(song, index)
+    chords = [ChordEvent(c.tick, symbol) if c is old else c for c in song.chords]
+    return SetSongMap("chords", chords, text=f"Change chord {old.symbol} to {symbol}")
+
+
 @dataclass
 class Macro(Command):
     """Several commands as one undo step (e.g. paste into two tracks, accept a candidate)."""
@@ -315,4 +350,5 @@ __all__ = [
     "Command", "CommandError", "AddNotes", "RemoveNotes", "SetNoteFields", "AddTrack",
     "RemoveTrack", "SetTrackProperty", "SetSongMap", "Macro", "move_notes", "resize_notes",
     "set_velocity", "quantize_notes", "rename_track", "set_tempo", "set_time_signature", "set_key",
+    "add_chord", "remove_chord", "move_chord", "change_chord",
 ]

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .chords import ChordEvent, ChordSymbolError, parse_chord
 from .io.errors import MusicFileError
 from .io.files import read_file_bytes, write_file_bytes
 from .song import MAJOR, MAX_TICK, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
@@ -105,6 +106,7 @@ def project_to_json(project: Project) -> str:
                 "time_signatures": [one_line([int(s.tick), int(s.numerator), int(s.denominator)])
                                     for s in song.time_signatures],
                 "keys": [one_line([int(k.tick), int(k.tonic), k.mode]) for k in song.keys],
+                "chords": [one_line([int(c.tick), c.symbol.text]) for c in song.chords],
                 "tracks": tracks,
             },
             "settings": asdict(tidy_settings(project.settings, len(song.tracks))),
@@ -361,8 +363,17 @@ def _song_from_doc(r: _Reader, d: dict) -> Song:
         if mode not in (MAJOR, MINOR):
             raise _Invalid(f"{name} mode must be {MAJOR!r} or {MINOR!r}, not {mode!r}")
         keys.append(KeySignature(r.check_int(tick, name + " tick", 0), r.check_int(tonic, name + " tonic", 0, 11), mode))
+    chords = []
+    for i, row in enumerate(r.get_list(d, "chords", "song", default=[])):
+        name = f"song.chords[{i}]"
+        tick, text = r.row(row, name, 2)
+        try:
+            chords.append(ChordEvent(r.check_int(tick, name + " tick", 0), parse_chord(str(text))))
+        except ChordSymbolError as exc:
+            raise _Invalid(f"{name}: {exc}") from None
     tracks = [_track_from_doc(r, t, f"song.tracks[{i}]") for i, t in enumerate(r.get_list(d, "tracks", "song"))]
     return Song(
+        chords=chords,
         title=r.get_str(d, "title", "song"),
         tracks=tracks,
         tempos=tempos or [TempoChange(0, 120.0)],

@@ -15,6 +15,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .chords import ChordEvent, ChordSymbol, chord_at, normalized_chords
+
 PPQ = 480
 
 NOTE_DTYPE = np.dtype(
@@ -164,6 +166,7 @@ class Song:
     time_signatures: list[TimeSignature] = field(default_factory=lambda: [TimeSignature(0, 4, 4)])
     keys: list[KeySignature] = field(default_factory=lambda: [KeySignature(0, 0, MAJOR)])
     ppq: int = PPQ
+    chords: list[ChordEvent] = field(default_factory=list)  # the chord track: symbols at ticks
 
     def __post_init__(self) -> None:
         if self.ppq != PPQ:
@@ -175,6 +178,7 @@ class Song:
         self.tempos = _normalized(self.tempos, TempoChange(0, 120.0))
         self.time_signatures = _normalized(self.time_signatures, TimeSignature(0, 4, 4))
         self.keys = _normalized(self.keys, KeySignature(0, 0, MAJOR))
+        self.chords = normalized_chords(self.chords)
 
     # ---- simple accessors -------------------------------------------------------------
     @property
@@ -188,6 +192,10 @@ class Song:
     @property
     def key(self) -> KeySignature:
         return self.keys[0]
+
+    def chord_at(self, tick: int) -> ChordSymbol | None:
+        """The chord symbol sounding at ``tick`` on the chord track (None before the first)."""
+        return chord_at(self.chords, tick)
 
     def note_count(self) -> int:
         return sum(len(t) for t in self.tracks)
@@ -207,6 +215,7 @@ class Song:
             tempos=list(self.tempos),
             time_signatures=list(self.time_signatures),
             keys=list(self.keys),
+            chords=list(self.chords),
         )
 
     # ---- time conversions -------------------------------------------------------------

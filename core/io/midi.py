@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..channels import DRUM_CHANNEL
+from ..chords import ChordEvent, ChordSymbolError, parse_chord
 from ..song import MAJOR, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
 from .errors import MusicFileError, one_line
 from .files import read_file_bytes, write_file_bytes
@@ -80,12 +81,14 @@ def _song_from_bytes(data: bytes, name: str, label: str) -> Song:
     tempos: list[TempoChange] = []
     sigs: list[TimeSignature] = []
     keys: list[KeySignature] = []
+    markers: list[tuple[int, str]] = []
     for index, body in enumerate(chunks):
         score = _parse_chunk(body, index, label)
         if not header.smpte:
             tempos += _tempos(score, scale)
         sigs += _time_signatures(score, scale)
         keys += _keys(score, scale)
+        markers += _markers(score, scale)
         if len(score.tracks):
             tracks += _tracks_from_chunk(score, body, scale, len(tracks), label)
             continue
@@ -100,7 +103,24 @@ def _song_from_bytes(data: bytes, name: str, label: str) -> Song:
         tempos=tempos or [TempoChange(0, 120.0)],
         time_signatures=sigs or [TimeSignature(0, 4, 4)],
         keys=keys or [KeySignature(0, 0, MAJOR)],
+        chords=chords_from_markers(markers),
     )
+
+
+def chords_from_markers(markers: list[tuple[int, str]]) -> list[ChordEvent]:
+    """The chord track LatentRoll writes as marker events. Only when every marker reads as a
+    chord symbol: a DAW's section markers ("Verse", "A", "Chorus") must not turn into chords."""
+    chords = []
+    for tick, text in markers:
+        try:
+            chords.append(ChordEvent(tick, parse_chord(text)))
+        except ChordSymbolError:
+            return []
+    return chords
+
+
+def _markers(score, scale: float) -> list[tuple[int, str]]:
+    return [(int(_rescale(np.array([m.time]), scale)[0]), str(m.text)) for m in score.markers if m.time >= 0]
 
 
 def _unwrap_riff(data: bytes, label: str) -> bytes:
@@ -362,6 +382,7 @@ def _signature_events(song: Song) -> list[tuple[int, bytes]]:
 
 def _conductor_chunk(song: Song, end_tick: int, signatures: list[tuple[int, bytes]]) -> bytes:
     events: list[tuple[int, bytes]] = [(0, _meta(0x03, song.title.encode("utf-8"))), *signatures]
+    events += [(c.tick, _meta(0x06, c.symbol.text.encode("utf-8"))) for c in song.chords]  # the chord track
     for t in song.tempos:
         if not t.bpm > 0:
             raise MusicFileError(f"the tempo {t.bpm} BPM cannot be stored in MIDI")

@@ -1,7 +1,7 @@
 """music21 stream → Song. Used by ABC/MusicXML import and by the model corpus pipeline alike.
 
 Chord symbols (ABC ``"Am"``, MusicXML ``<harmony>``) are music21 Chords of zero length; they name
-harmony, they are not notes, so they are skipped (a Song has no chord track to keep them in).
+harmony, they are not notes: those of the first part that has any become the song's chord track.
 
 Each pitched note keeps the letter the score spelled it with (``Track.spelling``), so writing the
 song back as MusicXML keeps E# an E#. Percussion parts (unpitched notes, or parts named in
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..chords import NO_CHORD, ChordEvent, ChordSymbol, ChordSymbolError, chord_from_parts
 from ..song import MAJOR, MINOR, NOTE_DTYPE, PPQ, KeySignature, Song, TempoChange, TimeSignature, Track
 from .errors import MusicFileError
 from .musicxml_percussion import DRUM_CHANNEL, key_of_display
@@ -36,13 +37,18 @@ def score_to_song(score, title: str | None = None, drum_parts: frozenset[str] = 
     time_sigs: list[TimeSignature] = []
     keys: list[KeySignature] = []
     tempos: list[TempoChange] = []
+    chords: list[ChordEvent] = []
     for pi, part in enumerate(parts):
         flat = part.stripTies(matchByPitch=True).flatten() if part.hasMeasures() else part.flatten()
         rows = []
         spelling: dict[tuple[int, int], str] = {}
         is_drum = bool(drum_parts) and _xml_part_id(part) in drum_parts
+        part_chords = []
         for el in flat.notes:
             if isinstance(el, harmony.Harmony):
+                symbol = _chord_of(el)
+                if symbol is not None:
+                    part_chords.append(ChordEvent(max(0, _ticks(el.offset) + shift), symbol))
                 continue
             start = _ticks(el.offset) + shift
             dur = max(1, _ticks(el.quarterLength))
@@ -67,6 +73,7 @@ def score_to_song(score, title: str | None = None, drum_parts: frozenset[str] = 
             track = Track(name=str(name), program=_program(part), channel=pi % 16 if pi < 9 else (pi + 1) % 16,
                           notes=arr, spelling=spelling)
         tracks.append(track)
+        chords = chords or part_chords
         if pi == 0:
             time_sigs, keys, tempos = _maps(part, shift)
     if not any(len(t) for t in tracks):
@@ -80,7 +87,24 @@ def score_to_song(score, title: str | None = None, drum_parts: frozenset[str] = 
         tempos=tempos or [TempoChange(0, 120.0)],
         time_signatures=time_sigs or [TimeSignature(0, 4, 4)],
         keys=keys or [KeySignature(0, 0, MAJOR)],
+        chords=chords,
     )
+
+
+def _chord_of(h) -> ChordSymbol | None:
+    """Our symbol for a music21 Harmony (root/kind/bass as the score wrote them); None for one
+    we cannot read (it is left out, like any other unreadable mark)."""
+    from music21 import harmony
+
+    if isinstance(h, harmony.NoChord) or h.root() is None:
+        return NO_CHORD
+    name = lambda p: p.name.replace("-", "b")  # noqa: E731
+    bass = h.bass()
+    try:
+        return chord_from_parts(name(h.root()), h.chordKind or "major", h.chordKindStr or "",
+                                name(bass) if bass is not None else None)
+    except ChordSymbolError:
+        return None
 
 
 def _maps(part, shift: int):

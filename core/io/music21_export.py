@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..chords import ChordSymbol, pitch_class_name
 from ..song import MINOR, PPQ, Song
 from .errors import MusicFileError, one_line
 from .midi import key_sharps
@@ -63,6 +64,8 @@ def song_to_score(song: Song):
         if index == 0:
             for t in song.tempos:
                 part.insert(_ql(t.tick), tempo.MetronomeMark(number=t.bpm, referent=1.0))
+            for c in song.chords:  # the chord track, as <harmony> above the first part
+                part.insert(_ql(c.tick), _m21_chord_symbol(c.symbol))
         notes = track.sorted_notes()
         start = snap_to_notation(notes["start"])
         end = np.maximum(snap_to_notation(notes["start"] + notes["duration"]), start + min(_GRIDS))
@@ -83,6 +86,25 @@ def song_to_score(song: Song):
             part.insert(_ql(part_end), note.Rest(quarterLength=_ql(bar_end - part_end)))
         score.insert(0, part)
     return score
+
+
+def _m21_chord_symbol(symbol: ChordSymbol):
+    """music21's ChordSymbol built from root, MusicXML kind and bass, showing our spelling
+    (music21's own parser misreads ``Bb7``; see core/chords.py)."""
+    from music21 import harmony, pitch
+
+    if symbol.is_no_chord:
+        return harmony.NoChord()
+
+    def m21(name: str):
+        return pitch.Pitch(name[0] + name[1:].replace("b", "-"))
+
+    root = symbol.root_name or pitch_class_name(symbol.root, flats=True)
+    bass = None if symbol.bass is None else (symbol.bass_name or pitch_class_name(symbol.bass, flats=True))
+    cs = harmony.ChordSymbol(root=m21(root), kind=symbol.musicxml_kind, bass=m21(bass) if bass else None)
+    shown = symbol.text[len(root):]
+    cs.chordKindStr = shown.rpartition("/")[0] if bass else shown
+    return cs
 
 
 def _m21_pitch(spelled: Spelled):
