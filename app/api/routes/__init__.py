@@ -1,0 +1,1 @@
+"""One router per area: health and catalogues, model tools, files, jobs, the library."""
