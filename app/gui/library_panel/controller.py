@@ -1,32 +1,43 @@
 """What the Library dock does, apart from its widgets: reading the library folder and the corpus
 in workers (building the corpus where there is none), loading a piece's notes, and the four things a piece can become — notes in the song
-(one undo step), a clip in the Latent Explorer's list, a sound, a dragged-out .mid.
+(one undo step), a clip in the Latent Explorer's list, a sound, a dragged-out .mid. Also "More
+like this" (from a library clip or the roll's selection), importing a folder of MIDI, and the
+clips' VAE latents, computed in the background whenever the VAE is loaded and some are missing.
 
 A *piece* is a ``LibraryEntry`` (the user's folder) or a ``CorpusRow`` (the training corpus).
 """
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Union
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from latentroll.app.calls.library import (
+    LATENT_MODEL,
+    SimilarRequest,
+    SimilarResult,
+    encode_missing_latents,
+    similar_clips,
+    similar_stored,
+)
 from latentroll.core.bars import bar_at
 from latentroll.core.channels import on_free_channels
 from latentroll.core.commands import AddTrack, Macro
-from latentroll.core.library import LibraryEntry, Listing, MusicLibrary
+from latentroll.core.library import ImportReport, LibraryEntry, Listing, MusicLibrary
 from latentroll.core.song import Song
 from latentroll.core.timing import round_up
 from latentroll.models.data.corpus import STYLE_NAMES
 
-from ..clips import Clip, clip_from_track, clip_track_at, song_like
+from ..clips import Clip, clip_from_track, clip_track_at, selection_clip, song_like
 from ..drag_midi import selection_song, write_part_file
 from ..model_context import ModelContext
 from ..workers import Worker
 from .corpus_rows import CorpusListing, CorpusRow, Source, build_corpus_listing, corpus_path, read_corpus_listing
-from .dialogs import PieceDetails, ask_details
+from .dialogs import ImportReportDialog, PieceDetails, ask_details
 
 Piece = Union[LibraryEntry, CorpusRow]
 BUILD_WORKERS = 2  # parser processes for a corpus build (as `latentroll data build`)
@@ -72,6 +83,9 @@ class LibraryController(QObject):
     playingChanged = Signal(object)  # the key of the piece being heard, or None
     busyChanged = Signal(bool)
     buildProgress = Signal(float, float)  # corpus files parsed, files in all
+    similarReady = Signal(object)  # a SimilarResult: "More like this" answered
+    importProgress = Signal(float, float)  # files looked at, files in all
+    importingChanged = Signal(bool)
 
     def __init__(self, ctx: ModelContext, folder: Path, parent_widget: QWidget | None = None,
                  corpus_path: Path | None = None):
@@ -94,7 +108,14 @@ class LibraryController(QObject):
         self.ask_details: Callable[[str, PieceDetails, list[str]], PieceDetails | None] = \
             lambda heading, details, styles: ask_details(self._parent, heading, details, styles)
         self.confirm: Callable[[str], bool] = self._confirm_box
+        self.ask_folder: Callable[[], str] = lambda: QFileDialog.getExistingDirectory(
+            self._parent, "Import a Folder of MIDI", self.ctx.folder())
+        self.similar: SimilarResult | None = None
+        self.importing: Worker | None = None
+        self.report_dialog: ImportReportDialog | None = None
+        self.latents: Worker | None = None
         ctx.audition.playingChanged.connect(self._on_playing)
+        ctx.host.loaded.connect(lambda key: key == LATENT_MODEL and self.update_latents())
 
     @property
     def folder(self) -> Path:
@@ -113,7 +134,14 @@ class LibraryController(QObject):
             del self._songs[key]
         if listing.problem:
             self.ctx.notifier.warning(f"Library: {listing.problem}")
+        if self.similar is not None:  # renamed or deleted clips leave the answer; edits show
+            fresh = {e.file: e for e in self.entries}
+            hits = [(fresh[e.file], s) for e, s in self.similar.hits if e.file in fresh]
+            self.similar = replace(self.similar, hits=hits)
         self.listingChanged.emit()
+        if self.similar is not None:
+            self.similarReady.emit(self.similar)
+        self.update_latents()
 
     def load_corpus(self) -> None:
         """Read the corpus listing in a worker (once; again after ``reload``)."""
@@ -368,6 +396,91 @@ class LibraryController(QObject):
         self._run(f"Deleting {entry.title}", self.music_library.delete, entry.file,
                   then=lambda _r: self.ctx.notifier.info(f"Deleted “{entry.title}” from the library"))
         return True
+
+    # ---- latents and "More like this" ------------------------------------------------------------
+    def update_latents(self) -> Worker | None:
+        """Compute the missing latents in the background, if the VAE is loaded (opening the
+        library never starts the model process on its own; it runs when the VAE loads)."""
+        host = self.ctx.host
+        if self.latents is not None or LATENT_MODEL not in host.specs or not host.ready(LATENT_MODEL):
+            return None
+        worker = host.start(LATENT_MODEL, "library-latents", encode_missing_latents, self.music_library,
+                            label="Reading the library's clips for More Like This",
+                            on_error=lambda exc: self.ctx.notifier.warning(f"Library latents: {exc}"))
+        if worker is not None:
+            self.latents = worker
+            worker.signals.finished.connect(lambda w=worker: self._latents_done(w))
+        return worker
+
+    def _latents_done(self, worker: Worker) -> None:
+        if worker is self.latents:
+            self.latents = None
+
+    def more_like_this(self, req: SimilarRequest) -> None:
+        """The library clips nearest ``req`` (``similarReady`` brings them). A library clip
+        whose latent is stored needs no model; anything else is encoded by the VAE first."""
+        if req.file is None:
+            self._similar_by_model(req)
+            return
+        self.ctx.jobs.start("library-similar", similar_stored, self.music_library, req,
+                            label="Finding similar clips",
+                            on_result=lambda r: self._similar(r) if r is not None else self._similar_by_model(req),
+                            on_error=lambda exc: self.ctx.notifier.error("More like this", exc))
+
+    def more_like_selection(self, **filters) -> bool:
+        clip = selection_clip(self.ctx.state)
+        if clip is None:
+            self.ctx.notifier.info("Select some notes (or pick a track with notes) to find library clips like them")
+            return False
+        self.more_like_this(SimilarRequest(track=clip.track, **filters))
+        return True
+
+    def _similar_by_model(self, req: SimilarRequest) -> None:
+        self.ctx.host.start(LATENT_MODEL, "library-similar", similar_clips, self.music_library, req,
+                            label="Finding similar clips", on_result=self._similar)
+
+    def _similar(self, result: SimilarResult) -> None:
+        self.similar = result
+        self.similarReady.emit(result)
+
+    # ---- importing a folder ----------------------------------------------------------------------
+    def import_folder(self, folder: str | Path | None = None) -> Worker | None:
+        """Ask for a folder and import its MIDI files in a worker (progress: ``importProgress``;
+        ``cancel_import`` keeps what was imported), then show what was skipped and why."""
+        if self.importing is not None:
+            return self.importing
+        folder = folder or self.ask_folder()
+        if not folder:
+            return None
+        folder = Path(folder)
+        worker = self.ctx.jobs.start("library-import", self.music_library.import_folder, folder,
+                                     label=f"Importing {folder.name}", on_result=self._imported,
+                                     on_error=lambda exc: self.ctx.notifier.error("Importing a folder", exc))
+        worker.signals.progress.connect(self.importProgress)
+        worker.signals.finished.connect(lambda w=worker: self._import_finished(w))
+        self.importing = worker
+        self.importingChanged.emit(True)
+        return worker
+
+    def cancel_import(self) -> None:
+        if self.importing is not None:
+            self.importing.cancel()
+
+    def _imported(self, report: ImportReport) -> None:
+        if report.skipped:
+            self.report_dialog = ImportReportDialog(report, self._parent)
+            self.report_dialog.open()
+        else:
+            self.ctx.notifier.info(report.summary())
+
+    def _import_finished(self, worker: Worker) -> None:
+        if worker is not self.importing:
+            return
+        self.importing = None
+        self.importingChanged.emit(False)
+        if worker.cancelled:
+            self.ctx.notifier.info("Import cancelled: the files imported before it stay in the library")
+        self.refresh()
 
     def _confirm_box(self, text: str) -> bool:
         answer = QMessageBox.question(self._parent, "Library", text,

@@ -1,5 +1,6 @@
-"""The one small form the library asks with: a piece's name, style, tags and favourite flag
-(when saving to the library and when editing an entry)."""
+"""The small windows of the library: the form it asks with (a piece's name, style, tags and
+favourite flag, when saving to the library and when editing an entry), and the report after a
+folder import (what came in, and each skipped file with why)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,13 +12,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from latentroll.core.library import normalize_tags
+from latentroll.core.library import ImportReport, normalize_tags
 
 from ..model_controls import style_title
 
@@ -95,3 +99,35 @@ def ask_details(parent: QWidget | None, heading: str, details: PieceDetails, sty
         return dialog.details() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
+
+
+class ImportReportDialog(QDialog):
+    """After a folder import: the summary, and a table of the skipped files and why (non-modal
+    to the app: ``open()`` it; it deletes itself when closed)."""
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Folder Import")
+        self.setObjectName("libraryImportReport")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.summary = QLabel(report.summary(), self)
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(len(report.skipped), 2, self)
+        self.table.setHorizontalHeaderLabels(["Skipped file", "Why"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for row, skipped in enumerate(report.skipped):
+            self.table.setItem(row, 0, QTableWidgetItem(skipped.path))
+            self.table.setItem(row, 1, QTableWidgetItem(skipped.reason))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(buttons)
+        self.resize(560, 320)
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [(self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())]

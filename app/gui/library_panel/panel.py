@@ -1,5 +1,6 @@
-"""The Library dock's widgets: two sections (My Library, Corpus), each a search box, a style/tag
-filter and a table; under them a preview of the selected piece and what to do with it.
+"""The Library dock's widgets: three sections (My Library, Corpus, Similar), the first two a
+search box, a style/tag filter and a table, the third the answer to "More like this"; under them
+a preview of the selected piece and what to do with it.
 
 The tables are model/view (one painted view over a list of light rows), so the corpus's 12,000
 tunes list, filter and sort without a widget per row.
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from latentroll.app.calls.library import SimilarRequest
 from latentroll.core.library import LibraryEntry, Query
 from latentroll.core.song import PPQ
 
@@ -36,6 +38,7 @@ from ..mini_roll import MiniRoll, clip_span
 from ..model_controls import RunButton, style_title
 from .controller import LibraryController, Piece, piece_clips, piece_key
 from .corpus_rows import BUILD_HINT, CorpusRow
+from .similar_page import SimilarPage
 from .tables import CorpusTable, FilterProxy, LibraryTable, PieceTable
 
 ROW_PX = 22
@@ -240,8 +243,11 @@ class LibraryPanel(QWidget):
         self.mine.sort_by("Added", Qt.SortOrder.DescendingOrder)  # newest first
         self.tabs.addTab(self.mine, "My Library")
         self.tabs.addTab(self.corpus, "Corpus")
+        self.similar = SimilarPage(self)
+        self.tabs.addTab(self.similar, "Similar")
         self.tabs.setTabToolTip(0, f"Your saved clips and songs: .mid files in {controller.folder}")
         self.tabs.setTabToolTip(1, "The music21 tunes the models learned from (read-only)")
+        self.tabs.setTabToolTip(2, "More like this: the library clips nearest a clip or your selection")
 
         self.save_button = QPushButton("Save Selection…", self)
         self.save_button.setToolTip("Save the selected notes (or the current track) to your library")
@@ -265,6 +271,18 @@ class LibraryPanel(QWidget):
                                       "copied there appear in the library")
         self.folder_button.clicked.connect(self.open_folder)
         self.mine.foot.addWidget(self.folder_button)
+        self.like_selection = QToolButton(self)
+        self.like_selection.setText("≈ Selection")
+        self.like_selection.setToolTip("Find the library clips most like the selected notes (the VAE reads their "
+                                       "first 2 bars)")
+        self.like_selection.clicked.connect(lambda: controller.more_like_selection(**self.similar.filters()))
+        self.mine.foot.addWidget(self.like_selection)
+        self.import_button = RunButton("Import Folder…", self)
+        self.import_button.setToolTip("Import every MIDI file of a folder (and its subfolders) into your library; "
+                                      "a report lists what was skipped and why")
+        self.import_button.clicked_run.connect(lambda: self.import_button.track(controller.import_folder()))
+        self.import_button.clicked_cancel.connect(controller.cancel_import)
+        self.mine.foot.addWidget(self.import_button)
 
         self.preview = MiniRoll(self)
         self.preview.setMinimumHeight(64)
@@ -280,6 +298,7 @@ class LibraryPanel(QWidget):
             ("track", "+ Track", "Insert as new track(s) at the playhead (one undo step)"),
             ("explorer", "→ Explorer", "Add its melody to the Latent Explorer's clips (an interpolation end or a "
                                        "grid corner)"),
+            ("similar", "≈ Like This", "More like this: the library clips nearest it (by the VAE's latent)"),
         ):
             b = QPushButton(text, self)
             b.setToolTip(tip)
@@ -312,6 +331,17 @@ class LibraryPanel(QWidget):
         lay.addLayout(row)
         lay.addLayout(edit_row)
 
+        self.similar.currentChanged.connect(self._on_current)
+        self.similar.table.doubleClicked.connect(lambda index: self._insert_similar(index.row()))
+        self.similar.table.insertRequested.connect(self._insert_similar)
+        self.similar.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.similar.table.customContextMenuRequested.connect(self._similar_menu)
+        self.similar.searchRequested.connect(controller.more_like_this)
+        controller.similarReady.connect(self._on_similar)
+        controller.importProgress.connect(
+            lambda done, total: self.mine.set_note(f"Importing: {int(done)} of {int(total)} files looked at…"))
+        controller.importingChanged.connect(lambda on: on or self.mine.set_note(
+            "" if controller.entries else EMPTY_LIBRARY))
         for page in (self.mine, self.corpus):
             page.currentChanged.connect(self._on_current)
             page.view.insertRequested.connect(lambda r: r is not None and controller.insert(r))
@@ -333,6 +363,8 @@ class LibraryPanel(QWidget):
         return self.corpus if self.tabs.currentWidget() is self.corpus else self.mine
 
     def current(self) -> Piece | None:
+        if self.tabs.currentWidget() is self.similar:
+            return self.similar.current()
         return self.page.current()
 
     def _on_tab(self, _i: int) -> None:
@@ -392,6 +424,8 @@ class LibraryPanel(QWidget):
         mine = isinstance(piece, LibraryEntry)
         for name in ("play", "insert", "track", "explorer"):
             self.buttons[name].setEnabled(on)
+        self.buttons["similar"].setVisible(self.page is self.mine)
+        self.buttons["similar"].setEnabled(mine)
         playing = on and self.controller.playing_key == piece_key(piece)
         self.buttons["play"].setText("■ Stop" if playing else "▶ Play")
         self.preview.set_flags(playing=playing)
@@ -426,6 +460,8 @@ class LibraryPanel(QWidget):
             c.delete(piece)
         elif name == "save_tune" and isinstance(piece, CorpusRow):
             c.save_piece(piece)
+        elif name == "similar" and isinstance(piece, LibraryEntry):
+            c.more_like_this(SimilarRequest(file=piece.file, **self.similar.filters()))
 
     def drag(self, piece: Piece | None) -> None:
         if piece is not None:
@@ -441,6 +477,7 @@ class LibraryPanel(QWidget):
             menu.addAction(text, lambda n=name: self.act(n, piece))
         menu.addSeparator()
         if isinstance(piece, LibraryEntry):
+            menu.addAction("More Like This", lambda: self.act("similar", piece))
             menu.addAction("Remove from Favourites" if piece.favourite else "Add to Favourites",
                            lambda: self.act("favourite", piece))
             menu.addAction("Edit Name, Style, Tags…", lambda: self.act("edit", piece))
@@ -451,6 +488,29 @@ class LibraryPanel(QWidget):
             menu.addAction("Save to My Library…", lambda: self.act("save_tune", piece))
         menu.popup(page.view.viewport().mapToGlobal(pos))
         menu.aboutToHide.connect(menu.deleteLater)
+
+    def _similar_menu(self, pos: QPoint) -> None:
+        entry = self.similar.current() if self.similar.table.indexAt(pos).isValid() else None
+        if entry is None:
+            return
+        menu = QMenu(self)
+        for name, text in (("play", "▶ Play"), ("insert", "Insert at Playhead"), ("track", "Insert as New Track"),
+                           ("similar", "More Like This")):
+            menu.addAction(text, lambda n=name: self.act(n, entry))
+        menu.addAction("Show in My Library", lambda: self._select_entry(entry))
+        menu.popup(self.similar.table.viewport().mapToGlobal(pos))
+        menu.aboutToHide.connect(menu.deleteLater)
+
+    def _insert_similar(self, row: int) -> None:
+        entry = self.similar.entries[row] if 0 <= row < len(self.similar.entries) else None
+        if entry is not None:
+            self.controller.insert(entry)
+
+    def _on_similar(self, result) -> None:
+        self.similar.show_result(result)
+        self.tabs.setCurrentWidget(self.similar)
+        if result.hits and self.similar.current() is None:
+            self.similar.table.selectRow(0)
 
     def open_folder(self) -> None:
         self.controller.folder.mkdir(parents=True, exist_ok=True)
@@ -486,6 +546,7 @@ class LibraryPanel(QWidget):
         if keep is not None:
             page.select_key(keep.file)
         page.set_note("" if entries else EMPTY_LIBRARY)
+        self.similar.set_styles(self.controller.styles())
         self._on_current()
 
     def _on_build_progress(self, done: float, total: float) -> None:
