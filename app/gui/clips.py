@@ -94,7 +94,7 @@ def song_like(song: Song, tracks: list[Track], title: str) -> Song:
 def clip_song(clip: Clip, song: Song, program: int | None = None) -> Song:
     """A one-track song holding ``clip`` with ``song``'s tempo, meter and key: to hear or drag."""
     t = clip.track.copy()
-    if program is not None:
+    if program is not None and not t.is_drum:  # a drum clip keeps its kit
         t.program = program
     return song_like(song, [t], clip.name)
 
@@ -110,12 +110,12 @@ class Insertion:
 
 def insertion(song: Song, clip: Clip, current_track: int, at: int, new_track: bool = False) -> Insertion:
     """The command that puts ``clip`` into ``song`` at tick ``at``: into the current track, or a
-    new track (on a free MIDI channel) when asked, when there is none, or when the current one is
-    a drum track."""
+    new track (on a free MIDI channel) when asked, when there is none, or when one is drums and
+    the other not (a drum clip joins a drum track, a melody a pitched one)."""
     target = song.tracks[current_track] if 0 <= current_track < len(song.tracks) else None
-    if new_track or target is None or target.is_drum:
+    if new_track or target is None or target.is_drum != clip.track.is_drum:
         track = clip_track_at(clip, at)
-        if target is not None and not target.is_drum:
+        if target is not None and not target.is_drum and not track.is_drum:
             track.program = target.program
         track = on_free_channels(song, [track])[0]
         return Insertion(AddTrack(track, text=f"Insert {clip.name} as a track"), len(song.tracks), at)

@@ -3,7 +3,7 @@ a temperature box and a run button that turns into Cancel while its job runs."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -177,6 +177,8 @@ class RunButton(QPushButton):
             self.worker = worker
             self.setText("Cancel")
             worker.signals.finished.connect(lambda w=worker: self._done(w))
+            if worker.done:  # a quick job may finish before the line above: its signal is gone
+                QTimer.singleShot(0, self, lambda w=worker: self._done(w))
         return worker
 
     def _done(self, worker: Worker) -> None:

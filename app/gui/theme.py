@@ -47,6 +47,7 @@ class RollColors:
     ghost_fill: QColor = QColor(170, 180, 195, 60)
     preview_fill: QColor = QColor(240, 160, 48, 150)
     erase_mark: QColor = QColor(230, 70, 70, 200)
+    timing_mark: QColor = QColor("#cfd6e0")  # the drum lane: the grid line an off-grid hit belongs to
     playhead: QColor = QColor("#ff5a4f")
     loop_fill: QColor = QColor(240, 160, 48, 18)
     loop_ruler: QColor = QColor(240, 160, 48, 150)

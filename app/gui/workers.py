@@ -45,6 +45,7 @@ class Worker(QRunnable):
         self.signals = WorkerSignals()
         self._cancel = threading.Event()
         self._last_progress = 0.0
+        self.done = False  # set before ``finished`` is emitted: a late listener can tell it missed it
         self.traceback: str | None = None
         params = _parameters(fn)
         if "progress" in params and "progress" not in kwargs:
@@ -83,6 +84,7 @@ class Worker(QRunnable):
             if not self.cancelled:
                 self.signals.returned.emit(result)
         finally:
+            self.done = True
             self.signals.finished.emit()
 
 

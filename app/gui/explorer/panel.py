@@ -11,10 +11,11 @@ from ..model_context import ModelContext
 from ..models_host import ModelBanner
 from ..ui_steps import UiSteps
 from .corner_grid import CornerGridTab
+from .drum_grid import DrumExplorerTab
 from .interpolate import InterpolateTab
 from .latent_map import LatentMapTab
 
-TABS = ("interpolate", "grid", "map")
+TABS = ("interpolate", "grid", "map", "drums")
 
 
 def collect_orphans(make) -> tuple[object, list[QWidget]]:
@@ -48,6 +49,7 @@ class ExplorerPanel(QWidget):
         self.interpolate: InterpolateTab | None = None
         self.grid: CornerGridTab | None = None
         self.map: LatentMapTab | None = None
+        self.drums: DrumExplorerTab | None = None  # the drum VAE's own tab, with its own status
         self.banner = ModelBanner(ctx.host, ctx.model_key, parent=self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -60,7 +62,8 @@ class ExplorerPanel(QWidget):
         self.destroyed.connect(lambda _o=None, ws=self._orphans: _delete_all(ws))
         self.steps = UiSteps(self)
         for name, cls, title in (("interpolate", InterpolateTab, "Interpolate A → B"),
-                                 ("grid", CornerGridTab, "Corner grid"), ("map", LatentMapTab, "Map")):
+                                 ("grid", CornerGridTab, "Corner grid"), ("map", LatentMapTab, "Map"),
+                                 ("drums", DrumExplorerTab, "Drums")):
             self.steps.add(partial(self._build, name, cls, title))
         self.steps.add(self.built.emit)
         self.banner.readyChanged.connect(self._on_ready)
@@ -68,19 +71,23 @@ class ExplorerPanel(QWidget):
 
     @property
     def complete(self) -> bool:
-        return self.map is not None
+        return self.drums is not None
 
     def _build(self, name: str, cls, title: str) -> None:
         tab, orphans = collect_orphans(lambda: cls(self.ctx, self))
         self._orphans.extend(orphans)
         setattr(self, name, tab)
         self.tabs.addTab(tab, title)
+        if name != "drums":
+            tab.setEnabled(self.banner.ready)
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentIndex(TABS.index(name))
 
     def _on_ready(self, ready: bool) -> None:
-        self.tabs.setEnabled(ready)
+        for tab in (self.interpolate, self.grid, self.map):  # the Drums tab follows the drum VAE
+            if tab is not None:
+                tab.setEnabled(ready)
         self.banner.setVisible(not ready)
         if ready:
             self._on_tab()

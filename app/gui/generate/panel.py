@@ -27,6 +27,9 @@ from ..model_context import ModelContext
 from ..model_controls import KeyChooser, RunButton, StyleList, style_title, temperature_box
 from ..models_host import ModelBanner
 from ..workers import Worker
+from .drums import DRUM_GENERATE, DrumGenerateControls
+from .my_style import MODEL_KEY as MY_STYLE_MODEL
+from .my_style import MyStyleButton, user_style_rows
 from .transfer import transfer_proposal
 
 
@@ -36,7 +39,7 @@ class GeneratePanel(QWidget):
         self.ctx = ctx
         self.host = ctx.host
         self.proposals: dict[int, Proposal] = {}  # the transfers' cards, by clip uid
-        self._model_keys = [k for k, s in self.host.specs.items() if "generate" in s.tools]
+        self._model_keys = [k for k, s in self.host.specs.items() if "generate" in s.tools or DRUM_GENERATE in s.tools]
 
         self.model = QComboBox(self)
         for key in self._model_keys:
@@ -81,6 +84,10 @@ class GeneratePanel(QWidget):
         buttons.addWidget(self.generate_button, 1)
         buttons.addWidget(self.transfer_button, 1)
         form.addRow(buttons)
+        self.my_style_button = MyStyleButton(ctx, self)  # the user's own styles join the style list
+        self.my_style_button.stylesChanged.connect(self.refresh_styles)
+        self.my_style_button.styleSaved.connect(self._on_my_style_saved)
+        form.addRow(self.my_style_button)
 
         self.candidates = CandidateList(ctx, "Press Generate: candidates appear here. Click one to hear it, "
                                              "Accept puts it at the playhead, or drag it out as MIDI.", self)
@@ -94,6 +101,8 @@ class GeneratePanel(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.banner)
         lay.addWidget(self.controls)
+        self.drums = DrumGenerateControls(ctx, self._on_candidates, self)  # shown for a drum model
+        lay.addWidget(self.drums)
         lay.addWidget(self.candidates, 1)
         self.setMinimumWidth(330)
 
@@ -118,16 +127,35 @@ class GeneratePanel(QWidget):
         self.transfer_button.setEnabled(can_transfer)
         self.transfer_button.setToolTip("Re-write the selected notes (or the current track) in the chosen style"
                                         if can_transfer else f"{spec.label} cannot transfer a style; pick the VAE")
+        drums = self.drums.handles(self.model_key)
+        self.controls.setVisible(not drums)
+        self.drums.setVisible(drums)
+        if drums:
+            self.drums.set_model(self.model_key)
         self.banner.set_key(self.model_key)
         if self.isVisible():
             self.host.ensure_loaded(self.model_key)
         self._on_ready(self.banner.ready)
 
     def _on_ready(self, ready: bool) -> None:
+        if self.drums.handles(self.model_key):
+            self.drums.on_ready(ready)
+            return
         self.controls.setEnabled(ready)
         if ready:
-            info = self.host.info(self.model_key)
-            self.styles.fill(info.styles if info else ())
+            self.refresh_styles()
+
+    def refresh_styles(self) -> None:
+        """The model's styles, then (for the VAE) the user's own."""
+        info = self.host.info(self.model_key)
+        mine = user_style_rows() if self.model_key == MY_STYLE_MODEL else ()
+        self.styles.fill((*(info.styles if info else ()), *mine))
+
+    def _on_my_style_saved(self, name: str) -> None:
+        if self.model_key != MY_STYLE_MODEL:
+            self.set_model(MY_STYLE_MODEL)
+        self.refresh_styles()
+        self.set_style(name)
 
     @property
     def style(self) -> str | None:
@@ -156,6 +184,8 @@ class GeneratePanel(QWidget):
                                scale=self.scale, seed=random.randrange(2**31))
 
     def generate(self, req: GenerateRequest | None = None) -> Worker | None:
+        if self.drums.handles(self.model_key):
+            return self.drums.generate()
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
         model = self.host.specs[self.model_key].short

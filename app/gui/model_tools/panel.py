@@ -1,4 +1,5 @@
-"""The Model Tools panel: Continue (LSTM), Repair (autoencoder), Harmonize and Infill (chorale CNN).
+"""The Model Tools panel: Continue (LSTM), Repair (autoencoder), Harmonize and Infill (chorale CNN),
+and the drum tools Groove, Drumify and Continue drums (``drum_tools.py``).
 
 Each tool takes what the piano roll points at — the selected notes (or the current track), or
 for Infill a time region and the voices to rewrite — runs its model in a worker (progress and
@@ -32,11 +33,12 @@ from ..model_context import ModelContext
 from ..models_host import FAILED, MISSING, ModelBanner
 from ..undo import ChangeSet
 from ..workers import Worker
+from .drum_tools import DRUM_HINTS, DRUM_TITLES, DRUM_TOOLS, drum_pages, fill_styles, run_drum_tool
 from .pages import VOICES, ContinuePage, HarmonizePage, InfillPage, RepairPage, ToolPage
 from .proposals import continuation_proposals, harmony_proposals, infill_proposals, repair_proposal
 
-TOOLS = ("continue", "repair", "harmonize", "infill")
-TITLES = {"continue": "Continue", "repair": "Repair", "harmonize": "Harmonize", "infill": "Infill"}
+TOOLS = ("continue", "repair", "harmonize", "infill", *DRUM_TOOLS)
+TITLES = {"continue": "Continue", "repair": "Repair", "harmonize": "Harmonize", "infill": "Infill", **DRUM_TITLES}
 HINTS = {  # what each tool's empty candidate list says
     "continue": "Continuations appear here. Click one to hear it after the notes it continues; Accept adds it "
                 "to the track, + Track puts it on a new one (Ctrl+Z undoes it).",
@@ -46,6 +48,7 @@ HINTS = {  # what each tool's empty candidate list says
                  "and bass as three tracks (Ctrl+Z undoes it).",
     "infill": "Infills appear here. Click one to hear it with the music around it; Accept rewrites the "
               "chosen voices in the region (Ctrl+Z undoes it).",
+    **DRUM_HINTS,
 }
 
 
@@ -71,7 +74,7 @@ class ModelToolsPanel(QWidget):
         self.source.setObjectName("dim")
         self.pages: dict[str, ToolPage] = {
             "continue": ContinuePage(ctx, self), "repair": RepairPage(ctx, self),
-            "harmonize": HarmonizePage(ctx, self), "infill": InfillPage(ctx, self),
+            "harmonize": HarmonizePage(ctx, self), "infill": InfillPage(ctx, self), **drum_pages(ctx, self),
         }
         self.stack = QStackedWidget(self)
         for tool in TOOLS:
@@ -146,6 +149,9 @@ class ModelToolsPanel(QWidget):
             if ready and isinstance(page, ContinuePage):
                 info = self.host.info(self.models[tool])
                 page.styles.fill(info.styles if info else ())
+            elif ready and tool in DRUM_TOOLS:
+                info = self.host.info(self.models[tool])
+                fill_styles(page, info.styles if info else ())
 
     def _on_model_status(self, key: str) -> None:
         self._refresh_enabled()
@@ -209,7 +215,7 @@ class ModelToolsPanel(QWidget):
         track = st.track
         if track is None or not len(track.notes):
             self.source.setText("Select notes in the piano roll (or pick a track with notes).")
-        elif track.is_drum:
+        elif track.is_drum and self.tool not in DRUM_TOOLS:
             self.source.setText(f"“{track.name}” is a drum track; pick a pitched track.")
         else:
             sel = st.selection[st.selection < len(track.notes)]  # mid-edit, rows may not be checked yet
@@ -234,7 +240,18 @@ class ModelToolsPanel(QWidget):
         """Start ``tool`` (default: the shown one) on what the piano roll points at."""
         tool = tool or self.tool
         seed = random.randrange(2**31) if seed is None else seed
+        if tool in DRUM_TOOLS:
+            return self._run_drums(tool, seed)
         return getattr(self, f"_run_{tool}")(seed)
+
+    def _run_drums(self, tool: str, seed: int) -> Worker | None:
+        """A drum tool takes any track with notes: Drumify reads a melody's onsets, and Groove and
+        Continue (drums) leave a melody to the model, whose refusal is the notice."""
+        track = self.ctx.state.track
+        if track is None or not len(track.notes):
+            self.ctx.notifier.info(f"Select the notes for {TITLES[tool]} (or pick a track with notes)")
+            return None
+        return run_drum_tool(self, tool, track, selection_track(self.ctx.state), seed)
 
     def _start(self, tool: str, job: Callable, req, label: str,
                make: Callable[[object], list[Proposal] | str]) -> Worker | None:

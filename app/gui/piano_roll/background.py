@@ -16,6 +16,7 @@ from latentroll.core.song import Song
 from latentroll.core.theory import Scale
 
 from ..theme import ROLL
+from .lanes import PITCH_LANES, Lanes
 from .mapping import TOP_PITCH, Mapping
 
 BLACK_KEYS = frozenset({1, 3, 6, 8, 10})
@@ -39,7 +40,11 @@ def row_colors(scale: Scale | None):
     return out
 
 
-def paint_rows(painter: QPainter, m: Mapping, rect: QRectF, scale: Scale | None) -> None:
+def paint_rows(painter: QPainter, m: Mapping, rect: QRectF, scale: Scale | None,
+               lanes: Lanes = PITCH_LANES) -> None:
+    if lanes.drum:
+        paint_kit_rows(painter, m, rect, lanes)
+        return
     top = max(0, int(math.floor((rect.top() - m.dy) / m.sy)))
     bottom = min(TOP_PITCH, int(math.ceil((rect.bottom() - m.dy) / m.sy)))
     colors = row_colors(scale)
@@ -52,6 +57,19 @@ def paint_rows(painter: QPainter, m: Mapping, rect: QRectF, scale: Scale | None)
         if m.sy >= 6:
             edge = ROLL.octave_line if pitch % 12 == 0 else ROLL.row_line
             painter.fillRect(QRectF(left, y + h - 1, width, 1), edge)
+
+
+def paint_kit_rows(painter: QPainter, m: Mapping, rect: QRectF, lanes: Lanes) -> None:
+    """The drum lane's rows: alternating shades, one per kit piece, dark below the last."""
+    left, width = rect.left(), rect.width()
+    painter.fillRect(rect, ROLL.row_line)
+    top = max(0, int(math.floor((rect.top() - m.dy) / m.sy)))
+    bottom = min(lanes.count - 1, int(math.ceil((rect.bottom() - m.dy) / m.sy)))
+    for row in range(top, bottom + 1):
+        y = math.floor(m.row_y(row))
+        h = math.floor(m.row_y(row + 1)) - y
+        painter.fillRect(QRectF(left, y, width, h), ROLL.white_row if row % 2 == 0 else ROLL.black_row)
+        painter.fillRect(QRectF(left, y + h - 1, width, 1), ROLL.row_line)
 
 
 def paint_time_lines(painter: QPainter, m: Mapping, rect: QRectF, song: Song, grid: int) -> None:

@@ -10,6 +10,10 @@ A press picks one gesture from the tool and what lies under the cursor:
 Moves and resizes are live: every mouse move pushes a SetNoteFields with the gesture's merge key,
 so the whole drag collapses into one undo step. Drawing and erasing show a preview and push one
 command on release. Hold Alt to place freely (snap bypass).
+
+On a drum track's lane (``lanes.py``) the rows are kit pieces: a click puts a hit of the row's
+piece, a vertical move re-assigns hits to the piece they land on, and hits have no length to
+resize.
 """
 from __future__ import annotations
 
@@ -22,10 +26,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt, SignalInstance
 from PySide6.QtWidgets import QApplication
 
 from latentroll.core.commands import AddNotes, RemoveNotes, SetNoteFields
+from latentroll.core.drum_kit import NUM_PIECES, piece_pitches
 from latentroll.core.song import NOTE_DTYPE
 
 from ..document import Document
 from ..editor_state import EditorState
+from .lanes import CELL_TICKS, PITCH_LANES, Lanes
 from .mapping import TOP_PITCH, Mapping
 from .notes_item import NotesItem
 
@@ -37,8 +43,8 @@ DEFAULT_VELOCITY = 100
 @dataclass(frozen=True)
 class RollEvent:
     tick: float
-    row: float
-    pitch: int
+    row: float  # scene row (fractional)
+    pitch: int  # the pitch the row writes; -1 on the drum lane's "Other" row
     pos: QPointF
     button: Qt.MouseButton
     modifiers: Qt.KeyboardModifier
@@ -50,6 +56,10 @@ class RollEvent:
     @property
     def ctrl(self) -> bool:
         return bool(self.modifiers & Qt.KeyboardModifier.ControlModifier)
+
+    @property
+    def lane_row(self) -> int:
+        return int(np.floor(self.row))
 
     @property
     def alt(self) -> bool:
@@ -64,6 +74,7 @@ class RollView(Protocol):
     state: EditorState
     notes_item: NotesItem
     message: SignalInstance  # str: short status-bar feedback
+    lanes: Lanes  # the rows the current track is shown on
 
     def mapping(self) -> Mapping: ...
     def snap(self, tick: float, ev: RollEvent, mode: str = "round") -> int: ...
@@ -72,24 +83,29 @@ class RollView(Protocol):
     def set_rubber_band(self, rect: QRectF | None) -> None: ...
 
 
-def hit_note(notes: np.ndarray, tick: float, pitch: int, edge_ticks: float) -> tuple[int, str]:
-    """Row of the note under (tick, pitch) and the zone hit: 'move', 'resize' or ''."""
+def hit_note(notes: np.ndarray, tick: float, row: int, edge_ticks: float,
+             lanes: Lanes = PITCH_LANES) -> tuple[int, str]:
+    """Index of the note under (tick, row) and the zone hit: 'move', 'resize' or '' (drum hits
+    have no length to resize)."""
     if not len(notes):
         return -1, ""
     start = notes["start"]
-    end = start + notes["duration"]
-    cand = np.flatnonzero((notes["pitch"] == pitch) & (start <= tick) & (tick < end))
+    end = lanes.ends(notes)
+    cand = np.flatnonzero((lanes.rows_of(notes["pitch"]) == row) & (start <= tick) & (tick < end))
     if not len(cand):
         return -1, ""
     i = int(cand[-1])
+    if lanes.drum:
+        return i, "move"
     edge = min(edge_ticks, (end[i] - start[i]) / 3)
     return i, ("resize" if end[i] - tick <= edge else "move")
 
 
-def notes_in_rect(notes: np.ndarray, t0: float, t1: float, r0: float, r1: float) -> np.ndarray:
-    row = TOP_PITCH - notes["pitch"].astype(np.int64)
+def notes_in_rect(notes: np.ndarray, t0: float, t1: float, r0: float, r1: float,
+                  lanes: Lanes = PITCH_LANES) -> np.ndarray:
+    row = lanes.rows_of(notes["pitch"])
     start = notes["start"]
-    mask = (start < t1) & (start + notes["duration"] > t0) & (row + 1 > r0) & (row < r1)
+    mask = (start < t1) & (lanes.ends(notes) > t0) & (row + 1 > r0) & (row < r1)
     return np.flatnonzero(mask)
 
 
@@ -103,11 +119,16 @@ def begin_gesture(view: RollView, ev: RollEvent) -> "Gesture | None":
         return EraseSwipe(view, ev)
     if ev.button != Qt.MouseButton.LeftButton:
         return None
-    row, zone = hit_note(track.notes, ev.tick, ev.pitch, EDGE_PX / view.mapping().sx)
+    row, zone = hit_note(track.notes, ev.tick, ev.lane_row, EDGE_PX / view.mapping().sx, view.lanes)
     if row >= 0:
         return ResizeNotes(view, ev, row) if zone == "resize" else MoveNotes(view, ev, row)
     if state.tool == "select" or ev.ctrl:
         return BoxSelect(view, ev)
+    if view.lanes.drum:
+        if ev.pitch < 0:
+            view.message.emit("Draw hits on a kit row (the Other row only shows keys of no kit piece)")
+            return None
+        return CreateHit(view, ev)
     return CreateNote(view, ev)
 
 
@@ -188,14 +209,32 @@ class MoveNotes(_SelectionDrag):
         a_start = int(self.anchor["start"])
         dt = self.view.snap(a_start + ev.tick - self.press.tick, ev) - a_start
         dt = max(dt, -int(self.orig["start"].min()))
-        dp = ev.pitch - self.press.pitch
-        dp = int(np.clip(dp, -int(self.orig["pitch"].min()), TOP_PITCH - int(self.orig["pitch"].max())))
+        lanes = self.view.lanes
+        if lanes.drum:
+            dp = ev.lane_row - self.press.lane_row
+            pitches = self._drum_pitches(lanes, dp)
+        else:
+            dp = ev.pitch - self.press.pitch
+            dp = int(np.clip(dp, -int(self.orig["pitch"].min()), TOP_PITCH - int(self.orig["pitch"].max())))
+            pitches = self.orig["pitch"] + dp
         if (dt, dp) == self.last:
             return
-        self._push({"start": self.orig["start"] + dt, "pitch": self.orig["pitch"] + dp}, "Move notes")
+        self._push({"start": self.orig["start"] + dt, "pitch": pitches}, "Move hits" if lanes.drum else "Move notes")
         if dp != self.last[1]:
-            self.view.audition(int(self.anchor["pitch"]) + dp, int(self.anchor["velocity"]))
+            grabbed = int(np.flatnonzero(self.rows == self.row)[0])
+            self.view.audition(int(pitches[grabbed]), int(self.anchor["velocity"]))
         self.last = (dt, dp)
+
+    def _drum_pitches(self, lanes: Lanes, drow: int) -> np.ndarray:
+        """Hits moved ``drow`` kit rows take the piece of the row they land on; unmoved ones
+        keep their key (a kick on 35 stays on 35)."""
+        if drow == 0:
+            return self.orig["pitch"].copy()
+        rows = np.minimum(lanes.rows_of(self.orig["pitch"]), NUM_PIECES - 1)
+        drow = int(np.clip(drow, -int(rows.min()), NUM_PIECES - 1 - int(rows.max())))
+        if drow == 0:
+            return self.orig["pitch"].copy()
+        return np.asarray(piece_pitches(), dtype=np.int64)[rows + drow]
 
 
 class ResizeNotes(_SelectionDrag):
@@ -251,6 +290,26 @@ class CreateNote(Gesture):
         self.view.notes_item.set_preview(None)
 
 
+class CreateHit(Gesture):
+    """Drum lane: a click puts one hit of the row's piece in the grid cell under the cursor."""
+
+    def __init__(self, view, ev):
+        super().__init__(view, ev)
+        self.note = np.zeros(1, dtype=NOTE_DTYPE)
+        self.note[0] = (view.snap(ev.tick, ev, "floor"), CELL_TICKS, ev.pitch, DEFAULT_VELOCITY)
+        view.notes_item.set_preview(self.note)
+        view.audition(ev.pitch, DEFAULT_VELOCITY)
+
+    def release(self, ev: RollEvent) -> None:
+        self.view.notes_item.set_preview(None)
+        cmd = AddNotes(self.state.current_track, self.note, text="Draw hit")
+        self.doc.push(cmd)
+        self.state.set_selection(cmd.new_indices)
+
+    def cancel(self) -> None:
+        self.view.notes_item.set_preview(None)
+
+
 class BoxSelect(Gesture):
     def __init__(self, view, ev):
         super().__init__(view, ev)
@@ -262,7 +321,7 @@ class BoxSelect(Gesture):
         t0, t1 = sorted((self.press.tick, ev.tick))
         r0, r1 = sorted((self.press.row, ev.row))
         self.view.set_rubber_band(QRectF(self.press.pos, ev.pos).normalized())
-        rows = notes_in_rect(self.state.track.notes, t0, t1, r0, r1)
+        rows = notes_in_rect(self.state.track.notes, t0, t1, r0, r1, self.view.lanes)
         self.state.set_selection(np.union1d(self.base, rows))
 
     def release(self, ev: RollEvent) -> None:
@@ -283,7 +342,7 @@ class EraseSwipe(Gesture):
         self._hit(ev)
 
     def _hit(self, ev: RollEvent) -> None:
-        row, _ = hit_note(self.state.track.notes, ev.tick, ev.pitch, 0)
+        row, _ = hit_note(self.state.track.notes, ev.tick, ev.lane_row, 0, self.view.lanes)
         if row >= 0 and row not in self.marked:
             self.marked.add(row)
             self.view.notes_item.set_erase_marks(sorted(self.marked))

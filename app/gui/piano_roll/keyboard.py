@@ -1,4 +1,6 @@
-"""The piano keyboard left of the roll: one key per pitch row; click a key to hear it."""
+"""The piano keyboard left of the roll: one key per pitch row; click a key to hear it.
+
+On the drum lane it is the kit column instead: each row's piece name (Kick, Snare, …)."""
 from __future__ import annotations
 
 import math
@@ -29,9 +31,18 @@ class KeyboardWidget(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(KEY_WIDTH, 400)
 
+    def row_labels(self) -> list[str]:
+        """The names the column shows, top row first: pitch names or the kit's pieces."""
+        lanes = self.view.lanes
+        return [lanes.label(row) for row in range(lanes.count)]
+
     def paintEvent(self, _event) -> None:
         m = self.view.mapping()
         p = QPainter(self)
+        if self.view.lanes.drum:
+            self._paint_kit(p, m)
+            p.end()
+            return
         p.fillRect(self.rect(), ROLL.black_row)
         top = max(0, int(math.floor(-m.dy / m.sy)))
         bottom = min(TOP_PITCH, int(math.ceil((self.height() - m.dy) / m.sy)))
@@ -59,16 +70,41 @@ class KeyboardWidget(QWidget):
         p.fillRect(QRectF(w - 1, 0, 1, self.height()), ROLL.octave_line)
         p.end()
 
+    def _paint_kit(self, p: QPainter, m) -> None:
+        lanes = self.view.lanes
+        w = self.width()
+        p.fillRect(self.rect(), ROLL.lane_bg)
+        p.setFont(self._font)
+        for row in range(lanes.count):
+            y = math.floor(m.row_y(row))
+            h = math.floor(m.row_y(row + 1)) - y
+            if y + h < 0 or y > self.height():
+                continue
+            pitch = lanes.pitch_of(row)
+            color = ROLL.key_pressed if pitch is not None and pitch == self.pressed else ROLL.key_white
+            p.fillRect(QRectF(0, y, w - 1, h - 1), color)
+            p.setPen(ROLL.key_label)
+            p.drawText(QRectF(4, y, w - 8, h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       lanes.label(row))
+        p.fillRect(QRectF(w - 1, 0, 1, self.height()), ROLL.octave_line)
+
+    def _pitch_at(self, y: float) -> int | None:
+        if not self.view.lanes.drum:
+            return self.view.mapping().pitch_at(y)
+        m = self.view.mapping()
+        return self.view.lanes.pitch_of(int(math.floor((y - m.dy) / m.sy)))
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.pressed = self.view.mapping().pitch_at(event.position().y())
-        self.view.audition(self.pressed, 100)
+        self.pressed = self._pitch_at(event.position().y())
+        if self.pressed is not None:
+            self.view.audition(self.pressed, 100)
         self.update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self.pressed is None:
             return
-        pitch = self.view.mapping().pitch_at(event.position().y())
-        if pitch != self.pressed:
+        pitch = self._pitch_at(event.position().y())
+        if pitch is not None and pitch != self.pressed:
             self.pressed = pitch
             self.view.audition(pitch, 100)
             self.update()

@@ -3,7 +3,8 @@
 It paints the background grid, the playhead/selection box and the marks for notes out of
 sight above or below (``offscreen.py``) itself (device pixels), turns mouse events into
 gestures (``gestures.py``), zooms with Ctrl+wheel (time) and Ctrl+Alt+wheel
-(pitch), scrolls with the wheel (Shift+wheel: sideways) and follows the playhead.
+(pitch), scrolls with the wheel (Shift+wheel: sideways) and follows the playhead. A drum track is shown on its kit rows (``lanes.py``): the view swaps
+the rows, fits them to its height and gives the pitched tracks their scroll and zoom back.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from ..theme import ROLL
 from ..undo import ChangeSet
 from . import background
 from .gestures import EDGE_PX, Gesture, RollEvent, begin_gesture, hit_note
-from .mapping import TOP_PITCH, Mapping
+from .lanes import PITCH_LANES, Lanes, lanes_for
+from .mapping import Mapping
 from .notes_item import NotesItem
 from .offscreen import Hidden, Mark, OffscreenNotes, marks, paint_marks, scroll_target
 
@@ -31,6 +33,7 @@ MIN_SX, MAX_SX = 0.0005, 2.0  # pixels per tick (0.0005: ~1 px per 4/4 bar)
 MIN_SY, MAX_SY = 4.0, 40.0  # pixels per pitch row
 DEFAULT_SX, DEFAULT_SY = 0.1, 14.0
 EXTRA_BARS = 8  # room to draw after the last note
+DRUM_MAX_SY = MAX_SY  # the kit rows fill the height up to this many pixels each
 
 
 class PianoRollView(QGraphicsView):
@@ -50,6 +53,8 @@ class PianoRollView(QGraphicsView):
         self._rubber: QRectF | None = None
         self._playhead_drawn: int | None = None  # the tick whose line is on screen
         self.offscreen = OffscreenNotes()  # counts the notes above and below the visible rows
+        self.lanes: Lanes = PITCH_LANES  # the current track's rows (kit pieces for a drum track)
+        self._pitch_view: tuple[float, int] | None = None  # row zoom and scroll to restore after drums
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
@@ -82,7 +87,12 @@ class PianoRollView(QGraphicsView):
     def roll_event(self, pos: QPointF, button, modifiers) -> RollEvent:
         m = self.mapping()
         row = (pos.y() - m.dy) / m.sy
-        return RollEvent(m.tick(pos.x()), row, m.pitch_at(pos.y()), QPointF(pos), button, modifiers)
+        if self.lanes.drum:
+            pitch = self.lanes.pitch_of(int(math.floor(row)))
+            pitch = -1 if pitch is None else pitch
+        else:
+            pitch = m.pitch_at(pos.y())
+        return RollEvent(m.tick(pos.x()), row, pitch, QPointF(pos), button, modifiers)
 
     def snap(self, tick: float, ev: RollEvent, mode: str = "round") -> int:
         if ev.alt:
@@ -95,9 +105,29 @@ class PianoRollView(QGraphicsView):
 
     # ---- refresh -----------------------------------------------------------------------
     def refresh(self, *_args) -> None:
+        self._sync_lanes()
         self.viewport().update()
         self.viewChanged.emit()
 
+    def _sync_lanes(self) -> None:
+        """Follow the current track's rows; entering the drum lane fits its rows to the height,
+        leaving it brings back the pitched view as it was."""
+        lanes = lanes_for(self.state.track)
+        if lanes == self.lanes:
+            return
+        was_drum, self.lanes = self.lanes.drum, lanes
+        self.notes_item.lanes = lanes
+        self._update_extent()
+        bar = self.verticalScrollBar()
+        if lanes.drum and not was_drum:
+            self._pitch_view = (self.transform().m22(), bar.value())
+            sy = min(max(self.viewport().height() / lanes.count, MIN_SY), DRUM_MAX_SY)
+            self.setTransform(QTransform.fromScale(self.transform().m11(), sy))
+            bar.setValue(bar.minimum())
+        elif was_drum and not lanes.drum and self._pitch_view is not None:
+            sy, value = self._pitch_view
+            self.setTransform(QTransform.fromScale(self.transform().m11(), sy))
+            bar.setValue(value)
     def _on_doc_changed(self, changes: ChangeSet) -> None:
         self.offscreen.invalidate()
         self._update_extent()
@@ -105,6 +135,7 @@ class PianoRollView(QGraphicsView):
 
     def _on_song_replaced(self) -> None:
         self.offscreen.invalidate()
+        self._sync_lanes()
         self._update_extent()
         self.show_notes()
         self.refresh()
@@ -115,7 +146,7 @@ class PianoRollView(QGraphicsView):
         self._song_end = song.bar_start(bars) if song.end_tick() else 0  # painted every frame: cached
         end = song.bar_start(bars + EXTRA_BARS)
         self.notes_item.set_extent(end)
-        self._scene.setSceneRect(QRectF(0, 0, end, TOP_PITCH + 1))
+        self._scene.setSceneRect(QRectF(0, 0, end, self.lanes.count))
 
     def song_end_tick(self) -> int:
         """End of the song's last bar (0 for an empty song)."""
@@ -180,6 +211,10 @@ class PianoRollView(QGraphicsView):
 
     def show_notes(self) -> None:
         """Center vertically on the notes of the current track (or middle C) and go to bar 1."""
+        if self.lanes.drum:
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().minimum())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+            return
         song = self.doc.song
         pitches = np.concatenate([t.notes["pitch"] for t in song.tracks]) if song.tracks else np.zeros(0)
         center = float(np.median(pitches)) if len(pitches) else 60.0
@@ -189,7 +224,10 @@ class PianoRollView(QGraphicsView):
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + int(y))
 
     def offscreen_marks(self) -> list[Mark]:
-        """The "▲ n notes above" / "▼ n notes below" pills to show now (viewport pixels)."""
+        """The "▲ n notes above" / "▼ n notes below" pills to show now (viewport pixels); none
+        on the drum lane, whose few rows scroll like a list."""
+        if self.lanes.drum:
+            return []
         vp = self.viewport()
         st = self.state
         hidden = self.offscreen.hidden(self.doc.song, st.current_track, st.view.ghost_notes, self.mapping(),
@@ -258,7 +296,7 @@ class PianoRollView(QGraphicsView):
         painter.save()
         painter.resetTransform()
         scale = self.state.scale if self.state.view.scale_highlight else None
-        background.paint_rows(painter, m, device, scale)
+        background.paint_rows(painter, m, device, scale, self.lanes)
         background.paint_time_lines(painter, m, device, self.doc.song, self.state.grid_ticks)
         loop = (self.state.loop_start, self.state.loop_end) if self.state.loop_enabled else None
         background.paint_regions(painter, m, device, self.song_end_tick(), loop)
@@ -323,7 +361,7 @@ class PianoRollView(QGraphicsView):
         if ev is not None and self._mark_at(ev.pos) is not None:
             shape = Qt.CursorShape.PointingHandCursor
         elif ev is not None and track is not None and self.state.tool != "erase":
-            row, zone = hit_note(track.notes, ev.tick, ev.pitch, EDGE_PX / self.mapping().sx)
+            row, zone = hit_note(track.notes, ev.tick, ev.lane_row, EDGE_PX / self.mapping().sx, self.lanes)
             if row >= 0:
                 shape = Qt.CursorShape.SizeHorCursor if zone == "resize" else Qt.CursorShape.SizeAllCursor
         self.viewport().setCursor(shape)
