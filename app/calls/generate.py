@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 
@@ -18,6 +19,7 @@ class GenerateRequest:
     bars: int = 4
     scale: Scale | None = None
     seed: int = 0
+    chords: tuple[ChordEvent, ...] = ()  # "Follow chords": ticks from the clip's start
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,11 @@ class TransferRequest:
 
 def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:
     label = req.style or "any style"
+    follow = {"chords": list(req.chords)} if req.chords else {}
 
     def one(i: int) -> Track:
         track = svc.generate(1, style=req.style, temperature=req.temperature, bars=req.bars,
-                             scale=req.scale, seed=req.seed + i)[0]
+                             scale=req.scale, seed=req.seed + i, **follow)[0]
         track.name = f"{label} {i + 1}"
         return track
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QToolButton, QWidget
 
+from .chord_voicing import add_chords_track, detected_chords_edit, selection_bars
 from .document import Document
 from .edit_ops import EditOps
 from .editor_state import EditorState
@@ -187,10 +188,39 @@ def build_menus(win: MenuWindow) -> None:
     m.addAction(_action(win, "add_track", "&Add Track", win.track_list.add_track, "Ctrl+T"))
     m.addAction(_action(win, "remove_track", "&Delete Track",
                         lambda: win.track_list.remove_track(state.current_track) if state.track is not None else None))
+    m.addSeparator()
+    chord_actions = [
+        _action(win, "chords_to_track", "&Chords → Track", lambda: chords_to_track(win),
+                tip="Voice the chord track as a pad track (one note per chord tone, held to the next chord)"),
+        _action(win, "detect_chords", "Detect C&hords from Notes", lambda: detect_chords(win),
+                tip="Fill the chord lane with the chords the notes sound (the selection's bars, or the song)"),
+    ]
+    for act in chord_actions:
+        m.addAction(act)
+    editor.chord_lane.context_actions = chord_actions
 
     # ---- Help ----
     m = bar.addMenu("&Help")
     m.addAction(_action(win, "shortcuts", "&Keyboard Shortcuts", win.show_shortcuts, "F1"))
+
+
+def chords_to_track(win: MenuWindow) -> None:
+    """The chord track as a new pad track, one undo step (it plays, renders and exports)."""
+    if not win.doc.song.chords:
+        win.editor.view.message.emit("The song has no chords yet: click in the chord lane above the roll to add one")
+        return
+    command = win.doc.push(add_chords_track(win.doc.song))
+    win.state.set_current_track(command._at)
+
+
+def detect_chords(win: MenuWindow) -> None:
+    """Fill the chord lane from the notes, bar by bar: the selection's bars, else the whole song
+    (one undo step; chords outside the span stay)."""
+    song, state = win.doc.song, win.state
+    edit, message = detected_chords_edit(song, *selection_bars(song, state.track, state.selection))
+    if edit is not None:
+        win.doc.push(edit)
+    win.editor.view.message.emit(message)
 
 
 def rebuild_recent(menu: QMenu, files: FileController) -> None:

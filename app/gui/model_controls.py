@@ -126,6 +126,10 @@ class KeyChooser(QWidget):
         lay.addWidget(self.in_key)
         lay.addWidget(self.tonic)
         lay.addWidget(self.mode, 1)
+        # Follow chords: strong-beat notes lean on the chord lane's chords (the models' ``chords=``).
+        self.follow_chords = QCheckBox("Follow chords", self)
+        self.follow_chords.setToolTip("Notes on strong beats lean on the tones of the chord lane's chords")
+        lay.addWidget(self.follow_chords)
         ctx.state.scaleChanged.connect(self._follow_song)
         ctx.doc.songReplaced.connect(self._reset)
         self._follow_song()

@@ -21,6 +21,7 @@ from latentroll.core.song import Song, Track
 from latentroll.core.theory import Scale
 
 from ..candidates import CandidateList, Proposal, accept_proposal
+from ..chord_voicing import chords_from
 from ..clip_widgets import CardOptions, ClipCard
 from ..clips import Clip, clip_from_track, selection_track
 from ..model_context import ModelContext
@@ -179,13 +180,20 @@ class GeneratePanel(QWidget):
     # ---- generate ----------------------------------------------------------------------
     def request(self) -> GenerateRequest:
         step = self.host.specs[self.model_key].bar_step
+        song = self.ctx.doc.song
+        follow = self.key.follow_chords.isChecked() and song.chords  # clips go in at the playhead's bar
+        chords = chords_from(song, bar_at(song, self.ctx.state.playhead).start) if follow else ()
         return GenerateRequest(style=self.style, temperature=self.temperature.value(),
                                variations=self.variations.value(), bars=max(step, self.bars.value() // step * step),
-                               scale=self.scale, seed=random.randrange(2**31))
+                               scale=self.scale, seed=random.randrange(2**31), chords=chords)
 
     def generate(self, req: GenerateRequest | None = None) -> Worker | None:
         if self.drums.handles(self.model_key):
             return self.drums.generate()
+        if self.key.follow_chords.isChecked() and not self.ctx.doc.song.chords:
+            self.ctx.notifier.info("This song has no chords yet: add them in the chord lane above the roll, "
+                                   "or suggest some in Model Tools ▸ Chords")
+            return None
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
         model = self.host.specs[self.model_key].short

@@ -1,5 +1,6 @@
 """The Model Tools panel: Continue (LSTM), Repair (autoencoder), Harmonize and Infill (chorale CNN),
-and the drum tools Groove, Drumify and Continue drums (``drum_tools.py``).
+the drum tools Groove, Drumify and Continue drums (``drum_tools.py``) and the chord tools Chords
+and Bass line (``chord_tools.py``).
 
 Each tool takes what the piano roll points at — the selected notes (or the current track), or
 for Infill a time region and the voices to rewrite — runs its model in a worker (progress and
@@ -33,12 +34,22 @@ from ..model_context import ModelContext
 from ..models_host import FAILED, MISSING, ModelBanner
 from ..undo import ChangeSet
 from ..workers import Worker
+from .chord_tools import (
+    CHORD_HINTS,
+    CHORD_MODELS,
+    CHORD_TITLES,
+    CHORD_TOOLS,
+    NO_CHORDS,
+    chord_pages,
+    run_chord_tool,
+)
 from .drum_tools import DRUM_HINTS, DRUM_TITLES, DRUM_TOOLS, drum_pages, fill_styles, run_drum_tool
 from .pages import VOICES, ContinuePage, HarmonizePage, InfillPage, RepairPage, ToolPage
 from .proposals import continuation_proposals, harmony_proposals, infill_proposals, repair_proposal
 
-TOOLS = ("continue", "repair", "harmonize", "infill", *DRUM_TOOLS)
-TITLES = {"continue": "Continue", "repair": "Repair", "harmonize": "Harmonize", "infill": "Infill", **DRUM_TITLES}
+TOOLS = ("continue", "repair", "harmonize", "infill", *DRUM_TOOLS, *CHORD_TOOLS)
+TITLES = {"continue": "Continue", "repair": "Repair", "harmonize": "Harmonize", "infill": "Infill", **DRUM_TITLES,
+          **CHORD_TITLES}
 HINTS = {  # what each tool's empty candidate list says
     "continue": "Continuations appear here. Click one to hear it after the notes it continues; Accept adds it "
                 "to the track, + Track puts it on a new one (Ctrl+Z undoes it).",
@@ -49,6 +60,7 @@ HINTS = {  # what each tool's empty candidate list says
     "infill": "Infills appear here. Click one to hear it with the music around it; Accept rewrites the "
               "chosen voices in the region (Ctrl+Z undoes it).",
     **DRUM_HINTS,
+    **CHORD_HINTS,
 }
 
 
@@ -57,7 +69,8 @@ class ModelToolsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.host = ctx.host
-        self.models = {tool: next(k for k, s in self.host.specs.items() if tool in s.tools) for tool in TOOLS}
+        self.models = {tool: CHORD_MODELS[tool] if tool in CHORD_MODELS else
+                       next(k for k, s in self.host.specs.items() if tool in s.tools) for tool in TOOLS}
         self.proposals: dict[int, Proposal] = {}  # by card clip uid
         self._pending: str | None = None  # a tool to run once its model has loaded
 
@@ -75,6 +88,7 @@ class ModelToolsPanel(QWidget):
         self.pages: dict[str, ToolPage] = {
             "continue": ContinuePage(ctx, self), "repair": RepairPage(ctx, self),
             "harmonize": HarmonizePage(ctx, self), "infill": InfillPage(ctx, self), **drum_pages(ctx, self),
+            **chord_pages(ctx, self),
         }
         self.stack = QStackedWidget(self)
         for tool in TOOLS:
@@ -175,7 +189,7 @@ class ModelToolsPanel(QWidget):
 
     # ---- what the tools work on ---------------------------------------------------------
     def _on_doc_changed(self, changes: ChangeSet) -> None:
-        if changes.tracks or changes.track_props or changes.rows:
+        if changes.tracks or changes.track_props or changes.rows or changes.maps:
             self.refresh_source()
 
     def voice_tracks(self) -> list[Track]:
@@ -212,6 +226,11 @@ class ModelToolsPanel(QWidget):
             text = f"Region: {bars_text(song, start, end)} ({how})."
             self.source.setText(text + (f" {problem}." if problem else ""))
             return
+        if self.tool == "bass_line":
+            n = len(song.chords)
+            self.source.setText(f"Follows the chord track ({n} chord{'s' * (n != 1)})." if n else
+                                "The song has no chords yet: add them in the chord lane or the Chords tab.")
+            return
         track = st.track
         if track is None or not len(track.notes):
             self.source.setText("Select notes in the piano roll (or pick a track with notes).")
@@ -242,6 +261,8 @@ class ModelToolsPanel(QWidget):
         seed = random.randrange(2**31) if seed is None else seed
         if tool in DRUM_TOOLS:
             return self._run_drums(tool, seed)
+        if tool in CHORD_TOOLS:
+            return run_chord_tool(self, tool, seed)
         return getattr(self, f"_run_{tool}")(seed)
 
     def _run_drums(self, tool: str, seed: int) -> Worker | None:
@@ -281,9 +302,14 @@ class ModelToolsPanel(QWidget):
             return None
         source, part = got
         page = self.pages["continue"]
-        req = ContinueRequest(part, page.bars.value(), page.variations.value(), page.temperature.value(),
-                              page.styles.style, page.key.scale, self._meter_at(part.end_tick() - 1), seed)
         song = self.ctx.doc.song
+        follow = page.key.follow_chords.isChecked()
+        if follow and not song.chords:
+            self.ctx.notifier.info(NO_CHORDS)
+            return None
+        req = ContinueRequest(part, page.bars.value(), page.variations.value(), page.temperature.value(),
+                              page.styles.style, page.key.scale, self._meter_at(part.end_tick() - 1), seed,
+                              tuple(song.chords) if follow else ())
         return self._start("continue", continue_job, req, f"Continuing {source.name} by {req.bars} bars",
                            lambda out: continuation_proposals(song, source, part.notes, out)
                            or "The continuations came out silent; try a higher temperature")

@@ -1,5 +1,5 @@
 """The piano-roll editor panel: tool bar (tools, grid, view toggles, MIDI drag handle),
-ruler, keyboard, canvas and velocity lane laid out so their pixels line up."""
+ruler, chord lane, keyboard, canvas and velocity lane laid out so their pixels line up."""
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, QUrl, Signal
@@ -19,6 +19,7 @@ from latentroll.core.timing import GRIDS
 from ..document import Document
 from ..editor_state import EditorState
 from ..elided_label import ElidedLabel
+from .chord_lane import ChordLane
 from .keyboard import KEY_WIDTH, KeyboardWidget
 from .ruler import RulerWidget
 from .velocity_lane import VelocityLane
@@ -73,6 +74,9 @@ class PianoRollEditor(QWidget):
         self.view = PianoRollView(document, state, self)
         self.keyboard = KeyboardWidget(self.view, self)
         self.ruler = RulerWidget(self.view, self)
+        self.chord_lane = ChordLane(self.view, self)
+        self.chord_lane.chordTonesChanged.connect(self.keyboard.set_chord_tones)
+        self.chord_lane.message.connect(self.view.message)
         self.lane = VelocityLane(self.view, self)
 
         bar = QHBoxLayout()
@@ -120,15 +124,21 @@ class PianoRollEditor(QWidget):
         corner.setFixedSize(QSize(KEY_WIDTH, self.ruler.height()))
         grid.addWidget(corner, 0, 0)
         grid.addWidget(self.ruler, 0, 1)
-        grid.addWidget(self.keyboard, 1, 0)
-        grid.addWidget(self.view, 1, 1)
+        chords_label = QLabel("Chords", self)
+        chords_label.setObjectName("dim")
+        chords_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        chords_label.setFixedWidth(KEY_WIDTH)
+        grid.addWidget(chords_label, 1, 0)
+        grid.addWidget(self.chord_lane, 1, 1)
+        grid.addWidget(self.keyboard, 2, 0)
+        grid.addWidget(self.view, 2, 1)
         lane_label = QLabel("Velocity", self)
         lane_label.setObjectName("dim")
         lane_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         lane_label.setFixedWidth(KEY_WIDTH)
-        grid.addWidget(lane_label, 2, 0)
-        grid.addWidget(self.lane, 2, 1)
-        grid.setRowStretch(1, 1)
+        grid.addWidget(lane_label, 3, 0)
+        grid.addWidget(self.lane, 3, 1)
+        grid.setRowStretch(2, 1)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

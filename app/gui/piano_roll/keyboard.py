@@ -1,6 +1,7 @@
 """The piano keyboard left of the roll: one key per pitch row; click a key to hear it.
 
-On the drum lane it is the kit column instead: each row's piece name (Kick, Snare, …)."""
+On the drum lane it is the kit column instead: each row's piece name (Kick, Snare, …). The tones
+of the chord the chord lane points at are marked at the keys' left edge (its root in orange)."""
 from __future__ import annotations
 
 import math
@@ -13,6 +14,7 @@ from latentroll.core.theory import pitch_name
 
 from ..theme import ROLL
 from .background import BLACK_KEYS
+from .chord_lane import CHORD_ROOT, CHORD_TONE, ChordTones
 from .mapping import TOP_PITCH
 from .view import PianoRollView
 
@@ -24,12 +26,18 @@ class KeyboardWidget(QWidget):
         super().__init__(parent)
         self.view = view
         self.pressed: int | None = None
+        self.chord_tones = ChordTones()
         self.setFixedWidth(KEY_WIDTH)
         self._font = QFont("DejaVu Sans", 7)
         view.viewChanged.connect(self.update)
 
     def sizeHint(self) -> QSize:
         return QSize(KEY_WIDTH, 400)
+
+    def set_chord_tones(self, tones: ChordTones) -> None:
+        if tones != self.chord_tones:
+            self.chord_tones = tones
+            self.update()
 
     def row_labels(self) -> list[str]:
         """The names the column shows, top row first: pitch names or the kit's pieces."""
@@ -48,6 +56,7 @@ class KeyboardWidget(QWidget):
         bottom = min(TOP_PITCH, int(math.ceil((self.height() - m.dy) / m.sy)))
         w = self.width()
         scale = self.view.state.scale
+        tones, root = self.chord_tones.pitch_classes, self.chord_tones.root
         p.setFont(self._font)
         for row in range(top, bottom + 1):
             pitch = TOP_PITCH - row
@@ -61,6 +70,8 @@ class KeyboardWidget(QWidget):
                 p.fillRect(QRectF(0, y + h - 1, w, 1), ROLL.row_line)
             else:
                 p.fillRect(QRectF(width, y, w - width - 1, h), ROLL.key_white)
+            if pitch % 12 in tones:
+                p.fillRect(QRectF(0, y, 5, max(h - 1, 1)), CHORD_ROOT if pitch % 12 == root else CHORD_TONE)
             if pitch % 12 == scale.tonic and h >= 4:
                 p.fillRect(QRectF(w - 4, y, 3, h), ROLL.key_pressed)  # tonic marker
             if pitch % 12 == 0 and h >= 9:
