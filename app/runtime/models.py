@@ -62,13 +62,14 @@ _services: dict[tuple[str, tuple], Any] = {}
 
 def _service(req: LoadRequest):
     key = (req.service, req.folders)
+    # every call: a loaded service reads some settings per call (the user's style folder)
+    for k in [k for k in os.environ if k.startswith("LATENTROLL_")]:
+        del os.environ[k]
+    os.environ.update(dict(req.env))
     if key not in _services:
         import torch
 
         torch.set_num_threads(req.threads)
-        for k in [k for k in os.environ if k.startswith("LATENTROLL_")]:
-            del os.environ[k]
-        os.environ.update(dict(req.env))
         module, _, cls = req.service.partition(":")
         _services[key] = getattr(importlib.import_module(module), cls).load(
             {role: Path(p) for role, p in req.folders})
@@ -79,9 +80,12 @@ def child_load(req: LoadRequest) -> ServiceInfo:
     return _service(req).info()
 
 
-def child_call(req: LoadRequest, method: str, args: tuple, kwargs: dict):
+def child_call(req: LoadRequest, method: str, args: tuple, kwargs: dict, progress=None):
+    """``progress``: the helper's streaming callable, handed to the service call as its own."""
     if method.startswith("_"):
         raise ValueError(f"not a service call: {method!r}")
+    if progress is not None:
+        kwargs = {**kwargs, "progress": progress}
     return getattr(_service(req), method)(*args, **kwargs)
 
 
@@ -98,7 +102,9 @@ class RemoteService:
     """Stands in for a service inside a worker: ``svc.generate(...)`` runs in the model process.
 
     Job functions take this (or, in tests of their logic, a real service) as their first
-    argument. The worker's cancel event makes a waiting call give up at once (``Cancelled``)."""
+    argument. The worker's cancel event makes a waiting call give up at once (``Cancelled``).
+    A call given a ``progress=`` callable streams: the service in the child gets a stand-in whose
+    reports reach that callable here, and a cancel stops the service's loop in the child too."""
 
     def __init__(self, helper: HelperProcess, model: ModelEntry, folders: Mapping[str, Path] | None = None,
                  cancel: threading.Event | None = None):
@@ -113,9 +119,9 @@ class RemoteService:
     def load(self) -> ServiceInfo:
         return self._run(child_load, self._req)
 
-    def _run(self, fn, *args):
+    def _run(self, fn, *args, progress=None):
         try:
-            return self._helper.run(fn, *args, cancel=self._cancel)
+            return self._helper.run(fn, *args, cancel=self._cancel, progress=progress)
         except HelperStopped as exc:
             raise ModelUnavailable(str(exc)) from None
 
@@ -123,8 +129,8 @@ class RemoteService:
         if method.startswith("_"):
             raise AttributeError(method)
 
-        def call(*args, **kwargs):
-            return self._run(child_call, self._req, method, args, kwargs)
+        def call(*args, progress=None, **kwargs):
+            return self._run(child_call, self._req, method, args, kwargs, progress=progress)
 
         call.__name__ = method
         return call

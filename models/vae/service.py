@@ -14,19 +14,23 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.chord_mask import ChordFollow, class_mask
 from latentroll.models.common.errors import MelodyError
 from latentroll.models.common.protocol import Folders, ServiceInfo, model_folders
 from latentroll.models.common.service import load_model_folder, style_label
 from latentroll.models.common.weights import load_tensors
 from latentroll.models.data.corpus import StyleInfo, style_infos
-from latentroll.models.data.melody import FIRST_PITCH_CLASS, STEP_TICKS
+from latentroll.models.data.melody import FIRST_PITCH_CLASS, MIN_PITCH, NUM_CLASSES, STEP_TICKS
 from latentroll.models.data.tracks import bar_origin, events_to_track, melody_notes, scale_mask, track_events
 
 from . import latent as lat
+from .conductor import build_vae
 from .config import VAEConfig
 from .network import MelodyVAE
+from .phrases import join_segments, phrase_windows
 from .step_decoder import StepDecoder
 
 MAX_TRANSFER_BARS = 512
@@ -72,7 +76,7 @@ class MelodyVAEService:
     def load(cls, folders: Folders | str | Path | None = None, int8: bool = True) -> "MelodyVAEService":
         """``int8``: decode with int8 matmuls (see ``StepDecoder``); false decodes in float32."""
         folder = model_folders("vae", folders)["model"]
-        model = load_model_folder(folder, VAEConfig, MelodyVAE, "vae")
+        model = load_model_folder(folder, VAEConfig, build_vae, "vae")
         cfg = model.cfg
         stats = None
         if (folder / "latent_stats.safetensors").exists():
@@ -97,6 +101,11 @@ class MelodyVAEService:
     def clip_ticks(self) -> int:
         return self.cfg.window * STEP_TICKS
 
+    @property
+    def clip_bars(self) -> int:
+        """Bars of 4/4 in one model clip (a phrase of more bars is read segment by segment)."""
+        return max(1, self.cfg.window // 16)
+
     def styles(self) -> list[StyleInfo]:
         return style_infos(self.cfg.styles)
 
@@ -111,7 +120,70 @@ class MelodyVAEService:
             map_styles=None if self.stats is None else self.stats.map_styles)
 
     def _style_index(self, style: str | None) -> int:
-        return style_label(self.cfg, style)
+        """The decoder's label for ``style``; a user's style ("My style") decodes with the label
+        of the corpus style its latents sit nearest."""
+        mine = self._my_style(style, arrays=False)
+        return style_label(self.cfg, mine.base_style if mine is not None else style)
+
+    # ---- "My style": the user's styles (models/mystyle) ----------------------------------------
+    def _my_style(self, style: str | None, arrays: bool = True):
+        """The fitted ``MyStyleModel`` (``arrays`` false: its ``MyStyleInfo``) when ``style``
+        names one of the user's styles, else None; an unknown name is a ``MelodyError`` listing
+        the corpus styles and the user's."""
+        if style is None or style == "any" or style in self.cfg.styles:
+            return None
+        from latentroll.models.mystyle.store import MyStyleStore
+
+        store = MyStyleStore()
+        if style not in store:
+            mine = ", ".join(i.name for i in store.list())
+            raise MelodyError(f"unknown style {style!r}; choose one of {', '.join(self.cfg.styles)}"
+                              + (f", or one of yours: {mine}" if mine else ""))
+        info = store.get(style)
+        if info.z_dim != self.cfg.z_dim or info.vae != self.name:
+            raise MelodyError(f"style {style!r} was fitted with another melody model ({info.vae}); "
+                              "train it again")
+        return store.model(style) if arrays else info
+
+    def melody_latents(self, tracks: Sequence[Track]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per track, its bar-aligned 2-bar windows (n, steps) and their latent means (n, z): what
+        a My style is fitted on. Drum and empty tracks are refused."""
+        from latentroll.models.mystyle.windows import melody_windows
+
+        out = []
+        for t in tracks:
+            w = melody_windows(t, self.steps)
+            out.append((w, self._means(w) if len(w) else np.zeros((0, self.cfg.z_dim), np.float32)))
+        return out
+
+    def fit_my_style(self, latents: np.ndarray, windows: np.ndarray, method: str | None = None):
+        """A ``MyStyleModel`` fitted on ``latents`` of ``windows`` against this model's corpus
+        styles (``models/mystyle/model.py``; NumPy, milliseconds)."""
+        from latentroll.models.mystyle.model import DEFAULT_METHOD, CorpusStyles, fit_my_style
+
+        styles = CorpusStyles(tuple(self.cfg.styles), self.stats.styles if self.stats else None,
+                              self.stats.critic if self.stats else None, self.name)
+        return fit_my_style(latents, styles, method or DEFAULT_METHOD, windows)
+
+    def decode_my_style(self, z: np.ndarray, mine, temperature: float, scale: Scale | None,
+                        seed: int | None = None, chords: ChordFollow | None = None,
+                        starts: np.ndarray | None = None) -> np.ndarray:
+        """(n, steps) events for latents of a user's style ``mine`` (a ``MyStyleModel``), decoded
+        with the label of its nearest corpus style. At temperature > 0 each latent is decoded
+        ``STYLE_DECODINGS`` times and the decoding kept is the one the style critic rates most
+        in that style among those that do not copy a window the style was fitted on (a style
+        fitted on a few tunes otherwise hands back their own phrases)."""
+        idx = style_label(self.cfg, mine.base_style)
+        if temperature <= 0:
+            return self.decode_events(z, temperature, mine.base_style, scale, seed, chords, starts)
+        n, k = len(z), STYLE_DECODINGS
+        ev = self.decode_events(np.repeat(z, k, axis=0), temperature, mine.base_style, scale, seed, chords,
+                                None if starts is None else np.repeat(starts, k))
+        critic = self.stats.critic if self.stats else None
+        score = critic.log_posterior(self._means(ev))[:, idx] if critic is not None and idx != self.cfg.any_style \
+            else np.zeros(len(ev))
+        score = np.where(mine.copies(ev), score - 1e6, score).reshape(n, k)
+        return ev.reshape(n, k, -1)[np.arange(n), score.argmax(1)]
 
     # ---- melody <-> events ----------------------------------------------------------------
     def _window(self, track: Track) -> np.ndarray:
@@ -143,52 +215,70 @@ class MelodyVAEService:
         return self._means(np.stack([self._window(t) for t in tracks]))
 
     def decode_events(self, latents: np.ndarray, temperature: float = 0.0, style: str | None = None,
-                      scale: Scale | None = None, seed: int | None = None) -> np.ndarray:
+                      scale: Scale | None = None, seed: int | None = None, chords: ChordFollow | None = None,
+                      starts: np.ndarray | None = None) -> np.ndarray:
+        """``chords``: follow a chord track; ``starts``: each clip's start tick on it (default 0)."""
         z = torch.as_tensor(np.atleast_2d(np.asarray(latents, dtype=np.float32)))
         st = torch.full((len(z),), self._style_index(style), dtype=torch.long)
         gen = torch.Generator().manual_seed(seed) if seed is not None else None
-        out = self.model.decode(z, st, self.steps, temperature, generator=gen, mask=self._mask(scale))
+        mask = self._mask(scale) if chords is None else torch.as_tensor(class_mask(
+            chords, np.zeros(len(z), int) if starts is None else starts, self.steps, MIN_PITCH,
+            NUM_CLASSES - FIRST_PITCH_CLASS, seed=seed, base=scale_mask(scale)))
+        out = self.model.decode(z, st, self.steps, temperature, generator=gen, mask=mask)
         return out.numpy().astype(np.uint8)
 
     def decode(self, latents: np.ndarray, temperature: float = 0.0, style: str | None = None,
-               scale: Scale | None = None, seed: int | None = None, name: str = "VAE") -> list[Track]:
-        ev = self.decode_events(latents, temperature, style, scale, seed)
+               scale: Scale | None = None, seed: int | None = None, name: str = "VAE",
+               chords: ChordFollow | None = None) -> list[Track]:
+        ev = self.decode_events(latents, temperature, style, scale, seed, chords)
         return [events_to_track(e, f"{name} {i + 1}") for i, e in enumerate(ev)]
 
     def sample(self, n: int, style: str | None = None, temperature: float = 1.0, scale: Scale | None = None,
-               seed: int | None = None) -> list[Track]:
+               seed: int | None = None, chords: list[ChordEvent] | None = None) -> list[Track]:
+        """``chords`` (ticks from the clip's start): strong-beat notes lean on their chord tones."""
         if not 1 <= n <= 256:
             raise MelodyError("ask for between 1 and 256 samples")
-        ev = self.sample_events(n, style, temperature, scale, np.random.default_rng(seed), seed)
+        ev = self.sample_events(n, style, temperature, scale, np.random.default_rng(seed), seed,
+                                ChordFollow.of(chords))
         label = style or "any"
         return [events_to_track(e, f"{label} sample {i + 1}") for i, e in enumerate(ev)]
 
     def sample_events(self, n: int, style: str | None, temperature: float, scale: Scale | None,
-                      rng: np.random.Generator, seed: int | None = None) -> np.ndarray:
+                      rng: np.random.Generator, seed: int | None = None,
+                      chords: ChordFollow | None = None) -> np.ndarray:
         """(n, steps) new clips: ``prior_latents`` decoded by ``decode_in_style``."""
-        return self.decode_in_style(self.prior_latents(n, style, rng), style, temperature, scale, seed)
+        return self.decode_in_style(self.prior_latents(n, style, rng), style, temperature, scale, seed, chords)
 
     def decode_in_style(self, z: np.ndarray, style: str | None, temperature: float, scale: Scale | None,
-                        seed: int | None = None) -> np.ndarray:
+                        seed: int | None = None, chords: ChordFollow | None = None,
+                        starts: np.ndarray | None = None) -> np.ndarray:
         """(n, steps) events for latents ``z``. In a style, at temperature > 0, each latent is
         decoded ``STYLE_DECODINGS`` times and the decoding whose re-encoding the style critic rates
         most in style is kept: sampling noise can carry a clip out of its style, and this catches it."""
+        mine = self._my_style(style)
+        if mine is not None:
+            return self.decode_my_style(z, mine, temperature, scale, seed, chords, starts)
         idx = self._style_index(style)
         critic = self.stats.critic if self.stats else None
         if critic is None or idx == self.cfg.any_style or temperature <= 0:
-            return self.decode_events(z, temperature, style, scale, seed)
+            return self.decode_events(z, temperature, style, scale, seed, chords, starts)
         n, k = len(z), STYLE_DECODINGS
-        ev = self.decode_events(np.repeat(z, k, axis=0), temperature, style, scale, seed)
+        ev = self.decode_events(np.repeat(z, k, axis=0), temperature, style, scale, seed, chords,
+                                None if starts is None else np.repeat(starts, k))
         score = critic.log_posterior(self._means(ev))[:, idx].reshape(n, k)
         return ev.reshape(n, k, -1)[np.arange(n), score.argmax(1)]
 
     def generate(self, n: int, style: str | None = None, temperature: float = 1.0, bars: int = 2,
-                 scale: Scale | None = None, seed: int | None = None) -> list[Track]:
+                 scale: Scale | None = None, seed: int | None = None,
+                 chords: list[ChordEvent] | None = None) -> list[Track]:
         """``n`` melodies of ``bars`` bars: 2-bar segments along a slow random walk in latent space,
-        so a longer melody keeps a character instead of jumping between unrelated ideas."""
+        so a longer melody keeps a character instead of jumping between unrelated ideas.
+        ``chords`` (ticks from the melody's start): strong-beat notes lean on their chord tones."""
         if not 1 <= n <= 256:
             raise MelodyError("ask for between 1 and 256 melodies")
-        segments = max(1, bars // 2)
+        if bars < 1:
+            raise MelodyError("a melody is at least 1 bar long")
+        segments = -(-bars * 16 // self.steps)  # a bar count the clips do not divide is cut at the end
         rng = np.random.default_rng(seed)
         z = self.prior_latents(n, style, rng)
         walk = [z]
@@ -197,7 +287,9 @@ class MelodyVAEService:
             z = np.stack([lat.slerp(a, b, np.array([0.35]))[0] for a, b in zip(z, fresh)])
             walk.append(z)
         flat = np.stack(walk, axis=1).reshape(n * segments, -1).astype(np.float32)
-        ev = self.decode_in_style(flat, style, temperature, scale, seed).reshape(n, segments * self.steps)
+        starts = np.tile(np.arange(segments) * self.clip_ticks, n)
+        ev = self.decode_in_style(flat, style, temperature, scale, seed, ChordFollow.of(chords),
+                                  starts).reshape(n, segments * self.steps)[:, : bars * 16]
         label = style or "any"
         return [events_to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
 
@@ -205,9 +297,13 @@ class MelodyVAEService:
         """Latents to decode for new material: a style's Gaussian when a style is asked for (the
         decoder's style label alone barely moves the output: z carries the style), drawing
         ``STYLE_CANDIDATES`` per wanted latent and keeping those the style critic is surest of
-        (top n of the pooled draws, in batches of at most ``MAX_CANDIDATES``); else the
+        (top n of the pooled draws, in batches of at most ``MAX_CANDIDATES``); a user's style
+        (My style) draws from its fitted model; else the
         mixture of all styles' Gaussians; N(0, I) only for a model shipped without them.
         Both spreads are ``SAMPLE_SPREAD``: draws nearer the centres decode like real tunes."""
+        mine = self._my_style(style)
+        if mine is not None:
+            return mine.sample(n, rng)
         idx = self._style_index(style)
         gauss = self.stats.styles if self.stats else None
         if gauss is None:
@@ -226,16 +322,26 @@ class MelodyVAEService:
 
     def interpolate(self, a: Track, b: Track, steps: int = 5, method: str = "slerp", temperature: float = 0.0,
                     style: str | None = None, scale: Scale | None = None, seed: int | None = None,
-                    pull: float = INTERP_PULL) -> list[Track]:
+                    pull: float = INTERP_PULL, chords: list[ChordEvent] | None = None,
+                    bars: int | None = None) -> list[Track]:
         """``steps`` clips from A to B inclusive (the ends are A's and B's reconstructions);
-        ``pull`` (0-1) keeps the in-between clips near real tunes (``interpolation_path``)."""
+        ``pull`` (0-1) keeps the in-between clips near real tunes (``interpolation_path``);
+        ``chords`` (ticks from each clip's start): strong-beat notes lean on their chord tones.
+        ``bars`` (1-16; default one model clip): A and B are read as that many bars, model clip by
+        model clip, segment i of A moving to segment i of B (``phrases.py``): the clips are that long."""
         if not 2 <= steps <= 64:
             raise MelodyError("interpolation steps must be between 2 and 64")
         if not 0.0 <= pull <= 1.0:
             raise MelodyError("pull toward real tunes must be between 0 and 1")
-        za, zb = self.encode([a, b])
-        return self.decode(self.interpolation_path(za, zb, steps, method, pull), temperature, style, scale, seed,
-                           name="Interp")
+        bars = bars or self.clip_bars
+        wa, wb = (phrase_windows(t, bars, self.steps) for t in (a, b))
+        za, zb = self._means(wa), self._means(wb)
+        seg = len(wa)  # segment-major rows: segment s of clip k is row s * steps + k
+        z = np.concatenate([self.interpolation_path(x, y, steps, method, pull) for x, y in zip(za, zb)])
+        ev = self.decode_events(z, temperature, style, scale, seed, ChordFollow.of(chords),
+                                np.repeat(np.arange(seg) * self.clip_ticks, steps))
+        ev = join_segments(ev.reshape(seg, steps, -1).transpose(1, 0, 2), bars)
+        return [events_to_track(e, f"Interp {i + 1}") for i, e in enumerate(ev)]
 
     def interpolation_path(self, za: np.ndarray, zb: np.ndarray, steps: int, method: str = "slerp",
                            pull: float = INTERP_PULL) -> np.ndarray:
@@ -248,13 +354,20 @@ class MelodyVAEService:
         return lat.pull_toward_corpus(p, t, self.stats.map_latents, pull).astype(np.float32)
 
     def grid(self, corners: Sequence[Track], n: int = 5, temperature: float = 0.0,
-             scale: Scale | None = None) -> list[list[Track]]:
+             scale: Scale | None = None, bars: int | None = None) -> list[list[Track]]:
+        """An ``n`` × ``n`` grid of blends of 4 corner clips; ``bars`` as in ``interpolate``."""
         if len(corners) != 4:
             raise MelodyError("a corner grid needs exactly 4 clips")
         if not 2 <= n <= 11:
             raise MelodyError("grid size must be between 2 and 11")
-        z = lat.grid(self.encode(corners), n).reshape(n * n, -1)
-        flat = self.decode(z, temperature, scale=scale, name="Cell")
+        bars = bars or self.clip_bars
+        w = np.stack([phrase_windows(t, bars, self.steps) for t in corners])  # (4, segments, steps)
+        seg = w.shape[1]
+        zc = self._means(w.reshape(4 * seg, -1)).reshape(4, seg, -1)
+        z = np.concatenate([lat.grid(zc[:, s], n).reshape(n * n, -1) for s in range(seg)])
+        ev = join_segments(self.decode_events(z, temperature, scale=scale).reshape(seg, n * n, -1)
+                           .transpose(1, 0, 2), bars)
+        flat = [events_to_track(e, f"Cell {i + 1}") for i, e in enumerate(ev)]
         return [flat[r * n: (r + 1) * n] for r in range(n)]
 
     def shift(self, latent: np.ndarray, attribute: str, amount: float) -> np.ndarray:
@@ -263,8 +376,9 @@ class MelodyVAEService:
         return np.asarray(latent) + amount * self.stats.attributes[attribute]
 
     def transfer(self, melody: Track, style: str, temperature: float = 0.0, scale: Scale | None = None,
-                 seed: int | None = None, amount: float = 1.0) -> Track:
-        """Re-decode every 2-bar segment of ``melody`` in ``style``; same length, same start.
+                 seed: int | None = None, amount: float = 1.0, chords: list[ChordEvent] | None = None) -> Track:
+        """Re-decode every 2-bar segment of ``melody`` in ``style``; same length, same start;
+        ``chords`` (the melody's ticks): strong-beat notes lean on their chord tones.
 
         Each segment's latent moves by ``amount`` × (target style mean − mean of the style it most
         likely comes from), then decodes with the target style label."""
@@ -281,10 +395,12 @@ class MelodyVAEService:
         z = self._means(windows)
         gauss = self.stats.styles if self.stats else None
         if gauss is not None:
-            target = self._style_index(style)
+            mine = self._my_style(style)
+            target = gauss.means[self._style_index(style)] if mine is None else mine.mean
             source = gauss.most_likely(z)
-            z = z + amount * (gauss.means[target] - gauss.means[source])
-        out = self.decode_events(z, temperature, style, scale, seed)
+            z = z + amount * (target - gauss.means[source])
+        out = self.decode_events(z, temperature, style, scale, seed, ChordFollow.of(chords),
+                                 origin + np.arange(segments) * self.clip_ticks)
         out[~keep] = windows[~keep]  # silent stretches stay silent
         return events_to_track(out.reshape(-1), f"{melody.name} ({style})", origin, melody.program)
 

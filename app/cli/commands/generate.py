@@ -5,13 +5,16 @@ GAN bar by bar, each bar conditioned on the one before.
 """
 from __future__ import annotations
 
+from .chords import add_chord_options, chords_for_clips, chords_from_args
+
 MODELS = ("vae", "gan")
 
 
 def register(sub) -> None:
     p = sub.add_parser("generate", help="generate melodies (VAE or GAN samples in a style) and write MIDI")
     p.add_argument("--model", choices=MODELS, default="vae")
-    p.add_argument("--style", default="any", help="style name (see `latentroll styles`), default any")
+    p.add_argument("--style", default="any", help="style name, or one of yours (VAE; see `latentroll styles`), "
+                                                  "default any")
     p.add_argument("-n", "--variations", type=int, default=4, help="how many clips (1-16, default 4)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = safest, 2 = wildest (default 1.0)")
     p.add_argument("--bars", type=int, default=2, help="bars per clip: VAE 2, 4, 8 ... (chained latents); GAN 1-64")
@@ -19,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--bpm", type=float, default=120.0)
     p.add_argument("--seed", type=int)
     p.add_argument("--separate", action="store_true", help="one track per clip instead of one after another")
+    add_chord_options(p)
     p.add_argument("--model-dir", help="model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
@@ -34,8 +38,13 @@ def run(args) -> int:
         raise UsageError("--bars must be an even number from 2 to 64")
     scale = parse_scale(args.key)
     check_outputs(args.output)
+    chords = chords_from_args(args, args.bars)
     if args.model == "gan":
         from latentroll.models.gan.service import MelodyGANService
+        from latentroll.models.mystyle.store import MyStyleStore
+
+        if args.style in MyStyleStore():
+            raise UsageError(f"{args.style!r} is one of your styles: they sample the VAE (leave out --model gan)")
 
         svc = MelodyGANService.load(args.model_dir)
     else:
@@ -43,9 +52,10 @@ def run(args) -> int:
 
         svc = MelodyVAEService.load(args.model_dir)
     clips = svc.generate(args.variations, style=args.style, temperature=args.temperature, bars=args.bars,
-                         scale=scale, seed=args.seed)
+                         scale=scale, seed=args.seed, **({"chords": chords} if chords else {}))
     song = clips_song(clips, f"LatentRoll {args.style}", args.bpm, gap_bars=0 if args.separate else 1,
                       scale=scale, separate_tracks=args.separate)
+    song.chords = chords_for_clips(chords, clips, 0 if args.separate else 1, args.separate)
     path = write_clips(song, args.output)
     print(f"wrote {len(clips)} clip(s) of {args.bars} bars to {path}")
     return 0

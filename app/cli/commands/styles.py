@@ -1,4 +1,5 @@
-"""``latentroll styles``: the styles the models know, with a one-line description each."""
+"""``latentroll styles``: the styles the models know, with a one-line description each, then the
+user's own styles (``latentroll mystyle``), marked as theirs."""
 from __future__ import annotations
 
 
@@ -9,8 +10,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from latentroll.models.data.corpus import STYLES
+    from latentroll.models.mystyle.store import MyStyleStore
 
-    width = max(len(s) for s in STYLES)
-    for name, text in STYLES.items():
+    mine = MyStyleStore().list()
+    rows = [*STYLES.items(), *((s.name, f"(yours) {s.description}") for s in mine)]
+    width = max(len(name) for name, _ in rows)
+    for name, text in rows:
         print(f"{name:<{width}}  {text}")
     return 0

@@ -1,7 +1,8 @@
 """The map: a 2-D projection of the model's latent space.
 
-Corpus melodies are dots coloured by style (with a legend); the user's clips are stars and
-generated ones diamonds, placed by encoding them. Click anywhere to hear the melody the model
+Corpus melodies are dots coloured by style (with a legend); the user's own styles ("My style")
+are labelled pentagons at their centres; the user's clips are stars and generated ones diamonds,
+placed by encoding them. Click anywhere to hear the melody the model
 puts there; move the box over a region and press "Sample region" for several melodies from it.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidge
 
 from latentroll.app.calls.explorer import PointsRequest, decode_points, project_clips, region_points
 from latentroll.core.song import Track
+from latentroll.models.mystyle.store import MyStyleStore
 
 from ..clip_widgets import ClipActions
 from ..clips import Clip, clip_from_track
@@ -51,7 +53,11 @@ class LatentMapTab(QWidget):
                                                  brush=pg.mkBrush("#e6e9ee"), name="Generated")
         self.picked_item = pg.ScatterPlotItem(symbol="o", size=13, pen=pg.mkPen(ACCENT, width=2),
                                               brush=pg.mkBrush(0, 0, 0, 0), name="Heard here")
-        for item in (self.user_item, self.generated_item, self.picked_item):
+        self.my_styles_item = pg.ScatterPlotItem(symbol="p", size=18, pen=pg.mkPen("#101215"),
+                                                 brush=pg.mkBrush(ACCENT), name="Your styles")
+        self.my_style_labels: list[pg.TextItem] = []
+        self._legend_filled = False
+        for item in (self.user_item, self.generated_item, self.picked_item, self.my_styles_item):
             item.setZValue(5)
         self.region = pg.RectROI((0, 0), (1, 1), pen=pg.mkPen(ACCENT, width=2), movable=True, rotatable=False)
         self.region.setZValue(6)
@@ -110,6 +116,7 @@ class LatentMapTab(QWidget):
         self._steps.cancel()
         self.plot.clear()
         self.legend.clear()
+        self._legend_filled = False
         self.style_items = []
         if info.map_points is None or not len(info.map_points):
             self.message.setText(f"{info.name} ships no 2-D map.")
@@ -125,8 +132,9 @@ class LatentMapTab(QWidget):
                                       name=style_title(name))
             self.plot.add(item)
             self.style_items.append(item)
-        for item in (self.user_item, self.generated_item, self.picked_item):
+        for item in (self.user_item, self.generated_item, self.picked_item, self.my_styles_item):
             self.plot.add(item)
+        self.show_my_styles()
         lo, hi = pts.min(0).astype(np.float64), pts.max(0).astype(np.float64)
         size = (hi - lo) * 0.18
         centre = (lo + hi) / 2
@@ -142,8 +150,34 @@ class LatentMapTab(QWidget):
     def _fill_legend(self) -> None:
         for item in (*self.style_items, self.user_item, self.generated_item, self.picked_item):
             self.legend.addItem(item, item.name())
+        self._legend_filled = True
+        self.show_my_styles()
         self.pointsShown.emit()
         self._overlay_timer.start()
+
+    def show_my_styles(self) -> None:
+        """The user's styles fitted on this model, each at its centre with its name."""
+        info = self.ctx.host.info(self.ctx.model_key)
+        mine = [s for s in MyStyleStore().list() if s.map_point is not None and info is not None
+                and s.vae == info.name] if self.ctx.model_key == "vae" else []
+        for label in self.my_style_labels:
+            if label.scene() is not None:  # not already cleared with the corpus points
+                self.plot.remove(label)
+        self.my_style_labels = []
+        pts = np.array([s.map_point for s in mine], dtype=np.float64).reshape(-1, 2)
+        self.my_styles_item.setData(pts[:, 0], pts[:, 1])
+        listed = any(sample.item is self.my_styles_item for sample, _label in self.legend.items)
+        if self._legend_filled and bool(mine) != listed:  # in the legend while there are some
+            if mine:
+                self.legend.addItem(self.my_styles_item, self.my_styles_item.name())
+            else:
+                self.legend.removeItem(self.my_styles_item)
+        for s, (x, y) in zip(mine, pts):
+            label = pg.TextItem(s.name, color=TEXT, anchor=(0.5, 1.4))
+            label.setPos(x, y)
+            label.setZValue(6)
+            self.plot.add(label, ignore_bounds=True)
+            self.my_style_labels.append(label)
 
     @property
     def corpus_count(self) -> int:
@@ -153,6 +187,7 @@ class LatentMapTab(QWidget):
     def update_overlay(self) -> Worker | None:
         if self._shown_for is None:
             return None
+        self.show_my_styles()  # a style fitted or renamed since
         clips = list(self.ctx.shelf.clips)
         if not clips:
             self._draw_overlay([], np.zeros((0, 2)))
