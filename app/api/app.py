@@ -77,10 +77,18 @@ class Guard:
         await self.app(scope, limited_receive, send)
 
 
+def model_env(settings: ApiSettings) -> dict[str, str]:
+    """The settings the model process must share with this server: its style folder, so that a
+    style trained here is the one that ``style=NAME`` samples."""
+    from latentroll.models.mystyle.store import DIR_ENV
+
+    return {DIR_ENV: str(settings.mystyle_folder)} if settings.mystyle_folder is not None else {}
+
+
 def create_app(settings: ApiSettings, runner: ModelRunner | None = None) -> FastAPI:
     from .routes import files, health, jobs, library, mystyle, tools
 
-    state = ApiState(settings, runner or ModelRunner(settings.model_folders),
+    state = ApiState(settings, runner or ModelRunner(settings.model_folders, env=model_env(settings)),
                      JobManager(settings.job_workers, settings.kept_jobs), MusicLibrary(settings.library))
 
     @asynccontextmanager

@@ -14,9 +14,12 @@ from latentroll.models.registry import MODELS, WEIGHTS_FILE, entry
 
 class ModelRunner:
     def __init__(self, overrides: Mapping[str, Mapping[str, Path]] | None = None,
-                 helper: HelperProcess | None = None):
+                 helper: HelperProcess | None = None, env: Mapping[str, str] | None = None):
+        """``env``: ``LATENTROLL_*`` settings the model process sees on this server's calls (its
+        own style folder), over the server process's."""
         self._overrides = {k: dict(v) for k, v in (overrides or {}).items()}
         self._helper = helper
+        self._env = dict(env or {})
 
     @property
     def helper(self) -> HelperProcess:
@@ -35,7 +38,7 @@ class ModelRunner:
         model = entry(key)
         folders = self.folders(key)
         check_weights(model, folders)
-        return RemoteService(self.helper, model, folders, cancel)
+        return RemoteService(self.helper, model, folders, cancel, self._env)
 
     def run(self, key: str, job: Callable[..., Any], req: Any, progress=None,
             cancel: threading.Event | None = None) -> Any:

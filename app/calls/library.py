@@ -17,6 +17,8 @@ from latentroll.core.library import LibraryEntry, LibraryError, MusicLibrary
 from latentroll.core.song import Song, Track
 from latentroll.models.common.errors import MelodyError
 
+from ..runtime.models import ModelUnavailable
+
 LATENT_MODEL = "vae"  # the registry key whose latents "More like this" compares
 ENCODE_BATCH = 32  # clips per model call: progress and cancel between calls
 
@@ -45,7 +47,7 @@ class SimilarRequest:
 class SimilarResult:
     request: SimilarRequest
     hits: list[tuple[LibraryEntry, float]]
-    missing: int  # library clips with no latent yet (not compared)
+    missing: int  # library clips with no latent yet (not compared; not those the model cannot read)
 
 
 @dataclass
@@ -64,42 +66,57 @@ def song_melody(song: Song) -> Track | None:
     return None
 
 
-def _encode_files(svc, library: MusicLibrary, files: list[str], report: LatentReport) -> dict[str, np.ndarray]:
-    """Latents of library files (a batch in one model call; one at a time when one fails)."""
+def _encode_files(svc, library: MusicLibrary, files: list[str], report: LatentReport,
+                  model: str = LATENT_MODEL) -> dict[str, np.ndarray]:
+    """Latents of library files (a batch in one model call; one at a time when one fails). A
+    file the model cannot encode is reported and marked, so that the background job leaves it
+    alone until the file changes."""
     tracks: dict[str, Track] = {}
     for f in files:
         try:
             melody = song_melody(library.load(f))
-        except MusicFileError as exc:  # LibraryError too: the file went away meanwhile
+        except LibraryError as exc:  # the file went away meanwhile
             report.skipped.append((f, one_line(exc, 80)))
             continue
+        except MusicFileError as exc:
+            _cannot_encode(library, model, f, one_line(exc, 80), report)
+            continue
         if melody is None:
-            report.skipped.append((f, "no pitched notes"))
+            _cannot_encode(library, model, f, "no pitched notes", report)
         else:
             tracks[f] = melody
     if not tracks:
         return {}
     try:
         return dict(zip(tracks, svc.encode(list(tracks.values()))))
+    except ModelUnavailable:  # the model, not the clips: nothing is marked
+        raise
     except MelodyError:
         out = {}
         for f, t in tracks.items():
             try:
                 out[f] = svc.encode([t])[0]
+            except ModelUnavailable:
+                raise
             except MelodyError as exc:
-                report.skipped.append((f, one_line(exc, 80)))
+                _cannot_encode(library, model, f, one_line(exc, 80), report)
         return out
 
 
-def encode_missing_latents(svc, library: MusicLibrary, model: str = LATENT_MODEL, progress=None) -> LatentReport:
-    """Compute and store the latent of every library clip that has none yet for ``model``.
-    Each batch is stored as it is done, so a cancel keeps what was computed."""
-    files = library.missing_latents(model)
+def _cannot_encode(library: MusicLibrary, model: str, file: str, why: str, report: LatentReport) -> None:
+    report.skipped.append((file, why))
+    library.skip_latent(file, model, why)
+
+
+def encode_latents(svc, library: MusicLibrary, files: list[str], model: str = LATENT_MODEL,
+                   progress=None) -> LatentReport:
+    """Compute and store the latents of ``files``, a batch per model call; each batch is stored
+    as it is done, so a cancel keeps what was computed."""
     report = LatentReport()
     for start in range(0, len(files), ENCODE_BATCH):
         if progress is not None:
             progress(start, len(files))
-        for f, z in _encode_files(svc, library, files[start:start + ENCODE_BATCH], report).items():
+        for f, z in _encode_files(svc, library, files[start:start + ENCODE_BATCH], report, model).items():
             try:
                 library.set_latent(f, model, z)
                 report.encoded += 1
@@ -110,6 +127,12 @@ def encode_missing_latents(svc, library: MusicLibrary, model: str = LATENT_MODEL
     return report
 
 
+def encode_missing_latents(svc, library: MusicLibrary, model: str = LATENT_MODEL, progress=None) -> LatentReport:
+    """Compute and store the latent of every library clip that has none yet for ``model``, but
+    those it could not encode before (until their file changes)."""
+    return encode_latents(svc, library, library.latents_to_compute(model), model, progress)
+
+
 def query_latent(svc, library: MusicLibrary, req: SimilarRequest, model: str = LATENT_MODEL) -> np.ndarray | str:
     """What ``library.similar`` takes for the request: a file with a stored latent is its name
     (so it is left out of the answer); else the latent, computed now (and stored, for a file)."""
@@ -117,7 +140,7 @@ def query_latent(svc, library: MusicLibrary, req: SimilarRequest, model: str = L
         if library.latent(req.file, model) is not None:
             return req.file
         report = LatentReport()
-        z = _encode_files(svc, library, [req.file], report).get(req.file)
+        z = _encode_files(svc, library, [req.file], report, model).get(req.file)
         if z is None:
             raise MelodyError(f"“{req.file}” cannot be compared: {report.skipped[0][1] if report.skipped else 'no melody'}")
         library.set_latent(req.file, model, z)
@@ -134,7 +157,7 @@ def similar_clips(svc, library: MusicLibrary, req: SimilarRequest, model: str = 
     """The library clips nearest the request, best first, with their cosine similarity."""
     query = query_latent(svc, library, req, model)
     hits = library.similar(query, model, k=req.k, style=req.style, key=req.key, tags=req.tags)
-    return SimilarResult(req, hits, len(library.missing_latents(model)))
+    return SimilarResult(req, hits, len(library.latents_to_compute(model)))
 
 
 def similar_stored(library: MusicLibrary, req: SimilarRequest, model: str = LATENT_MODEL) -> SimilarResult | None:
@@ -143,4 +166,4 @@ def similar_stored(library: MusicLibrary, req: SimilarRequest, model: str = LATE
     if req.file is None or library.latent(req.file, model) is None:
         return None
     hits = library.similar(req.file, model, k=req.k, style=req.style, key=req.key, tags=req.tags)
-    return SimilarResult(req, hits, len(library.missing_latents(model)))
+    return SimilarResult(req, hits, len(library.latents_to_compute(model)))

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
+from latentroll.app.calls.library import SimilarRequest
 from latentroll.core.library import LibraryEntry
 
 from .dock_toggle import bring_forward_toggle, show_in_front
@@ -37,6 +38,12 @@ class LibraryDock:
     def opened(self) -> None:
         """Each time it shows: read the folder again."""
         self.controller.refresh()
+
+    def more_like_point(self, x: float, y: float) -> None:
+        """The library clips nearest a point of the explorer's map, in the Similar section (with
+        its filters as set)."""
+        self.show()
+        self.controller.more_like_this(SimilarRequest(point=(x, y), **self.panel.similar.filters()))
 
     def save_selection(self) -> bool:
         return self.controller.save_selection(self._saved)

@@ -104,10 +104,12 @@ class MainWindow(QMainWindow):
         build_menus(self)
         self.model_panels = ModelPanels(self, self.actions, doc=self.doc, state=self.state, jobs=self.jobs,
                                         notifier=self.notifier, playback=self.playback,
-                                        drag_dir=self.paths.drag_dir, folder=self.files.folder)
+                                        drag_dir=self.paths.drag_dir, folder=self.files.folder,
+                                        library_dir=self.paths.library_dir)
         self.library_dock = install_library_panel(self, self.actions, self.model_panels.ctx, self.paths.library_dir,
                                                   tab_with=self.model_panels.tools_dock,
                                                   sizer=self.model_panels.sizer)
+        self.model_panels.mapSimilarRequested.connect(self.library_dock.more_like_point)
 
         self.doc.modifiedChanged.connect(lambda _m: self._update_title())
         self.doc.pathChanged.connect(lambda _p: self._update_title())

@@ -39,6 +39,7 @@ class ModelContext:
     audition: ClipAudition
     drag_dir: Path
     folder: Callable[[], str] = lambda: ""  # where file dialogs open
+    library_dir: Path | None = None  # the user's music library (None: the one in the user data dir)
     model_key: str = MODEL_KEY
 
     def clip_ticks(self) -> int:

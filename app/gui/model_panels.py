@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
@@ -58,11 +58,13 @@ def _import_explorer() -> None:
 class ModelPanels(QObject):
     """The docks, the shared context and the actions; one per main window."""
 
+    mapSimilarRequested = Signal(float, float)  # the explorer map's "Library Clips Like This Point"
+
     def __init__(self, window: QMainWindow, actions: dict[str, QAction], doc: Document, state: EditorState,
                  jobs: Jobs, notifier: Notifier, playback: PlaybackController, drag_dir: Path,
-                 folder: Callable[[], str]):
+                 folder: Callable[[], str], library_dir: Path | None = None):
         """``window`` takes the docks, menu and tool bar; ``actions`` the named actions;
-        ``folder`` says where file dialogs open."""
+        ``folder`` says where file dialogs open; ``library_dir`` is the user's music library."""
         super().__init__(window)
         self.window = window
         self.actions = actions
@@ -70,7 +72,8 @@ class ModelPanels(QObject):
         shelf = ClipShelf(self)
         audition = ClipAudition(playback, doc, state, self)
         audition.message.connect(notifier.info)
-        self.ctx = ModelContext(doc, state, jobs, notifier, host, shelf, audition, drag_dir, folder=folder)
+        self.ctx = ModelContext(doc, state, jobs, notifier, host, shelf, audition, drag_dir, folder=folder,
+                                library_dir=library_dir)
         self.host = host
         self.status_label = ModelStatusLabel(host, parent=window.statusBar())
         window.statusBar().addPermanentWidget(self.status_label)
@@ -131,6 +134,7 @@ class ModelPanels(QObject):
     def _explorer_built(self, panel) -> None:
         self.explorer = panel
         self._explorer_loading = False
+        panel.map.similarRequested.connect(self.mapSimilarRequested)
 
     def show_explorer(self, tab: str | None = None) -> None:
         self.explorer_dock.show()

@@ -50,9 +50,14 @@ class LoadRequest:
     env: tuple[tuple[str, str], ...] = field(default=())  # the parent's LATENTROLL_* variables
 
     @classmethod
-    def make(cls, model: ModelEntry, folders: Mapping[str, Path], threads: int) -> "LoadRequest":
-        env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("LATENTROLL_")))
-        return cls(model.service, tuple(sorted((r, str(p)) for r, p in folders.items())), threads, env)
+    def make(cls, model: ModelEntry, folders: Mapping[str, Path], threads: int,
+             env: Mapping[str, str] | None = None) -> "LoadRequest":
+        """``env``: ``LATENTROLL_*`` settings of this caller over the parent's (a server's own
+        style folder)."""
+        merged = {k: v for k, v in os.environ.items() if k.startswith("LATENTROLL_")}
+        merged.update(env or {})
+        return cls(model.service, tuple(sorted((r, str(p)) for r, p in folders.items())), threads,
+                   tuple(sorted(merged.items())))
 
 
 # ---- the child --------------------------------------------------------------------------
@@ -107,9 +112,9 @@ class RemoteService:
     reports reach that callable here, and a cancel stops the service's loop in the child too."""
 
     def __init__(self, helper: HelperProcess, model: ModelEntry, folders: Mapping[str, Path] | None = None,
-                 cancel: threading.Event | None = None):
+                 cancel: threading.Event | None = None, env: Mapping[str, str] | None = None):
         self._helper = helper
-        self._req = LoadRequest.make(model, folders or model.folder_paths(), helper.threads)
+        self._req = LoadRequest.make(model, folders or model.folder_paths(), helper.threads, env)
         self._cancel = cancel
 
     @property

@@ -215,8 +215,34 @@ class MusicLibrary:
         return self._db().latent(file, model)
 
     def missing_latents(self, model: str) -> list[str]:
-        """The files that have no latent of ``model`` yet (what the background job computes)."""
+        """The files that have no latent of ``model`` (those it cannot encode included)."""
         return self._db().missing_latents(model)
+
+    def latents_to_compute(self, model: str) -> list[str]:
+        """What the background job computes: the files without a latent of ``model``, less those
+        marked as it cannot encode them (``skip_latent``) whose file has not changed since."""
+        store = self._db()
+        skips = store.latent_skips(model)
+        return [f for f in store.missing_latents(model) if f not in skips or skips[f][0] != self._stamp(f)]
+
+    def skip_latent(self, file: str, model: str, why: str) -> None:
+        """Mark ``file`` as one ``model`` cannot encode (``why``, for the user): the background job
+        leaves it alone until the file changes. Storing its latent clears the mark."""
+        stamp = self._stamp(file)
+        if stamp is not None:
+            self._db().skip_latent(file, model, stamp, why)
+
+    def latent_skips(self, model: str) -> dict[str, str]:
+        """file → why, for the clips marked as ``model`` cannot encode them."""
+        return {f: why for f, (_, why) in self._db().latent_skips(model).items()}
+
+    def _stamp(self, file: str) -> str | None:
+        """What tells that a file changed: its size and modification time (None: it is gone)."""
+        try:
+            st = self.path_of(file).stat()
+        except (OSError, LibraryError):
+            return None
+        return f"{st.st_size}:{st.st_mtime_ns}"
 
     def similar(self, query: np.ndarray | str, model: str = "vae", k: int = 10, style: str | None = None,
                 key: str | None = None, tags: str | Iterable[str] | None = ()) -> list[tuple[LibraryEntry, float]]:

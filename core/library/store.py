@@ -63,6 +63,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER clips_del AFTER DELETE ON clips BEGIN
         UPDATE meta SET value = value + 1 WHERE name = 'clips_rev'; END;
     """,
+    # 2 → 3: clips a model cannot encode (drums only, no notes in the first two bars), with the
+    # file's stamp when it failed: the background job skips them until the file changes.
+    """
+    CREATE TABLE latent_skips (
+        file TEXT NOT NULL REFERENCES clips(file) ON DELETE CASCADE ON UPDATE CASCADE,
+        model TEXT NOT NULL, stamp TEXT NOT NULL, why TEXT NOT NULL DEFAULT '', PRIMARY KEY (file, model));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -232,6 +239,20 @@ class Store:
             if conn.execute("SELECT 1 FROM clips WHERE file = ?", (file,)).fetchone() is None:
                 raise LibraryError(f"“{file}” is no longer in the library")
             conn.execute("INSERT OR REPLACE INTO latents (file, model, vector) VALUES (?, ?, ?)", (file, model, blob))
+            conn.execute("DELETE FROM latent_skips WHERE file = ? AND model = ?", (file, model))
+
+    def skip_latent(self, file: str, model: str, stamp: str, why: str) -> None:
+        """Mark ``file`` as one ``model`` cannot encode while its file keeps ``stamp`` (nothing
+        when the clip left the library meanwhile)."""
+        with self.write() as conn:
+            if conn.execute("SELECT 1 FROM clips WHERE file = ?", (file,)).fetchone() is not None:
+                conn.execute("INSERT OR REPLACE INTO latent_skips (file, model, stamp, why) VALUES (?, ?, ?, ?)",
+                             (file, model, stamp, why))
+
+    def latent_skips(self, model: str) -> dict[str, tuple[str, str]]:
+        """file → (stamp, why) of the clips marked as ``model`` cannot encode them."""
+        rows = self.connection().execute("SELECT file, stamp, why FROM latent_skips WHERE model = ?", (model,))
+        return {f: (stamp, why) for f, stamp, why in rows}
 
     def latent(self, file: str, model: str) -> np.ndarray | None:
         row = self.connection().execute("SELECT vector FROM latents WHERE file = ? AND model = ?",

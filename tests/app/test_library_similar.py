@@ -177,3 +177,39 @@ def test_the_latent_job_encodes_what_the_explorer_would(tiny_vae_dir, tmp_path):
     assert np.allclose(lib.latent(a.file, "vae"), expected, atol=1e-5)
     assert np.allclose(expected, svc.encode([tune(1).tracks[0]])[0], atol=1e-5)  # the same 2 bars
     assert lib.missing_latents("vae") == [d.file] and seen[-1] == (2, 2)
+
+
+def test_clips_the_vae_cannot_read_are_not_retried_until_they_change(tiny_vae_dir, tmp_path):
+    """The background job marks a drum-only clip it cannot encode: the next runs leave it alone (the
+    model is not asked again, "More like this" does not count it as waiting), until its file changes."""
+    import os
+
+    import torch
+
+    from latentroll.app.calls.library import SimilarRequest, similar_clips
+    from latentroll.models.vae.service import MelodyVAEService
+
+    torch.set_num_threads(1)
+    svc = MelodyVAEService.load(tiny_vae_dir)
+    lib = MusicLibrary(tmp_path)
+    a = lib.add(tune(1), "Melody")
+    d = lib.add(Song(tracks=[Track("Drums", 0, channel=9, notes=[Note(0, 36, PPQ, 90)])]), "Drums only")
+    loads = []
+    real_load = lib.load
+    lib.load = lambda f: loads.append(f) or real_load(f)
+
+    first = encode_missing_latents(svc, lib)
+    assert first.encoded == 1 and first.skipped == [(d.file, "no pitched notes")]
+    assert lib.latent_skips("vae") == {d.file: "no pitched notes"}
+    loads.clear()
+    again = encode_missing_latents(svc, lib)
+    assert (again.encoded, again.skipped, loads) == (0, [], [])
+    assert similar_clips(svc, lib, SimilarRequest(file=a.file)).missing == 0
+
+    path = lib.path_of(d.file)
+    write_midi(tune(2), path)  # the user replaced the drums with a melody
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    third = encode_missing_latents(svc, lib)
+    assert third.encoded == 1 and loads == [d.file] and lib.latent(d.file, "vae") is not None
+    assert lib.latent_skips("vae") == {} and lib.missing_latents("vae") == []

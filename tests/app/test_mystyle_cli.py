@@ -95,3 +95,27 @@ def test_eval_mystyle_quick_json_and_card(tmp_path):
     assert len(out["styles"]) == 3 and abs(out["oa_gain"] - (out["oa_mystyle"] - out["oa_any"])) < 1e-3
     assert all(0 <= s["oa_mystyle"] <= 1 and s["user_tunes"] >= 1 for s in out["styles"].values())
     assert "| **mean** |" in card.read_text()
+
+
+def test_transfer_to_a_style_of_yours(tmp_path, midi_files):
+    """``transfer --style NAME`` with a style trained on the fixture's melodies in a folder of its own
+    (``LATENTROLL_MYSTYLE_DIR``): the melody comes back as a new track in that style; a name that is
+    neither a corpus style nor one of the user's is one line listing both."""
+    paths, _ = midi_files
+    styles = tmp_path / "my styles"
+
+    def run(*args):
+        env = {**os.environ, "LATENTROLL_HOME": str(tmp_path / "home"), "LATENTROLL_MYSTYLE_DIR": str(styles)}
+        return subprocess.run([sys.executable, "-m", "latentroll.app.cli.main", *args], capture_output=True,
+                              text=True, timeout=300, env=env)
+
+    assert run("mystyle", "train", "Reels", *paths).returncode == 0
+    assert (styles / "Reels" / "style.safetensors").is_file()
+    out = tmp_path / "moved.mid"
+    res = run("transfer", paths[0], "--style", "Reels", "--seed", "0", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    before, after = read_song(paths[0]), read_song(out)
+    assert len(after.tracks) == len(before.tracks) + 1
+    new = after.tracks[-1]
+    assert "(Reels)" in new.name and len(new.notes) > 0
+    one_line_error(run("transfer", paths[0], "--style", "Jigs", "-o", str(out)), "or one of yours: Reels")

@@ -74,3 +74,63 @@ def test_fit_a_style_and_generate_in_it(model_window, qtbot, tmp_path, monkeypat
     pts = tab.ctx.host.info("vae").map_points
     x, y = tab.my_styles_item.data["x"][0], tab.my_styles_item.data["y"][0]
     assert pts[:, 0].min() <= x <= pts[:, 0].max() and pts[:, 1].min() <= y <= pts[:, 1].max()
+
+
+def test_melodies_from_the_library_are_picked_from_its_own_list(model_window, qtbot, tmp_path, monkeypatch):
+    """"From library…" lists the music library's clips (not a file dialog): a search narrows the
+    list, clicks (Ctrl for more) pick clips, Add puts their melodies in the dialog, and a style
+    trains on them; a drum-only clip is refused with a notice."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from latentroll.core.library import MusicLibrary
+    from latentroll.core.song import Song, Track
+
+    monkeypatch.setenv("LATENTROLL_MYSTYLE_DIR", str(tmp_path / "styles"))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: pytest.fail("a file dialog opened"))
+    w = model_window()
+    lib = MusicLibrary(w.paths.library_dir)
+    for i, t in enumerate([t for t in Corpus.load(FIXTURE).tunes if t.style == "irish"][:3]):
+        lib.add(t.to_song(), f"Reel {i + 1}", style="irish")
+    drums = lib.add(Song(tracks=[Track("Kit", 0, channel=9, is_drum=True,
+                                       notes=lib.load(lib.entries()[0].file).tracks[0].notes.copy())]), "Beat")
+
+    panel = w.model_panels.generate
+    click(qtbot, panel.my_style_button)
+    dialog = panel.my_style_button.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "From library…"))
+    picker = dialog.library_picker
+    qtbot.waitUntil(picker.isVisible)
+    assert picker.list.count() == 4 and not picker.add_button.isEnabled()
+    qtbot.keyClicks(picker.search, "reel")
+    assert [picker.list.item(r).text().split("  ")[0] for r in range(picker.list.count())] == \
+        ["Reel 1", "Reel 2", "Reel 3"]
+
+    def row_click(row, modifier=Qt.KeyboardModifier.NoModifier):
+        rect = picker.list.visualItemRect(picker.list.item(row))
+        qtbot.mouseClick(picker.list.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+    row_click(0)
+    row_click(2, Qt.KeyboardModifier.ControlModifier)
+    row_click(1, Qt.KeyboardModifier.ControlModifier)
+    assert [e.title for e in picker.chosen()] == ["Reel 1", "Reel 2", "Reel 3"]
+    click(qtbot, picker.add_button)
+    qtbot.waitUntil(lambda: not picker.isVisible())
+    assert [dialog.list.item(r).text().split(" — ")[0] for r in range(dialog.list.count())] == \
+        ["Reel 1", "Reel 2", "Reel 3"]
+    assert all(len(m.notes) > 0 and not m.is_drum for m in dialog.melodies)
+
+    # a drum-only clip: a notice, nothing added
+    click(qtbot, next(b for b in dialog.findChildren(QPushButton) if b.text() == "From library…"))
+    qtbot.waitUntil(picker.isVisible)
+    assert picker.search.text() == "" and picker.list.count() == 4
+    beat = next(r for r in range(picker.list.count()) if picker.list.item(r).text().startswith("Beat"))
+    row_click(beat)
+    click(qtbot, picker.add_button)
+    assert dialog.list.count() == 3 and "no melody" in dialog.notice.text() and drums.title in dialog.notice.text()
+
+    qtbot.keyClicks(dialog.name, "library reels")
+    click(qtbot, dialog.train_button)
+    qtbot.waitUntil(lambda: "Saved 'library reels'" in dialog.notice.text(), timeout=60000)
+    assert "3 melodies" in dialog.yours.item(0).toolTip()
+    dialog.close()

@@ -215,7 +215,7 @@ def test_an_older_schema_is_migrated_in_place(tmp_path):
     assert (entry.title, entry.tags) == ("Old A", ("kept",))
     lib.set_tags("A.mid", "new")
     assert lib.search(tag="new") == [lib.entry("A.mid")]  # the counter moved: the cached catalogue is fresh
-    assert sqlite3.connect(tmp_path / DB_NAME).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert sqlite3.connect(tmp_path / DB_NAME).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_a_database_from_a_newer_app_is_refused_not_rebuilt(tmp_path):
@@ -363,3 +363,45 @@ def test_search_matches_the_query_and_sees_other_instances_changes(tmp_path):
     assert len(lib.search(limit=5)) == 5
     MusicLibrary(tmp_path).set_tags(entries[5].file, "from elsewhere")  # another app instance
     assert [e.file for e in lib.search(tag="from elsewhere")] == [entries[5].file]
+
+
+def test_a_clip_the_model_cannot_encode_is_skipped_until_its_file_changes(tmp_path):
+    """A mark (``skip_latent``) keeps a clip out of the background job's list while its file is
+    unchanged; it follows a rename, goes with a delete and with a stored latent; a changed file
+    (new size/time) is tried again. ``missing_latents`` still counts every clip without one."""
+    lib = MusicLibrary(tmp_path)
+    a, b, c = (lib.add(tune(), name) for name in ("A", "B", "C"))
+    lib.skip_latent(a.file, "vae", "no pitched notes")
+    lib.skip_latent(b.file, "vae", "drums only")
+    assert lib.latents_to_compute("vae") == [c.file]
+    assert lib.latents_to_compute("drums") == [a.file, b.file, c.file]  # a mark is per model
+    assert lib.missing_latents("vae") == [a.file, b.file, c.file]
+    assert MusicLibrary(tmp_path).latent_skips("vae") == {a.file: "no pitched notes", b.file: "drums only"}
+
+    renamed = lib.rename(b.file, "B renamed")
+    assert lib.latent_skips("vae") == {a.file: "no pitched notes", renamed.file: "drums only"}
+    lib.delete(renamed.file)
+    assert set(lib.latent_skips("vae")) == {a.file}
+
+    path = lib.path_of(a.file)
+    write_midi(tune(n=12), path)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    assert lib.latents_to_compute("vae") == [a.file, c.file]  # changed: tried again
+    lib.set_latent(a.file, "vae", np.ones(4))
+    assert lib.latent_skips("vae") == {} and lib.latents_to_compute("vae") == [c.file]
+
+
+def test_a_version_2_database_gains_the_skip_marks(tmp_path):
+    from latentroll.core.library.store import MIGRATIONS, _statements
+
+    write_midi(tune(), tmp_path / "A.mid")
+    conn = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    for script in MIGRATIONS[:2]:
+        for statement in _statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    lib = MusicLibrary(tmp_path)
+    lib.skip_latent("A.mid", "vae", "drums only")
+    assert lib.latents_to_compute("vae") == [] and lib.missing_latents("vae") == ["A.mid"]

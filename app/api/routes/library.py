@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from latentroll.app.calls.library import encode_latents
 from latentroll.core.io.formats import MIDI_SUFFIXES, suffix_of
 from latentroll.core.library import LibraryEntry, LibraryError, MusicLibrary, describe_song
-from latentroll.models.common.errors import MelodyError
 
 from ..app import ApiState, api_state
 from ..errors import ApiError
@@ -22,7 +22,6 @@ from ..music import (
     music_body,
     music_request,
     one_file,
-    pick_melody,
     read_upload,
     song_response,
 )
@@ -125,7 +124,7 @@ def similar(file: str, k: int = Query(10, ge=1, le=100), style: str | None = Que
             state: ApiState = Depends(api_state)) -> dict:
     lib = state.library
     entry = _entry(lib, file)
-    fill_latents(lib, state.runner, lib.missing_latents(LATENT_MODEL)[:MAX_BACKFILL])
+    fill_latents(lib, state.runner, lib.latents_to_compute(LATENT_MODEL)[:MAX_BACKFILL])
     if lib.latent(entry.file, LATENT_MODEL) is None:
         raise ApiError(422, f"{entry.file!r} has no melody the VAE can read (drums only, or no notes in its "
                             "first two bars)")
@@ -134,17 +133,9 @@ def similar(file: str, k: int = Query(10, ge=1, le=100), style: str | None = Que
 
 
 def fill_latents(lib: MusicLibrary, runner: ModelRunner, files: list[str]) -> int:
-    """Store the VAE latent of each of ``files`` (its melody's first two bars); a piece without a
-    melody is skipped. Runs in a worker thread; the model runs in the model process."""
+    """Store the VAE latent of each of ``files`` as the app does (``app.calls.library``: its
+    melody's first two bars); a piece the VAE cannot read is marked and not tried again until its
+    file changes. Runs in a worker thread; the model runs in the model process."""
     if not files or not runner.weights_present(LATENT_MODEL):
         return 0
-    svc = runner.service(LATENT_MODEL)
-    done = 0
-    for file in files:
-        try:
-            melody = pick_melody(lib.load(file))
-            lib.set_latent(file, LATENT_MODEL, svc.encode([melody])[0])
-            done += 1
-        except (ApiError, MelodyError, LibraryError):
-            continue
-    return done
+    return encode_latents(runner.service(LATENT_MODEL), lib, files, LATENT_MODEL).encoded

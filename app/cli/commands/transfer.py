@@ -1,7 +1,8 @@
 """``latentroll transfer IN --style S -o OUT``: the melody VAE re-plays a melody in another style.
 
 Every 2-bar segment of the melody is encoded, moved toward the target style in the latent space
-(``--amount``: 0 keeps it, 1 = the whole way) and decoded with that style's label; the result has
+(``--amount``: 0 keeps it, 1 = the whole way) and decoded with that style's label (a style of yours, `latentroll mystyle`: toward its
+own centre, decoded with the label of the corpus style nearest it); the result has
 the melody's length and start. The output song is the input plus the new melody as a track of
 its own (on a free MIDI channel), as the app's Transfer does with "+ Track".
 """
@@ -13,7 +14,7 @@ from ..clips import add_tune_flag
 def register(sub) -> None:
     p = sub.add_parser("transfer", help="re-play a melody in another style with the VAE (added as a track)")
     p.add_argument("input", help="melody file (.mid/.musicxml/.abc/.lrproj)")
-    p.add_argument("--style", required=True, help="target style (see `latentroll styles`)")
+    p.add_argument("--style", required=True, help="target style, or one of yours (see `latentroll styles`)")
     p.add_argument("--amount", type=float, default=1.0, help="0 = unchanged, 1 = fully in the style (default 1)")
     p.add_argument("--temperature", type=float, default=0.0, help="0 = deterministic (default)")
     p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'G major'")
@@ -28,12 +29,15 @@ def register(sub) -> None:
 def run(args) -> int:
     from latentroll.core.channels import free_channels
     from latentroll.models.data.corpus import STYLES
+    from latentroll.models.mystyle.store import MyStyleStore
 
     from ..clips import check_outputs, melody_track, parse_scale, write_clips
     from ..errors import UsageError
 
-    if args.style not in STYLES:
-        raise UsageError(f"unknown style {args.style!r}; choose one of {', '.join(STYLES)}")
+    if args.style not in STYLES and args.style not in (store := MyStyleStore()):
+        mine = ", ".join(i.name for i in store.list())
+        raise UsageError(f"unknown style {args.style!r}; choose one of {', '.join(STYLES)}"
+                         + (f", or one of yours: {mine}" if mine else ""))
     scale = parse_scale(args.key)
     check_outputs(args.output)
     song, melody = melody_track(args.input, args.track, args.tune)

@@ -3,7 +3,9 @@
 Corpus melodies are dots coloured by style (with a legend); the user's own styles ("My style")
 are labelled pentagons at their centres; the user's clips are stars and generated ones diamonds,
 placed by encoding them. Click anywhere to hear the melody the model
-puts there; move the box over a region and press "Sample region" for several melodies from it.
+puts there; right-click for the library clips nearest that point (``similarRequested``: the
+window hands it to the Library panel, a sibling this panel does not know); move the box over a
+region and press "Sample region" for several melodies from it.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import random
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from latentroll.app.calls.explorer import PointsRequest, decode_points, project_clips, region_points
 from latentroll.core.song import Track
@@ -40,6 +42,7 @@ def style_title(name: str) -> str:
 class LatentMapTab(QWidget):
     pointsShown = Signal()     # the corpus points are drawn
     overlayChanged = Signal()  # the clips' positions are drawn
+    similarRequested = Signal(float, float)  # "Library Clips Like This Point": a point of the map
 
     def __init__(self, ctx: ModelContext, parent=None):
         super().__init__(parent)
@@ -64,7 +67,8 @@ class LatentMapTab(QWidget):
         self.region.setToolTip("Drag the box (or its corner handle) over a region, then press Sample region")
         self.labels: list[pg.TextItem] = []
         self.plot.scene().sigMouseClicked.connect(self._on_scene_click)
-        self.message = QLabel("Click the map to hear the melody the model puts there.", self)
+        self.message = QLabel("Click the map to hear the melody the model puts there; right-click for "
+                              "the library clips like it.", self)
         self.message.setObjectName("dim")
 
         self.count = QSpinBox(self)
@@ -214,13 +218,25 @@ class LatentMapTab(QWidget):
 
     # ---- hearing the map ----------------------------------------------------------------
     def _on_scene_click(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or event.double() or self._shown_for is None:
+        buttons = (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton)
+        if event.button() not in buttons or event.double() or self._shown_for is None:
             return
         vb = self.plot.vb
         if not vb.sceneBoundingRect().contains(event.scenePos()):
             return
         p = vb.mapSceneToView(event.scenePos())
-        self.decode_at(np.array([[p.x(), p.y()]]))
+        if event.button() == Qt.MouseButton.RightButton:
+            self._point_menu(p.x(), p.y(), event.screenPos().toPoint())
+        else:
+            self.decode_at(np.array([[p.x(), p.y()]]))
+
+    def _point_menu(self, x: float, y: float, at) -> None:
+        menu = QMenu(self)
+        menu.addAction("Hear the Melody Here", lambda: self.decode_at(np.array([[x, y]])))
+        like = menu.addAction("Library Clips Like This Point", lambda: self.similarRequested.emit(x, y))
+        like.setStatusTip("The clips of your music library nearest this point (by the VAE's latent)")
+        menu.popup(at)
+        menu.aboutToHide.connect(menu.deleteLater)
 
     def decode_at(self, points: np.ndarray, what: str = "point") -> Worker | None:
         req = PointsRequest(np.asarray(points, dtype=np.float64), temperature=self.temperature.value(),

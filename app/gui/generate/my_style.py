@@ -1,8 +1,8 @@
 """"My style…" in the Generate panel: fit a style on 3-50 of the user's melodies, rename or
 delete the user's styles.
 
-Melodies come from files (each file's first pitched track), the music library's clips (its
-.mid files, picked in the library folder) and the current selection. The
+Melodies come from files (each file's first pitched track), the music library's clips (picked
+from the library's own list, ``library_picker``) and the current selection. The
 fit is a model job: the VAE encodes the melodies' windows in the model process, the small fit
 (NumPy) runs in the worker thread, with progress and Cancel (``models/mystyle/train.py``). The
 styles live in the user data dir (``models/mystyle/store.py``); the model process finds them by
@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from latentroll.core.app_paths import AppPaths
 from latentroll.core.io.errors import MusicFileError
 from latentroll.core.io.formats import read_song
-from latentroll.core.song import Track
+from latentroll.core.library import LibraryEntry, MusicLibrary
+from latentroll.core.song import Song, Track
 from latentroll.models.common.errors import MelodyError
 from latentroll.models.mystyle.store import MAX_MELODIES, MIN_MELODIES, MyStyleStore, check_name
 from latentroll.models.mystyle.train import check_melodies, train_my_style
@@ -41,6 +42,7 @@ from latentroll.models.mystyle.train import check_melodies, train_my_style
 from ..clips import selection_track
 from ..model_context import ModelContext
 from ..model_controls import RunButton
+from .library_picker import LibraryPicker
 
 MODEL_KEY = "vae"  # user styles sample the melody VAE
 JOB = "mystyle"
@@ -59,12 +61,17 @@ def fit_job(svc, name: str, melodies: Sequence[Track], folder: str, progress=Non
 
 def first_melody(path: str) -> Track:
     """The first pitched track with notes in ``path``; a ``MelodyError`` when there is none."""
-    song = read_song(path)
+    return song_melody(read_song(path), Path(path).stem, Path(path).name)
+
+
+def song_melody(song: Song, name: str, what: str) -> Track:
+    """The first pitched track with notes of ``song`` (unnamed: ``name``); a ``MelodyError``
+    naming ``what`` when there is none."""
     for t in song.tracks:
         if len(t.notes) and not t.is_drum:
-            t.name = t.name or Path(path).stem
+            t.name = t.name or name
             return t
-    raise MelodyError(f"{Path(path).name} has no melody (no pitched track with notes)")
+    raise MelodyError(f"{what} has no melody (no pitched track with notes)")
 
 
 class MyStyleDialog(QDialog):
@@ -80,6 +87,7 @@ class MyStyleDialog(QDialog):
         self.store = store or MyStyleStore()
         self.melodies: list[Track] = []
         self.worker = None
+        self.library_picker: LibraryPicker | None = None
 
         self.name = QLineEdit(self)
         self.name.setObjectName("mystyle_name")
@@ -156,11 +164,26 @@ class MyStyleDialog(QDialog):
         paths, _ = QFileDialog.getOpenFileNames(self, "Melodies for My style", self.ctx.folder(), FILE_FILTER)
         self.add_files(paths)
 
-    def _pick_library(self) -> None:
-        folder = AppPaths.default().library_dir
-        paths, _ = QFileDialog.getOpenFileNames(self, "Library clips for My style", str(folder),
-                                                "MIDI clips (*.mid *.midi)")
-        self.add_files(paths)
+    def _pick_library(self) -> LibraryPicker:
+        """The library's clips in a list to pick from (search, select several, Add)."""
+        folder = self.ctx.library_dir or AppPaths.default().library_dir
+        if self.library_picker is None or self.library_picker.library.folder != folder:
+            self.library_picker = LibraryPicker(MusicLibrary(folder), self, "Library clips for My style")
+            self.library_picker.picked.connect(self.add_library_entries)
+        self.library_picker.search.clear()
+        self.library_picker.refresh()
+        self.library_picker.open()
+        return self.library_picker
+
+    def add_library_entries(self, entries: Sequence[LibraryEntry]) -> None:
+        library = self.library_picker.library
+        bad = []
+        for e in entries:
+            try:
+                self.add_melody(song_melody(library.load(e.file), e.title, f"“{e.title}”"), e.title)
+            except (MusicFileError, MelodyError) as exc:  # LibraryError too: the clip went away
+                bad.append(str(exc))
+        self.say("; ".join(bad))
 
     def add_selection(self) -> None:
         track = selection_track(self.ctx.state)

@@ -28,8 +28,9 @@ from latentroll.core.library import LibraryEntry, normalize_tags
 
 from ..model_controls import style_title
 
-EMPTY = ("Right-click a clip in My Library and choose More Like This (or press ≈ Like This), or select notes "
-         "in the roll and press ≈ Selection: the nearest clips of your library are listed here.")
+EMPTY = ("Right-click a clip in My Library and choose More Like This (or press ≈ Like This), select notes "
+         "in the roll and press ≈ Selection, or right-click a point of the Latent Explorer's map: the nearest "
+         "clips of your library are listed here.")
 COLUMNS = ("Title", "Score", "Style", "Key", "Tags")
 
 
