@@ -97,7 +97,7 @@ MODELS: dict[str, ModelEntry] = {e.key: e for e in (
         {MAIN: VAE_FOLDER}, "latentroll.models.vae.service:MelodyVAEService",
         "latentroll.models.vae.evaluate:evaluate_cli", "latentroll.models.vae.ship:ship_vae",
         tools=frozenset({"generate", "transfer", "interpolate", "grid", "map"}),
-        label="Melody VAE (2-bar clips)", short="VAE", bar_step=2),
+        label="Melody VAE (2-bar clips)", short="VAE"),  # any bar count: read and written 2 bars at a time
     ModelEntry(
         "classifier", "style classifier over 2-bar windows (the judge of style fidelity)",
         "latentroll.models.style_classifier.config:CONFIGS", "styles6",
@@ -139,6 +139,45 @@ MODELS: dict[str, ModelEntry] = {e.key: e for e in (
         {MAIN: _folder("gan_mel_bar", "GAN")}, "latentroll.models.gan.service:MelodyGANService",
         "latentroll.models.gan.evaluate:evaluate_cli", "latentroll.models.gan.ship:ship_gan",
         tools=frozenset({"generate"}), label="Melody GAN (bar by bar)", short="GAN"),
+    ModelEntry(
+        "chords", "chord suggestion for a melody (bi-GRU tagger + chord transitions); chord detection",
+        "latentroll.models.chords.config:CONFIGS", "chords", "latentroll.models.chords.train:train_chords",
+        {MAIN: _folder("chords_suggest", "CHORDS")}, "latentroll.models.chords.service:ChordService",
+        "latentroll.models.chords.evaluate:evaluate_cli", "latentroll.models.chords.ship:ship_chords",
+        label="Chord suggestion", short="Chords"),
+    ModelEntry(
+        "bass", "bass lines from a chord track: rule styles and a style learned from the chorales' bass",
+        "latentroll.models.chords.config:BASS_CONFIGS", "bass_chorale", "latentroll.models.chords.bass_model:train_bass",
+        {MAIN: _folder("bass_chorale", "BASS")}, "latentroll.models.chords.bass_model:BassService",
+        "latentroll.models.chords.bass_model:evaluate_bass_cli", "latentroll.models.chords.bass_model:ship_bass",
+        label="Bass from chords", short="Bass"),
+    ModelEntry(
+        "drums_vae", "4-bar drum VAE (GrooVAE-like): generate, interpolate and blend drum clips in a style",
+        "latentroll.models.drums.config:VAE_CONFIGS", "drums_4bar", "latentroll.models.drums.train:train_drum_vae",
+        {MAIN: _folder("drums_vae_4bar", "DRUMS_VAE")}, "latentroll.models.drums.service:DrumVAEService",
+        "latentroll.models.drums.evaluate:evaluate_vae_cli", "latentroll.models.drums.ship:ship_drum_vae",
+        tools=frozenset({"drums_generate", "drums_interpolate", "drums_grid"}),
+        label="Drum VAE (4-bar drum clips)", short="Drums", bar_step=4),
+    ModelEntry(
+        "groove", "Groove: performed velocity and timing for a quantized drum part (the same hits)",
+        "latentroll.models.drums.config:GROOVE_CONFIGS", "groove_2bar",
+        "latentroll.models.drums.tools_train:train_groove",
+        {MAIN: _folder("drums_groove", "GROOVE")}, "latentroll.models.drums.service:GrooveService",
+        "latentroll.models.drums.evaluate:evaluate_groove_cli", "latentroll.models.drums.ship:ship_groove",
+        tools=frozenset({"groove"}), label="Groove (humanize drums)", short="Groove"),
+    ModelEntry(
+        "drumify", "Drumify: any rhythm (taps, a melody's onsets) to a nine-piece drum part",
+        "latentroll.models.drums.config:DRUMIFY_CONFIGS", "drumify_2bar",
+        "latentroll.models.drums.tools_train:train_drumify",
+        {MAIN: _folder("drums_drumify", "DRUMIFY")}, "latentroll.models.drums.service:DrumifyService",
+        "latentroll.models.drums.evaluate:evaluate_drumify_cli", "latentroll.models.drums.ship:ship_drumify",
+        tools=frozenset({"drumify"}), label="Drumify (rhythm to drums)", short="Drumify"),
+    ModelEntry(
+        "drums_lm", "drum language model (Drum RNN-like): continue a drum clip by 1-32 bars",
+        "latentroll.models.drums.config:LM_CONFIGS", "drums_lm", "latentroll.models.drums.tools_train:train_drum_lm",
+        {MAIN: _folder("drums_lm", "DRUMS_LM")}, "latentroll.models.drums.service:DrumContinueService",
+        "latentroll.models.drums.evaluate:evaluate_lm_cli", "latentroll.models.drums.ship:ship_drum_lm",
+        tools=frozenset({"drums_continue"}), label="Drum LM (continue drums)", short="DrumLM"),
 )}
 
 

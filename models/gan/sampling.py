@@ -15,9 +15,12 @@ def sample_steps(model: MelodyGAN, n: int, bars: int, style: int | None, tempera
     model.eval()
     label = torch.full((n,), model.cfg.any_style if style is None else style, dtype=torch.long)
     planes, out = None, []
-    for _ in range(bars):
+    step = model.cfg.bar
+    for i in range(bars):
         z = torch.randn(n, model.cfg.z_dim, generator=generator)
-        bar = model.sample_bar(z, label, planes, temperature, generator, allowed)
+        # (classes,) the same for every step, or (n, bars * bar, classes) per step (chords)
+        here = allowed if allowed is None or allowed.dim() == 1 else allowed[:, i * step:(i + 1) * step]
+        bar = model.sample_bar(z, label, planes, temperature, generator, here)
         planes = model.planes(bar, None if planes is None else planes[:, 0, -1])  # notes tied over the bar line
         out.append(bar)
     return torch.cat(out, 1).numpy()

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import torch
 
+from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.chord_mask import ChordFollow, class_mask
 from latentroll.models.common.errors import MelodyError
 from latentroll.models.common.protocol import ServiceInfo
 from latentroll.models.common.service import NetworkService, style_label
@@ -37,10 +39,12 @@ class MelodyGANService(NetworkService):
         return ServiceInfo(self.name, styles=tuple((s.name, s.description) for s in self.styles()))
 
     def generate(self, n: int, style: str | None = None, bars: int = 2, temperature: float = 1.0,
-                 scale: Scale | None = None, seed: int | None = None) -> list[Track]:
+                 scale: Scale | None = None, seed: int | None = None,
+                 chords: list[ChordEvent] | None = None) -> list[Track]:
         """``n`` melodies of ``bars`` 4/4 bars. temperature 0 = the most likely step each time,
         1 = the calibrated default (``TEMPERATURE_SCALE``), higher = wilder. ``scale`` keeps
-        every note in a key."""
+        every note in a key; with ``chords`` (ticks from the melody's start) strong-beat notes
+        lean on their chord tones."""
         if not 1 <= n <= MAX_MELODIES:
             raise MelodyError(f"ask for between 1 and {MAX_MELODIES} melodies")
         if not 1 <= bars <= MAX_BARS:
@@ -49,6 +53,11 @@ class MelodyGANService(NetworkService):
             raise MelodyError("temperature must be between 0 and 2")
         label = style_label(self.cfg, style)
         allowed = torch.as_tensor(scale_classes(scale.mask(), self.cfg)) if scale is not None else None
+        follow = ChordFollow.of(chords)
+        if follow is not None:
+            allowed = torch.as_tensor(class_mask(follow, [0] * n, bars * self.cfg.bar, self.cfg.low_pitch,
+                                                 self.cfg.pitches, seed=seed,
+                                                 base=None if allowed is None else allowed.numpy()))
         gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
         events = sample_melodies(self.model, n, bars, label, temperature * TEMPERATURE_SCALE, gen, allowed)
         name = style or "any"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from latentroll.models.common.chord_mask import step_slice
 from latentroll.models.common.sampling import pick
 
 from .config import LSTMConfig
@@ -58,7 +59,8 @@ class MelodyLSTM(nn.Module):
                mask: torch.Tensor | None = None, first_mask: torch.Tensor | None = None) -> torch.Tensor:
         """Continue ``prime`` (B, T ≥ 0) by ``steps`` events. temperature 0 = greedy.
 
-        ``mask`` (classes,) bool: events allowed at every step; ``first_mask``: also at the first one.
+        ``mask`` (classes,) bool: events allowed at every step, or per step (B, steps, classes) to
+        follow chords; ``first_mask``: also at the first one.
         """
         b, t0 = prime.shape
         inputs = torch.cat([torch.full((b, 1), self.start_token, dtype=torch.long, device=prime.device), prime], 1)
@@ -66,7 +68,7 @@ class MelodyLSTM(nn.Module):
         logits = logits[:, -1]
         out = torch.empty(b, steps, dtype=torch.long, device=prime.device)
         for t in range(steps):
-            allowed = mask
+            allowed = step_slice(mask, t)
             if t == 0 and first_mask is not None:
                 allowed = first_mask if allowed is None else allowed & first_mask
             tok = pick(logits, temperature, generator, allowed)

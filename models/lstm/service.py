@@ -13,14 +13,17 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
+from latentroll.models.common.chord_mask import ChordFollow, class_mask
 from latentroll.models.common.errors import MelodyError
 from latentroll.models.common.protocol import ServiceInfo
 from latentroll.models.common.service import NetworkService, style_label
 from latentroll.models.data.corpus import StyleInfo, style_infos
 from latentroll.models.data.melody import (
     FIRST_PITCH_CLASS,
+    MIN_PITCH,
     NO_EVENT,
     NUM_CLASSES,
     STEP_TICKS,
@@ -58,8 +61,9 @@ class MelodyLSTMService(NetworkService):
     # ---- the API --------------------------------------------------------------------------
     def continue_melody(self, track: Track, bars: int = 4, variations: int = 4, temperature: float = 1.0,
                         style: str | None = None, scale: Scale | None = None, seed: int | None = None,
-                        meter: tuple[int, int] = (4, 4)) -> list[Track]:
-        """``variations`` continuations of ``track`` by ``bars`` bars of ``meter``.
+                        meter: tuple[int, int] = (4, 4), chords: list[ChordEvent] | None = None) -> list[Track]:
+        """``variations`` continuations of ``track`` by ``bars`` bars of ``meter``; with ``chords``
+        (the track's ticks) the continuation's strong-beat notes lean on their chord tones.
 
         Each is a new Track (the input's program) holding only the continuation, starting at the
         bar line at or after the input's end; ``scale`` keeps every generated note in the scale.
@@ -89,6 +93,10 @@ class MelodyLSTMService(NetworkService):
             first = torch.ones(NUM_CLASSES, dtype=torch.bool)
             first[NO_EVENT] = False
         mask = scale_mask(scale)
+        follow = ChordFollow.of(chords)
+        if follow is not None:
+            mask = class_mask(follow.shifted(origin), [end_bar - origin] * variations, bars * bar, MIN_PITCH,
+                              NUM_CLASSES - FIRST_PITCH_CLASS, meter, seed, base=mask)
         gen = torch.Generator().manual_seed(seed) if seed is not None else None
         with torch.no_grad():
             out = self.model.sample(

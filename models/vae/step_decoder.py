@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import torch
 from torch.nn import functional as F
 
+from latentroll.models.common.chord_mask import step_slice
 from latentroll.models.common.sampling import pick
 
 from . import native_loop
@@ -99,9 +100,10 @@ class StepDecoder:
                temperature: float = 0.0, generator: torch.Generator | None = None,
                mask: torch.Tensor | None = None) -> torch.Tensor:
         """``cond`` (B, z+style) and the initial state ``hx`` (layers, B, hidden) as the network
-        makes them → (B, steps) events. temperature 0 = greedy; ``mask`` (classes,) bool."""
+        makes them → (B, steps) events. temperature 0 = greedy; ``mask`` (classes,) bool, or per
+        step (B, steps, classes) to follow chords (the Python loop: the native one takes (classes,))."""
         base = self.cond_in(cond.float())
-        if self.native and cond.device.type == "cpu":
+        if self.native and cond.device.type == "cpu" and (mask is None or mask.dim() == 1):
             return native_loop.decode(base, hx[0].float(), hx[1].float(), self.token_table, self.first.packed,
                                       [u.packed for u in self.upper], self.head.weight, self.head.bias,
                                       self.start_token, steps, temperature, generator, mask)
@@ -110,11 +112,11 @@ class StepDecoder:
         tok = torch.full((len(cond),), self.start_token, dtype=torch.long, device=cond.device)
         out = []
         table = self.token_table.to(cond.device)
-        for _ in range(steps):
+        for t in range(steps):
             gates = self.first(hs[0], add=base + F.embedding(tok, table))
             hs[0], cs[0] = self._cell(gates, cs[0])
             for k, layer in enumerate(self.upper, start=1):
                 hs[k], cs[k] = self._cell(layer(torch.cat([hs[k - 1], hs[k]], dim=1)), cs[k])
-            tok = pick(self.head(hs[-1]), temperature, generator, mask)
+            tok = pick(self.head(hs[-1]), temperature, generator, step_slice(mask, t))
             out.append(tok)
         return torch.stack(out, dim=1) if out else torch.empty(len(cond), 0, dtype=torch.long, device=cond.device)

@@ -8,6 +8,7 @@ longer than 64 bars primes the model with its last 64.
 from __future__ import annotations
 
 from ..clips import add_tune_flag
+from .chords import add_chord_options, chords_from_args
 
 
 def register(sub) -> None:
@@ -20,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("--key", help="keep new notes in a key/scale, e.g. 'D dorian' or 'A minor'")
     p.add_argument("--track", type=int, help="track index of the melody (default: first pitched track)")
     add_tune_flag(p)
+    add_chord_options(p)
     p.add_argument("--seed", type=int)
     p.add_argument("--model-dir", help="LSTM model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
@@ -45,10 +47,16 @@ def run(args) -> int:
         raise UsageError(f"--bars must be between 1 and {MAX_BARS}")
     if not 1 <= args.variations <= MAX_VARIATIONS:
         raise UsageError(f"--variations must be between 1 and {MAX_VARIATIONS}")
+    bar = ts.bar_ticks
+    start = -(-melody.end_tick() // bar) * bar  # the bar line the continuation starts on
+    chords = chords_from_args(args, args.bars, (ts.numerator, ts.denominator), start)
     svc = MelodyLSTMService.load(args.model_dir)
     conts = svc.continue_melody(melody, args.bars, args.variations, args.temperature, args.style, scale,
-                                args.seed, meter=(ts.numerator, ts.denominator))
+                                args.seed, meter=(ts.numerator, ts.denominator), chords=chords)
     out = song.copy()
+    if chords:  # the input's own chords up to the continuation, then the ones it followed
+        out.chords = [c for c in song.chords if c.tick < start] + chords
+        out.normalize_maps()
     out.tracks = [Track(name=f"{melody.name or 'Melody'} + continuation {i + 1}", program=melody.program,
                         channel=melody.channel, notes=np.concatenate([melody.sorted_notes(), c.notes]))
                   for i, c in enumerate(conts)]

@@ -1,6 +1,8 @@
 """``latentroll interpolate A B --steps N``: the melodies between two clips, as MIDI."""
 from __future__ import annotations
 
+from .chords import add_chord_options, chords_for_clips, chords_from_args
+
 
 def register(sub) -> None:
     p = sub.add_parser("interpolate", help="blend clip A into clip B through the VAE's latent space")
@@ -19,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("--bpm", type=float, default=120.0)
     p.add_argument("--seed", type=int)
     p.add_argument("--separate", action="store_true", help="one track per clip")
+    add_chord_options(p)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=run)
 
@@ -28,15 +31,18 @@ def run(args) -> int:
 
     scale = parse_scale(args.key)
     check_outputs(args.output)
+    chords = chords_from_args(args, 2)
     _, a = melody_track(args.a, args.track_a, args.tune_a)
     _, b = melody_track(args.b, args.track_b, args.tune_b)
     from latentroll.models.vae.service import MelodyVAEService  # torch: once the files are fine
 
     svc = MelodyVAEService.load()
     pull = {} if args.pull is None else {"pull": args.pull}
-    clips = svc.interpolate(a, b, args.steps, args.method, args.temperature, scale=scale, seed=args.seed, **pull)
+    clips = svc.interpolate(a, b, args.steps, args.method, args.temperature, scale=scale, seed=args.seed,
+                            chords=chords, **pull)
     song = clips_song(clips, "Interpolation", args.bpm, gap_bars=0 if args.separate else 1, scale=scale,
                       separate_tracks=args.separate)
+    song.chords = chords_for_clips(chords, clips, 0 if args.separate else 1, args.separate)
     path = write_clips(song, args.output)
     print(f"wrote {len(clips)} clips to {path}")
     return 0
