@@ -1,10 +1,12 @@
 """What the Model Tools ask of their models. Runs in a worker; ``svc`` is the service (or its
-stand-in that forwards to the model process). One model call per candidate, so the user sees
-progress and can cancel between them. No Qt; requests and results are plain data."""
+stand-in that forwards to the model process). Candidates are sampled in one model call where the
+model batches them (continue, harmonize, infill), with progress from inside the call where it
+reports any. No Qt; requests and results are plain data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 
@@ -21,6 +23,7 @@ class ContinueRequest:
     scale: Scale | None = None
     meter: tuple[int, int] = (4, 4)
     seed: int = 0
+    chords: tuple[ChordEvent, ...] = ()  # "Follow chords": the song's chord track (song ticks)
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,9 @@ def continue_job(svc, req: ContinueRequest, progress=None) -> list[Track]:
     per variation), so progress goes from 0 to done; 8 × 32 bars takes 0.65-0.8 s."""
     if progress is not None:
         progress(0, 1)
+    follow = {"chords": list(req.chords)} if req.chords else {}
     tracks = svc.continue_melody(req.track, req.bars, req.variations, req.temperature, req.style, req.scale,
-                                 req.seed, meter=req.meter)
+                                 req.seed, meter=req.meter, **follow)
     for i, track in enumerate(tracks):
         track.name = f"Continuation {i + 1}"
     if progress is not None:
@@ -73,15 +77,14 @@ def repair_job(svc, req: RepairRequest, progress=None) -> Track:
 
 
 def harmonize_job(svc, req: HarmonizeRequest, progress=None) -> list[list[Track]]:
-    """Per candidate, [alto, tenor, bass] under the melody."""
-    return one_by_one(req.candidates, lambda i: svc.harmonize(req.melody, req.temperature, 1, req.seed + i,
-                                                              req.scale, voice_leading=req.voice_leading)[0],
-                      progress)
+    """Per candidate, [alto, tenor, bass] under the melody. All candidates are sampled as one
+    batch in one model call (one net pass per Gibbs sweep for all of them), so they are ready
+    together; ``progress`` moves sweep by sweep, and a cancel stops the sweeps."""
+    return svc.harmonize(req.melody, req.temperature, req.candidates, req.seed, req.scale,
+                         progress=progress, voice_leading=req.voice_leading)
 
 
 def infill_job(svc, req: InfillRequest, progress=None) -> list[list[Track]]:
-    """Per candidate, the four voices with the region of ``rewrite`` redrawn."""
-    return one_by_one(req.candidates, lambda i: svc.infill(list(req.voices), req.start, req.end, list(req.rewrite),
-                                                           req.temperature, 1, req.seed + i, req.scale,
-                                                           voice_leading=req.voice_leading)[0],
-                      progress)
+    """Per candidate, the four voices with the region of ``rewrite`` redrawn (one batch, as above)."""
+    return svc.infill(list(req.voices), req.start, req.end, list(req.rewrite), req.temperature, req.candidates,
+                      req.seed, req.scale, progress=progress, voice_leading=req.voice_leading)

@@ -7,6 +7,11 @@ The rules, the same for every helper:
   else spawn; the child is started on first use.
 - cancellation: a waiting caller polls its cancel event and raises ``Cancelled``; the request is
   abandoned, not interrupted, and its late reply is discarded.
+- progress: ``run(fn, ..., progress=cb)`` gives the child's ``fn`` a ``progress(done, total)``
+  keyword that sends ``(PROGRESS, id, done, total)`` back while it runs; the parent calls ``cb``.
+  Such a call can also be stopped: on cancel the parent sends ``(CANCEL, id)``, and the child's
+  next ``progress`` call raises ``Cancelled`` there; the parent waits up to ``CANCEL_GRACE_S`` for
+  that reply, so the child is free again when ``run`` returns.
 - restart: if the child dies, the waiting call raises ``HelperStopped`` with a message for users,
   and the next request starts a fresh child.
 - the child gets everything it needs with each request (functions, folders, settings); it never
@@ -20,6 +25,7 @@ import multiprocessing
 import multiprocessing.util
 import os
 import threading
+import time
 import traceback
 from typing import Any, Callable, ClassVar
 
@@ -27,6 +33,8 @@ from latentroll.core.cancel import Cancelled
 
 POLL_S = 0.05
 STOP = "stop"
+REPLY, PROGRESS, CANCEL = "reply", "progress", "cancel"  # message tags (STOP is untagged)
+CANCEL_GRACE_S = 2.0  # how long a cancelled streaming call may take to stop in the child
 # Imported once by the fork server, so each child starts with them loaded (no torch: the file
 # helper never needs it, and the model helper imports it on its first model).
 PRELOAD = ["latentroll.core.io.formats"]
@@ -50,26 +58,62 @@ def default_threads() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
+class _ChildPipe:
+    """The child's end: requests that arrive while a call runs (a cancel, or the next request
+    sent after the parent gave up waiting) are read by the running call's ``progress`` and kept
+    here for the loop."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.pending: list = []
+        self.cancelled: set[int] = set()
+
+    def recv(self):
+        return self.pending.pop(0) if self.pending else self.conn.recv()
+
+    def _drain(self) -> None:
+        while self.conn.poll(0):
+            msg = self.conn.recv()
+            if isinstance(msg, tuple) and msg[0] == CANCEL:
+                self.cancelled.add(msg[1])
+            else:
+                self.pending.append(msg)
+
+    def progress_for(self, rid: int) -> Callable[[int, int], None]:
+        def progress(done, total) -> None:
+            self._drain()
+            if rid in self.cancelled:
+                raise Cancelled()
+            self.conn.send((PROGRESS, rid, done, total))
+        return progress
+
+
 def _serve(conn, threads: int) -> None:
-    """The child's loop: one request at a time; a request is ``(id, fn, args)`` and runs
-    ``fn(*args)`` (``fn`` pickles by reference: a module-level function)."""
+    """The child's loop: one request at a time; a request is ``(id, fn, args, stream)`` and runs
+    ``fn(*args)`` (``fn`` pickles by reference: a module-level function), with a ``progress``
+    keyword when ``stream``."""
     os.environ["OMP_NUM_THREADS"] = str(threads)  # before any torch import in this child
+    pipe = _ChildPipe(conn)
     while True:
         try:
-            msg = conn.recv()
+            msg = pipe.recv()
         except EOFError:
             return
         if msg == STOP:
             return
-        rid, fn, args = msg
+        if msg[0] == CANCEL:
+            continue  # for a call that has already replied
+        rid, fn, args, stream = msg
         try:
-            reply = (rid, True, fn(*args), "")
+            value = fn(*args, progress=pipe.progress_for(rid)) if stream else fn(*args)
+            reply = (REPLY, rid, True, value, "")
         except BaseException as exc:  # sent back to the caller, shown to the user there
-            reply = (rid, False, exc, traceback.format_exc())
+            reply = (REPLY, rid, False, exc, traceback.format_exc())
+        pipe.cancelled.discard(rid)
         try:
             conn.send(reply)
         except Exception as exc:  # an unpicklable result or exception
-            conn.send((rid, False, RuntimeError(f"{type(exc).__name__}: {exc}"), traceback.format_exc()))
+            conn.send((REPLY, rid, False, RuntimeError(f"{type(exc).__name__}: {exc}"), traceback.format_exc()))
 
 
 class HelperProcess:
@@ -121,24 +165,19 @@ class HelperProcess:
         child.close()
         self._proc, self._conn = proc, parent
 
-    def run(self, fn: Callable[..., Any], *args, cancel: threading.Event | None = None) -> Any:
+    def run(self, fn: Callable[..., Any], *args, cancel: threading.Event | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Any:
         """``fn(*args)`` in the child; blocks the calling (worker) thread until the reply, a
-        cancel (``Cancelled``) or the child's death (``HelperStopped``)."""
+        cancel (``Cancelled``) or the child's death (``HelperStopped``). With ``progress``, the
+        child calls ``fn(*args, progress=...)`` and each of its reports reaches ``progress`` here;
+        a cancel (the event, or ``progress`` raising ``Cancelled``) then stops ``fn`` in the child."""
         with self._lock:
             self._ensure()
             rid = next(self._ids)
             conn, proc = self._conn, self._proc
             try:
-                conn.send((rid, fn, args))
-                while True:
-                    if cancel is not None and cancel.is_set():
-                        raise Cancelled()  # the reply arrives later and is discarded
-                    if conn.poll(POLL_S):
-                        got, ok, value, tb = conn.recv()
-                        if got == rid:
-                            break
-                    elif not proc.is_alive():
-                        raise EOFError
+                conn.send((rid, fn, args, progress is not None))
+                ok, value, tb = self._wait(conn, proc, rid, cancel, progress)
             except (EOFError, OSError, BrokenPipeError):
                 self._close()
                 raise HelperStopped(f"the {self.name} process stopped unexpectedly; try again") from None
@@ -147,6 +186,33 @@ class HelperProcess:
         if tb:
             value.__latentroll_traceback__ = tb
         raise value
+
+    @staticmethod
+    def _wait(conn, proc, rid: int, cancel: threading.Event | None, progress) -> tuple[bool, Any, str]:
+        """The reply to ``rid``: (ok, value, traceback). Replies to abandoned requests are dropped."""
+        while True:
+            try:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                if conn.poll(POLL_S):
+                    msg = conn.recv()
+                    if msg[1] != rid:
+                        continue
+                    if msg[0] == REPLY:
+                        return msg[2], msg[3], msg[4]
+                    if progress is not None:
+                        progress(msg[2], msg[3])
+                elif not proc.is_alive():
+                    raise EOFError
+            except Cancelled:
+                if progress is not None:  # the child stops at its next report; wait for that
+                    conn.send((CANCEL, rid))
+                    deadline = time.monotonic() + CANCEL_GRACE_S
+                    while time.monotonic() < deadline and conn.poll(max(0.0, deadline - time.monotonic())):
+                        msg = conn.recv()
+                        if msg[0] == REPLY and msg[1] == rid:
+                            break
+                raise  # else the reply arrives later and is discarded
 
     def shutdown(self, timeout: float = 5.0) -> None:
         with self._lock:

@@ -35,6 +35,9 @@ def write_card(folder: Path, state: dict, evaluation: dict, commands: list[str],
         f" {cfg['gibbs_pmax']}→{cfg['gibbs_pmin']} over the first {cfg['gibbs_anneal']:.0%} of {cfg['gibbs_steps']} sweeps),"
         " then a voice-leading polish: while a parallel fifth or octave is left, one of its notes is redrawn whole"
         " from the pitches that make none (`models/coconet/constraint.py`; `voice_leading=False` gives the raw draws).",
+        "The sampler runs an inference copy of the net with each BatchNorm folded into its conv, in channels_last"
+        " (`ChoraleCNN.for_inference`: the same logits to 1e-5), all candidates in one batch; the schedule's"
+        " sweeps were chosen on the validation chorales (`models/coconet/schedule_search.py`).",
         "",
         "## Data",
         *data_lines(state.get("data", {}), "chorales"),

@@ -55,8 +55,9 @@ def gibbs_sample(model: ChoraleCNN, roll: torch.Tensor, free: torch.Tensor, phas
                  voice_leading: bool = False) -> torch.Tensor:
     """Redraw the ``free`` frames of ``roll`` (B, 4, T). ``allowed``: bool, broadcastable to
     (B, 4, T, classes), the classes a frame may take (e.g. a scale). ``progress(done, total)`` is
-    called after every sweep (an exception raised there stops the sampling: how a worker cancels).
-    ``voice_leading``: then polish away the parallel fifths/octaves."""
+    called after every sweep (an exception raised there stops the sampling within one net pass:
+    how a worker cancels). ``voice_leading``: then polish away the parallel fifths/octaves (1-2
+    net passes, not reported)."""
     model.eval()
     x = _redraw(model, roll, free, phase, temperature, generator, allowed)
     for n in range(schedule.steps):

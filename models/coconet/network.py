@@ -9,9 +9,12 @@ roll's pitches plus 'rest' (from features max-pooled over pitch).
 """
 from __future__ import annotations
 
+import copy
+
 import torch
 from torch import nn
 from torch.nn import functional as F
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 from .config import CoconetConfig
 from .roll import NUM_VOICES, STEPS_PER_BEAT
@@ -42,6 +45,25 @@ class ChoraleCNN(nn.Module):
         ])
         self.pitch_head = nn.Conv2d(c, NUM_VOICES, 1)
         self.rest_head = nn.Conv1d(c, NUM_VOICES, 1)
+        self.memory_format = torch.contiguous_format
+
+    def receptive_radius(self) -> int:
+        """Frames each side of a frame that its logits can depend on (the trunk's 3×3 convs)."""
+        return receptive_radius(self.cfg)
+
+    def for_inference(self) -> "ChoraleCNN":
+        """An eval-only copy that computes the same function faster on CPU: each BatchNorm folded
+        into its conv (one op fewer per layer) and the trunk in channels_last (oneDNN's native
+        layout: no reorder per conv). Measured on 2 threads, 8 bars: 30 → 16 ms a pass at B=1."""
+        net = copy.deepcopy(self).eval()
+        net.inp = nn.Sequential(fuse_conv_bn_eval(net.inp[0], net.inp[1]), nn.ReLU())
+        for pair in net.blocks:
+            pair.conv1, pair.bn1 = fuse_conv_bn_eval(pair.conv1, pair.bn1), nn.Identity()
+            pair.conv2, pair.bn2 = fuse_conv_bn_eval(pair.conv2, pair.bn2), nn.Identity()
+        net.memory_format = torch.channels_last
+        for p in net.parameters():
+            p.requires_grad_(False)
+        return net.to(memory_format=torch.channels_last)
 
     def planes(self, roll: torch.Tensor, hidden: torch.Tensor, phase: torch.Tensor) -> torch.Tensor:
         """roll, hidden (B, 4, T); phase (B, T) → input planes (B, channels, T, P)."""
@@ -56,10 +78,17 @@ class ChoraleCNN(nn.Module):
 
     def forward(self, roll: torch.Tensor, hidden: torch.Tensor, phase: torch.Tensor) -> torch.Tensor:
         """Logits (B, 4, T, P + 1) for every voice frame (only the hidden ones are meaningful)."""
-        x = self.blocks(self.inp(self.planes(roll, hidden, phase)))
+        x = self.planes(roll, hidden, phase).contiguous(memory_format=self.memory_format)
+        x = self.blocks(self.inp(x))
         pitch = self.pitch_head(x)                       # (B, 4, T, P)
         rest = self.rest_head(x.amax(dim=-1))            # (B, 4, T)
         return torch.cat([pitch, rest.unsqueeze(-1)], dim=-1)
+
+
+def receptive_radius(cfg: CoconetConfig) -> int:
+    """Frames each side that reach a frame's logits: the input conv adds 1, each dilated 3×3 conv
+    its dilation (two convs per residual pair)."""
+    return 1 + sum(2 * cfg.dilations[i % len(cfg.dilations)] for i in range(cfg.layers // 2))
 
 
 def masked_nll(logits: torch.Tensor, roll: torch.Tensor, hidden: torch.Tensor) -> torch.Tensor:

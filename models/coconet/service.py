@@ -4,7 +4,9 @@
   blocked Gibbs sampling. Returns, per candidate, three new tracks spanning the melody.
 - ``infill(tracks, start, end, voices)``: four voices (a Song with four pitched tracks, or four
   tracks); the frames of ``voices`` between ``start`` and ``end`` are redrawn consistent with the
-  music around them (two bars of context each side). Returns, per candidate, the four tracks with
+  music around them. The net sees the region plus its receptive field each side
+  (``ChoraleCNN.receptive_radius``, 61 frames for the shipped net), not the whole piece: the
+  logits of the region's frames are the same, at a fraction of the cost for a long piece. Returns, per candidate, the four tracks with
   only that region changed; everything outside it, velocities included, is kept.
 
 Tracks are assigned to voices by mean pitch (highest = soprano); ``voices`` indexes the given
@@ -32,7 +34,6 @@ from .network import ChoraleCNN
 from .roll import NUM_VOICES, VOICES, beat_phase, frames_to_notes, voice_frames
 
 MAX_FRAMES = 64 * 16          # 64 bars of 4/4
-CONTEXT_FRAMES = 32           # infill: music seen on each side of the region
 MAX_CANDIDATES = 8
 DEFAULT_TEMPERATURE = 0.8
 SOPRANO_CENTER = 70           # A#4: the middle of Bach's soprano lines
@@ -51,6 +52,11 @@ def _octave_shift(pitches: np.ndarray) -> int:
 class ChoraleService(NetworkService):
     key, config_cls, network_cls = "cnn", CoconetConfig, ChoraleCNN
     cfg: CoconetConfig
+
+    def __init__(self, model: ChoraleCNN, name: str | None = None):
+        super().__init__(model, name)
+        self.sampler_net = model.for_inference()  # the same function, faster: what the sampler calls
+        self.schedule = Schedule.of(self.cfg)      # the config's sampling fields
 
     # ---- checks ---------------------------------------------------------------------------
     @staticmethod
@@ -76,14 +82,14 @@ class ChoraleService(NetworkService):
         ``voice_leading``: keep parallel fifths/octaves out of the drawn frames (gibbs.py)."""
         frames = roll.shape[1]
         gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
-        schedule = Schedule.of(self.cfg)
+        schedule = self.schedule
         if steps is not None:
             schedule = Schedule(steps, schedule.pmax, schedule.pmin, schedule.anneal)
         x = torch.as_tensor(np.repeat(roll[None], candidates, 0).astype(np.int64))
         f = torch.as_tensor(np.repeat(free[None], candidates, 0))
         phase = torch.as_tensor(np.repeat(beat_phase(frames)[None], candidates, 0))
         with torch.no_grad():
-            out = gibbs_sample(self.model, x, f, phase, schedule, temperature, gen, self._allowed(scale), progress,
+            out = gibbs_sample(self.sampler_net, x, f, phase, schedule, temperature, gen, self._allowed(scale), progress,
                                voice_leading)
         return out.numpy()
 
@@ -139,6 +145,14 @@ class ChoraleService(NetworkService):
         means = [float(t.notes["pitch"].mean()) if len(t.notes) else -1.0 for t in tracks]
         return sorted(range(len(tracks)), key=lambda i: -means[i])
 
+    def infill_window(self, start: int, end: int, song_end: int) -> tuple[int, int]:
+        """Ticks [origin, stop) of the roll the sampler works on for the region [start, end): the
+        region plus the net's receptive field each side (origin on a beat, as rolls start), so the
+        region's logits are those the whole piece would give."""
+        context = self.model.receptive_radius() * STEP_TICKS
+        origin = max(0, start - context) // PPQ * PPQ
+        return origin, max(end, min(_ceil_step(song_end), end + context))
+
     def infill(self, source: Song | Sequence[Track], start_tick: int, end_tick: int,
                voices: Sequence[int] = (0, 1, 2, 3), temperature: float = DEFAULT_TEMPERATURE,
                candidates: int = 1, seed: int | None = None, scale: Scale | None = None,
@@ -160,8 +174,7 @@ class ChoraleService(NetworkService):
             raise ChoraleError("the infill range starts after the music ends")
         if (end - start) // STEP_TICKS > MAX_FRAMES:
             raise ChoraleError(f"the infill range is longer than {MAX_FRAMES // 16} bars; pick a shorter one")
-        origin = max(0, start - CONTEXT_FRAMES * STEP_TICKS) // PPQ * PPQ
-        stop = max(end, min(_ceil_step(song_end), end + CONTEXT_FRAMES * STEP_TICKS))
+        origin, stop = self.infill_window(start, end, song_end)
         frames = (stop - origin) // STEP_TICKS
         order = self.voice_order(tracks)             # order[role] = track index; the soprano has notes
         shift = _octave_shift(tracks[order[0]].notes["pitch"])

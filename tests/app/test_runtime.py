@@ -69,3 +69,67 @@ def test_private_methods_are_not_service_calls(tiny_vae_dir, helper):
     svc = RemoteService(helper, entry("vae"), {MAIN: tiny_vae_dir})
     with pytest.raises(AttributeError):
         svc._means
+
+
+def _melody():
+    from latentroll.core.song import NOTE_DTYPE, Track
+
+    pitches = [72, 71, 69, 67, 69, 71, 72, 74]
+    notes = [(i * PPQ, PPQ, p, 80) for i, p in enumerate(pitches * 2)]
+    import numpy as np
+
+    return Track(name="Melody", notes=np.array(notes, dtype=NOTE_DTYPE))
+
+
+def test_a_streaming_call_reports_every_sweep_for_all_candidates(tiny_tool_dirs, helper):
+    """Harmonize's K candidates are one model call whose Gibbs sweeps report through the pipe:
+    more reports than candidates, each (done, sweeps)."""
+    from latentroll.app.calls.tools import HarmonizeRequest, harmonize_job
+
+    svc = RemoteService(helper, entry("cnn"), {MAIN: tiny_tool_dirs["cnn"]})
+    svc.load()
+    seen = []
+    out = harmonize_job(svc, HarmonizeRequest(_melody(), candidates=3, seed=1), progress=lambda d, t: seen.append((d, t)))
+    assert len(out) == 3 and all(len(c) == 3 for c in out)
+    sweeps = seen[-1][1]
+    assert seen == [(i, sweeps) for i in range(1, sweeps + 1)] and len(seen) > 3
+
+
+def test_cancel_stops_the_sweeps_in_the_child(tiny_tool_dirs, helper):
+    """A cancel mid-sweep returns at once and stops the child's loop (the next call is not stuck
+    behind 20000 sweeps)."""
+    svc = RemoteService(helper, entry("cnn"), {MAIN: tiny_tool_dirs["cnn"]}, cancel=threading.Event())
+    svc.load()
+    seen = []
+
+    def progress(done, total):
+        seen.append(done)
+        if done == 20:
+            svc._cancel.set()
+
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        svc.harmonize(_melody(), steps=20000, progress=progress)
+    took = time.monotonic() - started
+    print(f"cancel after sweep 20: returned in {took:.3f} s")
+    assert 20 <= len(seen) < 20000 and took < 2.0
+    svc._cancel.clear()
+    started = time.monotonic()
+    assert svc.info().name == "tiny"
+    print(f"next call: {time.monotonic() - started:.3f} s")
+    assert time.monotonic() - started < 1.0, "the child stopped sweeping"
+
+
+def test_progress_raising_cancelled_stops_the_child_too(tiny_tool_dirs, helper):
+    """The worker's progress callback raises Cancelled once its job is cancelled: the same stop."""
+    svc = RemoteService(helper, entry("cnn"), {MAIN: tiny_tool_dirs["cnn"]})
+
+    def progress(done, total):
+        if done >= 5:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        svc.harmonize(_melody(), steps=20000, progress=progress)
+    started = time.monotonic()
+    assert helper.run(operator.add, 2, 3) == 5
+    assert time.monotonic() - started < 1.0

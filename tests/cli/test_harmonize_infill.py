@@ -89,6 +89,17 @@ def test_harmonize_candidates_write_one_file_each(melody_file, cnn_dir, tmp_path
     assert all(len(read_song(f).tracks) == 4 for f in files)
 
 
+def test_three_batched_candidates_write_three_different_files(melody_file, cnn_dir, tmp_path):
+    """The service samples the three in one batch; each still gets its own file and its own voices."""
+    out = tmp_path / "harm.mid"
+    assert main(["harmonize", str(melody_file), "-o", str(out), "--model-dir", str(cnn_dir),
+                 "--candidates", "3", "--seed", "4"]) == 0
+    songs = [read_song(tmp_path / f"harm-{i}.mid") for i in (1, 2, 3)]
+    assert all(len(s.tracks) == 4 for s in songs)
+    voices = [[t.notes.tolist() for t in s.tracks[1:]] for s in songs]
+    assert voices[0] != voices[1] and voices[1] != voices[2] and voices[0] != voices[2]
+
+
 def test_infill_rewrites_only_the_chosen_bars_and_voices(chorale_file, cnn_dir, tmp_path):
     out = tmp_path / "infill.mid"
     assert main(["infill", str(chorale_file), "--bars", "3-4", "--voices", "alto,tenor", "-o", str(out),

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 FIXTURE = Path(__file__).resolve().parents[2] / "resources" / "fixtures" / "corpus_small.npz"
+DRUM_FIXTURE = FIXTURE.with_name("groove_small.npz")
 
 
 @pytest.fixture(scope="session")
@@ -10,6 +11,21 @@ def small_corpus():
     from latentroll.models.data.corpus import Corpus
 
     return Corpus.load(FIXTURE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _drum_fixture():
+    """The drum models train and measure on a few GMD files (``latentroll data fixture --only drums``),
+    never on the user's full drum cache."""
+    import os
+
+    old = os.environ.get("LATENTROLL_DRUM_CACHE")
+    os.environ["LATENTROLL_DRUM_CACHE"] = str(DRUM_FIXTURE)
+    yield
+    if old is None:
+        os.environ.pop("LATENTROLL_DRUM_CACHE", None)
+    else:
+        os.environ["LATENTROLL_DRUM_CACHE"] = old
 
 
 @pytest.fixture(autouse=True, scope="session")

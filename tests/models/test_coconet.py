@@ -435,3 +435,103 @@ def test_shipped_cnn_beats_the_baselines_and_leads_voices_like_bach(small_corpus
     assert figures["out_of_range"] <= 0.02
     assert figures["parallels_per_100"] <= 0.64
     assert figures["crossings"] <= 0.03
+
+
+# ---- fast inference: folded net, receptive field, batched candidates ----------------------------
+def _random_net(**overrides) -> ChoraleCNN:
+    """An untrained net whose BatchNorms hold non-trivial statistics (so folding them matters)."""
+    torch.manual_seed(0)
+    net = ChoraleCNN(get_config("tiny", channels=8, layers=4, dilations=(1, 2), **overrides))
+    for m in net.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    return net.eval()
+
+
+def _random_input(net: ChoraleCNN, frames: int, batch: int = 2, seed: int = 1):
+    g = torch.Generator().manual_seed(seed)
+    roll = torch.randint(0, net.cfg.classes, (batch, NUM_VOICES, frames), generator=g)
+    hidden = torch.rand(batch, NUM_VOICES, frames, generator=g) < 0.4
+    phase = torch.arange(frames).remainder(4).expand(batch, -1)
+    return roll, hidden, phase
+
+
+def test_the_folded_inference_net_computes_the_same_logits():
+    net = _random_net()
+    fast = net.for_inference()
+    args = _random_input(net, 40)
+    with torch.no_grad():
+        want, got = net(*args), fast(*args)
+    assert torch.allclose(want, got, atol=1e-5), float((want - got).abs().max())
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fast.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in net.modules()), "the original is left as it was"
+
+
+def test_receptive_radius_is_where_a_change_stops_reaching():
+    net = _random_net()
+    r = net.receptive_radius()
+    assert r == 1 + 2 * (1 + 2)  # input conv + two pairs of dilation 1 and 2
+    roll, hidden, phase = _random_input(net, 3 * r, batch=1)
+    f = r + 2  # a frame whose field fits on the left
+    with torch.no_grad():
+        base = net(roll, hidden, phase)[0, :, f]
+        for dist, reaches in ((r, True), (r + 1, False)):
+            moved = roll.clone()
+            moved[0, :, f + dist] = (moved[0, :, f + dist] + 7) % net.cfg.classes
+            changed = not torch.allclose(net(moved, hidden, phase)[0, :, f], base)
+            assert changed == reaches, dist
+
+
+def test_shipped_receptive_radius():
+    assert ChoraleCNN(get_config("chorale")).receptive_radius() == 61
+
+
+def test_batched_candidates_are_different_valid_harmonizations(service, chorale, small_corpus):
+    melody = chorale[0]
+    before = melody.notes.copy()
+    out = service.harmonize(melody, candidates=3, seed=3)
+    assert len(out) == 3 and all([t.name for t in c] == ["Alto", "Tenor", "Bass"] for c in out)
+    assert np.array_equal(melody.notes, before), "the melody is never changed"
+    voices = [np.concatenate([t.notes for t in c]) for c in out]
+    assert all(len(v) for v in voices)
+    assert not np.array_equal(voices[0], voices[1]) and not np.array_equal(voices[1], voices[2])
+    # the roll level: the soprano row of every candidate is the given one
+    tune = next(t for t in small_corpus.tunes if t.style == "chorale" and t.voices == 4)
+    roll = tune_roll(tune, service.cfg)[:, :64]
+    free = np.zeros_like(roll, dtype=bool)
+    free[1:] = True
+    drawn = service.sample_roll(roll, free, 0.8, 3, 0, None, 4)
+    assert (drawn[:, 0] == roll[0]).all() and ((drawn >= 0) & (drawn <= service.cfg.rest)).all()
+
+
+def test_infill_sees_the_region_plus_the_receptive_field(service, chorale):
+    """The cropped roll gives the region's frames the logits the whole piece gives them, and
+    nothing outside the region is redrawn (checked on the roll the sampler returns)."""
+    cfg, net = service.cfg, service.sampler_net
+    start, end = 8 * PPQ, 10 * PPQ
+    song_end = max(t.end_tick() for t in chorale)
+    origin, stop = service.infill_window(start, end, song_end)
+    r = net.receptive_radius()
+    assert origin % PPQ == 0 and start - origin >= r * 120 and stop - end >= min(r * 120, song_end - end)
+    whole = np.stack([voice_frames(t.notes["start"], t.notes["duration"], t.notes["pitch"], song_end // 120, cfg)
+                      for t in chorale])
+    f0, f1, o = start // 120, end // 120, origin // 120
+    hidden = np.zeros_like(whole, dtype=bool)
+    hidden[1:3, f0:f1] = True
+    crop = slice(o, stop // 120)
+
+    def logits(roll, hid, offset):
+        from latentroll.models.coconet.roll import beat_phase
+
+        with torch.no_grad():
+            return net(torch.as_tensor(roll[None]), torch.as_tensor(hid[None]),
+                       torch.as_tensor(beat_phase(roll.shape[1], offset)[None]))[0]
+
+    full = logits(whole, hidden, 0)[:, f0:f1]
+    cropped = logits(whole[:, crop], hidden[:, crop], o)[:, f0 - o: f1 - o]
+    assert torch.allclose(full, cropped, atol=1e-5)
+    drawn = service.sample_roll(whole[:, crop], hidden[:, crop], 0.8, 2, 0, None, 4)
+    assert (drawn[:, ~hidden[:, crop]] == whole[:, crop][~hidden[:, crop]]).all()
