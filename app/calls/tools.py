@@ -41,6 +41,7 @@ class HarmonizeRequest:
     scale: Scale | None = None
     seed: int = 0
     voice_leading: bool = True       # polish parallel fifths/octaves away (False: the raw sample)
+    chords: tuple[ChordEvent, ...] = ()  # "Follow chords": the lower voices keep to these (song ticks)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class InfillRequest:
     scale: Scale | None = None
     seed: int = 0
     voice_leading: bool = True       # as in HarmonizeRequest
+    chords: tuple[ChordEvent, ...] = ()  # as in HarmonizeRequest
 
 
 def continue_job(svc, req: ContinueRequest, progress=None) -> list[Track]:
@@ -62,9 +64,8 @@ def continue_job(svc, req: ContinueRequest, progress=None) -> list[Track]:
     per variation), so progress goes from 0 to done; 8 × 32 bars takes 0.65-0.8 s."""
     if progress is not None:
         progress(0, 1)
-    follow = {"chords": list(req.chords)} if req.chords else {}
     tracks = svc.continue_melody(req.track, req.bars, req.variations, req.temperature, req.style, req.scale,
-                                 req.seed, meter=req.meter, **follow)
+                                 req.seed, meter=req.meter, **_chords(req))
     for i, track in enumerate(tracks):
         track.name = f"Continuation {i + 1}"
     if progress is not None:
@@ -81,10 +82,15 @@ def harmonize_job(svc, req: HarmonizeRequest, progress=None) -> list[list[Track]
     batch in one model call (one net pass per Gibbs sweep for all of them), so they are ready
     together; ``progress`` moves sweep by sweep, and a cancel stops the sweeps."""
     return svc.harmonize(req.melody, req.temperature, req.candidates, req.seed, req.scale,
-                         progress=progress, voice_leading=req.voice_leading)
+                         progress=progress, voice_leading=req.voice_leading, **_chords(req))
 
 
 def infill_job(svc, req: InfillRequest, progress=None) -> list[list[Track]]:
     """Per candidate, the four voices with the region of ``rewrite`` redrawn (one batch, as above)."""
     return svc.infill(list(req.voices), req.start, req.end, list(req.rewrite), req.temperature, req.candidates,
-                      req.seed, req.scale, progress=progress, voice_leading=req.voice_leading)
+                      req.seed, req.scale, progress=progress, voice_leading=req.voice_leading, **_chords(req))
+
+
+def _chords(req) -> dict:
+    """``chords=`` only when the request has chords, so a service without the keyword still works."""
+    return {"chords": list(req.chords)} if req.chords else {}

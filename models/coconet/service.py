@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from latentroll.core.channels import free_channels
+from latentroll.core.chords import ChordEvent, chord_at
 from latentroll.core.song import NOTE_DTYPE, PPQ, Song, Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.errors import ChoraleError
@@ -66,20 +67,43 @@ class ChoraleService(NetworkService):
         if not 1 <= candidates <= MAX_CANDIDATES:
             raise ChoraleError(f"ask for between 1 and {MAX_CANDIDATES} candidates")
 
-    def _allowed(self, scale: Scale | None) -> torch.Tensor | None:
-        """Classes a drawn frame may take: scale pitches (rest always); None = all."""
-        if scale is None:
-            return None
+    def _allowed(self, scale: Scale | None, chords: Sequence[ChordEvent] = (), origin: int = 0,
+                 frames: int = 0) -> torch.Tensor | None:
+        """Classes a drawn frame may take (rest always); None = all. ``scale``: its pitches.
+        ``chords`` (song ticks; the roll starts at ``origin``): the lower voices (alto, tenor,
+        bass) keep to the tones of the chord sounding at each frame, the bass to a slash chord's
+        bass note; under N.C. or before the first chord they are free. Where the scale leaves a
+        chord no tone (a chromatic chord), the chord wins."""
         pitches = np.arange(self.cfg.pitches) + self.cfg.low_pitch
-        return torch.as_tensor(np.append(scale.contains(pitches), True))
+        in_scale = None if scale is None else np.append(scale.contains(pitches), True)
+        if not chords:
+            return None if in_scale is None else torch.as_tensor(in_scale)
+        mask = np.ones((NUM_VOICES, frames, self.cfg.classes), dtype=bool)
+        if in_scale is not None:
+            mask &= in_scale
+        pcs = pitches % 12
+        for t in range(frames):
+            symbol = chord_at(list(chords), origin + t * STEP_TICKS)
+            if symbol is None or symbol.is_no_chord:
+                continue
+            tones = np.isin(pcs, sorted(symbol.pitch_classes()))
+            bass = np.isin(pcs, [symbol.bass]) if symbol.bass is not None else tones
+            for v, ok in ((1, tones), (2, tones), (3, bass)):
+                row = np.append(ok, True)
+                both = mask[v, t] & row
+                mask[v, t] = both if both[:-1].any() else row
+        return torch.as_tensor(mask[None])
 
     def sample_roll(self, roll: np.ndarray, free: np.ndarray, temperature: float, candidates: int,
                     seed: int | None, scale: Scale | None, steps: int | None,
                     progress: Callable[[int, int], None] | None = None,
-                    voice_leading: bool = True) -> np.ndarray:
+                    voice_leading: bool = True, chords: Sequence[ChordEvent] = (),
+                    origin: int = 0) -> np.ndarray:
         """Gibbs-sample ``candidates`` copies of ``roll`` (4, T) on the ``free`` frames → (K, 4, T).
         The roll-level call under harmonize and infill (the evaluation uses it directly).
-        ``voice_leading``: keep parallel fifths/octaves out of the drawn frames (gibbs.py)."""
+        ``voice_leading``: keep parallel fifths/octaves out of the drawn frames (gibbs.py).
+        ``chords``: the chord track the lower voices keep to (``_allowed``); the roll's frame 0 is
+        song tick ``origin``."""
         frames = roll.shape[1]
         gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
         schedule = self.schedule
@@ -89,7 +113,8 @@ class ChoraleService(NetworkService):
         f = torch.as_tensor(np.repeat(free[None], candidates, 0))
         phase = torch.as_tensor(np.repeat(beat_phase(frames)[None], candidates, 0))
         with torch.no_grad():
-            out = gibbs_sample(self.sampler_net, x, f, phase, schedule, temperature, gen, self._allowed(scale), progress,
+            allowed = self._allowed(scale, chords, origin, frames)
+            out = gibbs_sample(self.sampler_net, x, f, phase, schedule, temperature, gen, allowed, progress,
                                voice_leading)
         return out.numpy()
 
@@ -103,10 +128,11 @@ class ChoraleService(NetworkService):
     def harmonize(self, melody: Track, temperature: float = DEFAULT_TEMPERATURE, candidates: int = 1,
                   seed: int | None = None, scale: Scale | None = None, steps: int | None = None,
                   progress: Callable[[int, int], None] | None = None,
-                  voice_leading: bool = True) -> list[list[Track]]:
+                  voice_leading: bool = True, chords: Sequence[ChordEvent] = ()) -> list[list[Track]]:
         """Per candidate, [alto, tenor, bass] tracks under ``melody`` (its first note's beat to its end).
         ``steps``: Gibbs sweeps (default: the model's); ``progress(done, total)`` after each sweep;
-        ``voice_leading``: no parallel fifths/octaves in the new voices (False: the net's raw draws)."""
+        ``voice_leading``: no parallel fifths/octaves in the new voices (False: the net's raw draws);
+        ``chords``: a chord track (song ticks) the new voices keep to."""
         self._check(temperature, candidates)
         notes = melody_notes(melody)
         origin = int(notes["start"].min()) // PPQ * PPQ
@@ -120,7 +146,8 @@ class ChoraleService(NetworkService):
                                frames, self.cfg)
         free = np.zeros_like(roll, dtype=bool)
         free[1:] = True
-        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress, voice_leading)
+        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress, voice_leading,
+                               chords, origin)
         channels = free_channels(Song(tracks=[melody]), NUM_VOICES - 1)
         return [[Track(name=VOICES[v].capitalize(), program=VOICE_PROGRAM, channel=channels[v - 1],
                        notes=self._voice_notes(cand[v], origin, shift)) for v in range(1, NUM_VOICES)]
@@ -157,10 +184,10 @@ class ChoraleService(NetworkService):
                voices: Sequence[int] = (0, 1, 2, 3), temperature: float = DEFAULT_TEMPERATURE,
                candidates: int = 1, seed: int | None = None, scale: Scale | None = None,
                steps: int | None = None, progress: Callable[[int, int], None] | None = None,
-               voice_leading: bool = True) -> list[list[Track]]:
+               voice_leading: bool = True, chords: Sequence[ChordEvent] = ()) -> list[list[Track]]:
         """Per candidate, the four tracks (in the given order) with ``voices`` (indices into them)
-        redrawn in [start_tick, end_tick) (snapped to 16ths). ``steps``, ``progress``, ``voice_leading``:
-        as in harmonize (parallels with the kept music around the range are avoided too)."""
+        redrawn in [start_tick, end_tick) (snapped to 16ths). ``steps``, ``progress``, ``voice_leading``,
+        ``chords``: as in harmonize (parallels with the kept music around the range are avoided too)."""
         self._check(temperature, candidates)
         tracks = self.voice_tracks(source)
         if not voices or any(not 0 <= v < NUM_VOICES for v in voices):
@@ -189,7 +216,8 @@ class ChoraleService(NetworkService):
         for role, ti in enumerate(order):
             if ti in voices:
                 free[role, f0:f1] = True
-        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress, voice_leading)
+        out = self.sample_roll(roll, free, temperature, candidates, seed, scale, steps, progress, voice_leading,
+                               chords, origin)
         results = []
         for cand in out:
             new = [t.copy() for t in tracks]

@@ -193,3 +193,41 @@ def test_follow_chords_passes_the_chord_track_to_continue_and_generate(make_wind
     monkeypatch.setattr(gen, "_on_candidates", lambda *a, **k: None)
     gen.generate(gen.request())
     assert asked[-1] == ("generate", [ChordEvent(0, parse_chord("G7"))])
+
+
+def test_follow_chords_reaches_harmonize_and_infill_by_clicks(make_window, monkeypatch, qtbot):
+    """Ticking "Follow chords" on the Harmonize page and pressing its run button (real clicks)
+    sends the song's chord track; unticked, none."""
+    w = make_window(make_song())
+    panels = w.model_panels
+    tools = panels.tools
+    host = tools.host
+    asked = []
+
+    class Chorale:
+        def harmonize(self, *args, **kw):
+            asked.append(kw.get("chords"))
+            return []
+
+    def start(key, what, job, *args, label="", on_result=None, **_kw):
+        job(Chorale(), *args, progress=None)
+        return None
+
+    monkeypatch.setattr(host, "start", start)
+    monkeypatch.setattr(host, "ready", lambda key: True)
+    monkeypatch.setattr(host, "ensure_loaded", lambda *a, **k: None)
+    chords = [ChordEvent(0, parse_chord("Am")), ChordEvent(BAR, parse_chord("E7"))]
+    w.doc.song.chords = list(chords)
+    w.state.set_current_track(0)
+    tools.show_tool("harmonize")
+    page = tools.pages["harmonize"]
+    page.show()
+    qtbot.waitExposed(page)
+    box = page.key.follow_chords
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    assert box.isChecked()
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    assert asked == [chords]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] is None

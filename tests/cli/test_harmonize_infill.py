@@ -180,3 +180,21 @@ def test_bad_input_exits_2_with_one_line(argv, message, melody_file, chorale_fil
 def test_missing_weights_exit_2(melody_file, tmp_path, capsys):
     assert main(["harmonize", str(melody_file), "-o", str(tmp_path / "o.mid"), "--model-dir", str(tmp_path)]) == 2
     assert "latentroll train cnn" in capsys.readouterr().err
+
+
+def test_harmonize_follows_given_chords(cnn_dir, melody_file, tmp_path, capsys):
+    out = tmp_path / "h.mid"
+    assert main(["harmonize", str(melody_file), "--chords", "C", "--model-dir", str(cnn_dir), "--seed", "1",
+                 "-o", str(out)]) == 0
+    song = read_song(out)
+    assert [c.symbol.text for c in song.chords][:1] == ["C"]
+    lower = [int(p) % 12 for t in song.tracks[-3:] for p in t.notes["pitch"]]
+    assert lower and set(lower) <= {0, 4, 7}
+
+
+def test_harmonize_names_a_bad_chord(cnn_dir, melody_file, tmp_path, capsys):
+    assert main(["harmonize", str(melody_file), "--chords", "C Hm7b13#", "--model-dir", str(cnn_dir),
+                 "-o", str(tmp_path / "h.mid")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Hm7b13#" in err[0]
+    assert not (tmp_path / "h.mid").exists()

@@ -535,3 +535,48 @@ def test_infill_sees_the_region_plus_the_receptive_field(service, chorale):
     assert torch.allclose(full, cropped, atol=1e-5)
     drawn = service.sample_roll(whole[:, crop], hidden[:, crop], 0.8, 2, 0, None, 4)
     assert (drawn[:, ~hidden[:, crop]] == whole[:, crop][~hidden[:, crop]]).all()
+
+
+# ---- Follow chords: the lower voices keep to the chord track ------------------------------------
+@shipped
+def test_harmonize_follows_a_chord_track_in_the_lower_voices():
+    from latentroll.core.chords import ChordEvent, parse_chord
+    from latentroll.core.song import Note, Track
+
+    svc = ChoraleService.load()
+    # C D E F | G F E D : a melody two progressions could sit under
+    melody = Track(notes=[Note(i * 480, p, 480) for i, p in enumerate([72, 74, 76, 77, 79, 77, 76, 74])])
+    chords = [ChordEvent(0, parse_chord("C")), ChordEvent(960, parse_chord("Dm7")), ChordEvent(1920, parse_chord("G/B")),
+              ChordEvent(2880, parse_chord("N.C."))]
+    voices = svc.harmonize(melody, 0.8, 2, seed=3, steps=8, chords=chords)
+    for cand in voices:
+        for v, track in enumerate(cand):
+            for n in track.notes:
+                s = int(n["start"])
+                if s >= 2880:
+                    continue  # N.C.: free
+                symbol = [c.symbol for c in chords if c.tick <= s][-1]
+                pcs = {symbol.bass} if v == 2 and symbol.bass is not None else symbol.pitch_classes()
+                assert int(n["pitch"]) % 12 in pcs, (v, s, int(n["pitch"]), symbol.text)
+    free = svc.harmonize(melody, 0.8, 2, seed=3, steps=8)
+    tones = [sum(int(n["pitch"]) % 12 in {0, 4, 7} for n in t.notes if n["start"] < 960) for t in free[0]]
+    assert sum(tones) >= 1  # the free draw is a real harmonization too
+
+
+@shipped
+def test_infill_follows_chords_only_inside_the_region():
+    from latentroll.core.chords import ChordEvent, parse_chord
+    from latentroll.core.song import Note, Track
+
+    svc = ChoraleService.load()
+    bars = [(72, 67, 64, 48), (74, 69, 65, 50), (72, 67, 64, 43), (72, 67, 64, 48)]
+    tracks = [Track(name=n, notes=[Note(b * 1920, bars[b][v], 1920) for b in range(4)])
+              for v, n in enumerate(("S", "A", "T", "B"))]
+    chords = [ChordEvent(1920, parse_chord("Am"))]
+    out = svc.infill(tracks, 1920, 3840, [1, 2, 3], 0.8, 2, seed=1, steps=8, chords=chords)
+    for cand in out:
+        for v in (1, 2, 3):
+            inside = [int(n["pitch"]) % 12 for n in cand[v].notes if 1920 <= n["start"] < 3840]
+            assert inside and set(inside) <= {9, 0, 4}
+            outside = [(int(n["start"]), int(n["pitch"])) for n in cand[v].notes if n["start"] >= 3840 or n["start"] < 1920]
+            assert outside == [(b * 1920, bars[b][v]) for b in (0, 2, 3)]

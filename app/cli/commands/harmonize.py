@@ -7,6 +7,7 @@ the polish that removes parallel fifths/octaves after sampling.
 from __future__ import annotations
 
 from ..clips import add_tune_flag
+from .chords import add_chord_options
 
 
 def register(sub) -> None:
@@ -19,6 +20,7 @@ def register(sub) -> None:
     add_tune_flag(p)
     p.add_argument("--seed", type=int)
     add_voice_leading_flag(p)
+    add_chord_options(p)
     p.add_argument("--model-dir", help="chorale model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
@@ -50,19 +52,26 @@ def sampling_options(args) -> float:
 
 def run(args) -> int:
     from ..clips import check_outputs, melody_track, parse_scale, write_clips
+    from .chords import chords_from_args
 
     scale = parse_scale(args.key)
     check_outputs(*candidate_paths(args.output, args.candidates))
     song, melody = melody_track(args.input, args.track, args.tune)
+    ts = song.time_signature_at(0)
+    first = song.bar_at(int(melody.notes["start"].min()))
+    chords = chords_from_args(args, song.bar_at(max(0, melody.end_tick() - 1)) - first + 1,
+                              (ts.numerator, ts.denominator), song.bar_start(first)) or ()
     from latentroll.models.coconet.service import ChoraleService  # torch: once the files are fine
 
     temperature = sampling_options(args)
     svc = ChoraleService.load(args.model_dir)
     results = svc.harmonize(melody, temperature, args.candidates, args.seed, scale,
-                            voice_leading=args.voice_leading)
+                            voice_leading=args.voice_leading, chords=chords)
     for voices, path in zip(results, candidate_paths(args.output, args.candidates)):
         out = song.copy()
         out.tracks += voices
+        if chords:
+            out.chords = list(chords)
         written = write_clips(out, path)
         print(f"wrote {written}: " + ", ".join(f"{t.name} {len(t.notes)} notes" for t in voices))
     return 0

@@ -8,6 +8,7 @@ from 1, both ends included. With ``--candidates K`` > 1, K files ``OUT-1`` … `
 from __future__ import annotations
 
 from ..clips import add_tune_flag
+from .chords import add_chord_options
 from .harmonize import add_voice_leading_flag
 
 VOICE_NAMES = {"soprano": 0, "s": 0, "alto": 1, "a": 1, "tenor": 2, "t": 2, "bass": 3, "b": 3}
@@ -25,6 +26,7 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int)
     add_tune_flag(p)
     add_voice_leading_flag(p)
+    add_chord_options(p)
     p.add_argument("--model-dir", help="chorale model folder (default: the shipped one)")
     p.add_argument("-o", "--output", required=True, help="output .mid or .musicxml")
     p.set_defaults(func=run)
@@ -62,6 +64,7 @@ def parse_voices(text: str) -> list[int]:
 
 def run(args) -> int:
     from ..clips import check_outputs, parse_scale, read_input, write_clips
+    from .chords import chords_from_args
     from .harmonize import candidate_paths, sampling_options
 
     roles = parse_voices(args.voices)
@@ -69,6 +72,8 @@ def run(args) -> int:
     check_outputs(*candidate_paths(args.output, args.candidates))
     song = read_input(args.input, args.tune)
     first, last = parse_bars(args.bars, song.bar_count())
+    ts = song.time_signature_at(0)
+    chords = chords_from_args(args, song.bar_count(), (ts.numerator, ts.denominator)) or ()
     from latentroll.models.coconet.service import ChoraleService  # torch: once the files are fine
 
     temperature = sampling_options(args)
@@ -76,7 +81,8 @@ def run(args) -> int:
     order = ChoraleService.voice_order(tracks)
     svc = ChoraleService.load(args.model_dir)
     results = svc.infill(tracks, song.bar_start(first - 1), song.bar_start(last), [order[r] for r in roles],
-                         temperature, args.candidates, args.seed, scale, voice_leading=args.voice_leading)
+                         temperature, args.candidates, args.seed, scale, voice_leading=args.voice_leading,
+                         chords=chords)
     slots = [next(i for i, t in enumerate(song.tracks) if t is v) for v in tracks]
     for new, path in zip(results, candidate_paths(args.output, args.candidates)):
         out = song.copy()

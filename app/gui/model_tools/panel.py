@@ -296,6 +296,16 @@ class ModelToolsPanel(QWidget):
         ts = self.ctx.doc.song.time_signature_at(max(0, tick))
         return ts.numerator, ts.denominator
 
+    def _followed_chords(self, page) -> tuple | None:
+        """The song's chord track when the page's "Follow chords" is ticked (() when not); None,
+        after telling the user, when it is ticked but the song has no chords."""
+        if not page.key.follow_chords.isChecked():
+            return ()
+        if not self.ctx.doc.song.chords:
+            self.ctx.notifier.info(NO_CHORDS)
+            return None
+        return tuple(self.ctx.doc.song.chords)
+
     def _run_continue(self, seed: int) -> Worker | None:
         got = self._selection("continue")
         if got is None:
@@ -303,13 +313,11 @@ class ModelToolsPanel(QWidget):
         source, part = got
         page = self.pages["continue"]
         song = self.ctx.doc.song
-        follow = page.key.follow_chords.isChecked()
-        if follow and not song.chords:
-            self.ctx.notifier.info(NO_CHORDS)
+        chords = self._followed_chords(page)
+        if chords is None:
             return None
         req = ContinueRequest(part, page.bars.value(), page.variations.value(), page.temperature.value(),
-                              page.styles.style, page.key.scale, self._meter_at(part.end_tick() - 1), seed,
-                              tuple(song.chords) if follow else ())
+                              page.styles.style, page.key.scale, self._meter_at(part.end_tick() - 1), seed, chords)
         return self._start("continue", continue_job, req, f"Continuing {source.name} by {req.bars} bars",
                            lambda out: continuation_proposals(song, source, part.notes, out)
                            or "The continuations came out silent; try a higher temperature")
@@ -338,8 +346,11 @@ class ModelToolsPanel(QWidget):
             return None
         source, part = got
         page = self.pages["harmonize"]
+        chords = self._followed_chords(page)
+        if chords is None:
+            return None
         req = HarmonizeRequest(part, page.candidates.value(), page.temperature.value(), page.key.scale, seed,
-                               page.voice_leading.isChecked())
+                               page.voice_leading.isChecked(), chords)
         song = self.ctx.doc.song
         return self._start("harmonize", harmonize_job, req, f"Harmonizing {source.name}",
                            lambda out: harmony_proposals(song, source, part.notes, out))
@@ -354,11 +365,14 @@ class ModelToolsPanel(QWidget):
         if not rewrite:
             self.ctx.notifier.info("Tick the voices to rewrite in the Infill page")
             return None
+        chords = self._followed_chords(page)
+        if chords is None:
+            return None
         start, end, how = self.region()
         song = self.ctx.doc.song
         copies = tuple(t.copy() for t in voices)
         req = InfillRequest(copies, start, end, rewrite, page.candidates.value(), page.temperature.value(),
-                            page.key.scale, seed, page.voice_leading.isChecked())
+                            page.key.scale, seed, page.voice_leading.isChecked(), chords)
         return self._start("infill", infill_job, req, f"Infilling {bars_text(song, start, end)} ({how})",
                            lambda out: infill_proposals(song, voices, copies, rewrite, start, end, out))
 
