@@ -11,4 +11,8 @@ class ChoraleError(MelodyError):
     """Input the chorale tools cannot use. The message is for users."""
 
 
-__all__ = ["MelodyError", "ChoraleError"]
+class DrumError(MelodyError):
+    """Input the drum models cannot use (a pitched track into Groove, a 3/4 clip...). For users."""
+
+
+__all__ = ["MelodyError", "ChoraleError", "DrumError"]

@@ -11,6 +11,8 @@ def register(sub) -> None:
                    help="build the cache, describe it, or write the small held-out test fixture")
     p.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
     p.add_argument("--out", help="cache file (default: the user cache dir)")
+    p.add_argument("--only", choices=["melody", "drums"],
+                   help="build/describe only the melody corpus or only the drum cache (GMD; default both)")
     p.set_defaults(func=run)
 
 
@@ -22,6 +24,8 @@ def run(args) -> int:
     from ..errors import UsageError
     from ..progress import progress_bar
 
+    if args.only == "drums":
+        return _drums(args)
     path = Path(args.out) if args.out else default_cache_path()
     if args.action == "fixture":
         from latentroll.models.data.splits import held_out_sample
@@ -47,6 +51,50 @@ def run(args) -> int:
     corpus.save(path)
     print(json.dumps({"path": str(path), "tunes": len(corpus.tunes), "failed": failures,
                       "by_style": corpus.by_style()}, indent=2))
+    return 0 if args.only == "melody" else _drums(args)
+
+
+DRUM_FIXTURE_FILES = 4  # per split: what the drum models' tests train and measure on
+
+
+def _drums(args) -> int:
+    """The drum cache from the vendored Groove MIDI Dataset (``models/drums/data.py``); ``fixture``
+    writes a few of its files (4 per split) as the tests' drum fixture."""
+    from pathlib import Path
+
+    from latentroll.models.drums.data import (
+        DrumCorpus,
+        build_drum_corpus,
+        default_drum_cache_path,
+        groove_dir,
+        read_info,
+    )
+
+    from ..errors import UsageError
+    from ..progress import progress_bar
+
+    if args.action == "fixture":
+        out = Path(args.out or "resources/fixtures/groove_small.npz")
+        check_output_folder(out)
+        rows = read_info(groove_dir())
+        ids = {r["id"] for s in ("train", "validation", "test")
+               for r in [r for r in rows if r["split"] == s and r["beat_type"] == "beat"
+                         and r["time_signature"] == "4-4"][:DRUM_FIXTURE_FILES]}
+        small = build_drum_corpus(only=ids)
+        small.save(out)
+        print(json.dumps({"path": str(out), **small.summary()}, indent=2))
+        return 0
+    path = Path(args.out) if args.out and args.only == "drums" else default_drum_cache_path()
+    if args.action == "info":
+        if not path.is_file():
+            raise UsageError(f"no drum cache at {path}; run `latentroll data build --only drums`")
+        print(json.dumps({"path": str(path), **DrumCorpus.load(path).summary()}, indent=2))
+        return 0
+    check_output_folder(path)
+    with progress_bar("reading drum MIDI", unit="file") as update:
+        drums = build_drum_corpus(progress=update)
+    drums.save(path)
+    print(json.dumps({"path": str(path), **drums.summary()}, indent=2))
     return 0
 
 
