@@ -144,13 +144,13 @@ MODELS: dict[str, ModelEntry] = {e.key: e for e in (
         "latentroll.models.chords.config:CONFIGS", "chords", "latentroll.models.chords.train:train_chords",
         {MAIN: _folder("chords_suggest", "CHORDS")}, "latentroll.models.chords.service:ChordService",
         "latentroll.models.chords.evaluate:evaluate_cli", "latentroll.models.chords.ship:ship_chords",
-        label="Chord suggestion", short="Chords"),
+        tools=frozenset({"chords"}), label="Chord suggestion", short="Chords"),
     ModelEntry(
         "bass", "bass lines from a chord track: rule styles and a style learned from the chorales' bass",
         "latentroll.models.chords.config:BASS_CONFIGS", "bass_chorale", "latentroll.models.chords.bass_model:train_bass",
         {MAIN: _folder("bass_chorale", "BASS")}, "latentroll.models.chords.bass_model:BassService",
         "latentroll.models.chords.bass_model:evaluate_bass_cli", "latentroll.models.chords.bass_model:ship_bass",
-        label="Bass from chords", short="Bass"),
+        tools=frozenset({"bass_line"}), label="Bass from chords", short="Bass"),
     ModelEntry(
         "drums_vae", "4-bar drum VAE (GrooVAE-like): generate, interpolate and blend drum clips in a style",
         "latentroll.models.drums.config:VAE_CONFIGS", "drums_4bar", "latentroll.models.drums.train:train_drum_vae",

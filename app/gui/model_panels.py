@@ -258,4 +258,9 @@ TOOL_ACTIONS = (  # tool, menu text, what it does, runs at once (no options to s
      False),
     ("infill", "&Infill Region…", "Rewrite the chosen voices in the loop region or the selection's span "
                                   "(chorale CNN)", False),
+    ("chords", "Suggest C&hords…", "Chord progressions for the selected melody, into the chord lane", False),
+    ("bass_line", "&Bass Line…", "Bass lines that follow the chord lane's chords", False),
+    ("groove", "&Groove Drums…", "Performed velocity and timing for the selected (quantized) drum hits", False),
+    ("drumify", "&Drumify Selection…", "A drum part that follows the rhythm of the selected notes", False),
+    ("drums_continue", "Continue &Drums…", "Write what comes after the selected drum hits", False),
 )

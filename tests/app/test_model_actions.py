@@ -423,7 +423,9 @@ def test_gan_generates_candidates_in_the_generate_panel(tools_window, qtbot):
 
 
 def test_missing_weights_grey_out_the_tools(make_window, tmp_path, monkeypatch, qtbot):
-    for var in ENV.values():
+    from latentroll.models.registry import MODELS
+
+    for var in {f.env_var for m in MODELS.values() for f in m.folders.values()}:
         monkeypatch.setenv(var, str(tmp_path / "no_model_here"))
     w = make_window()
     panels = w.model_panels

@@ -27,7 +27,6 @@ from ..model_context import ModelContext
 from .pages import ToolPage, _spin
 
 CHORD_TOOLS = ("chords", "bass_line")
-CHORD_MODELS = {"chords": "chords", "bass_line": "bass"}  # tool → registry key
 CHORD_TITLES = {"chords": "Chords", "bass_line": "Bass line"}
 CHORD_HINTS = {
     "chords": "Chord progressions for the melody appear here. Click one to hear it under the melody; Accept "

@@ -36,7 +36,6 @@ from ..undo import ChangeSet
 from ..workers import Worker
 from .chord_tools import (
     CHORD_HINTS,
-    CHORD_MODELS,
     CHORD_TITLES,
     CHORD_TOOLS,
     NO_CHORDS,
@@ -69,8 +68,7 @@ class ModelToolsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.host = ctx.host
-        self.models = {tool: CHORD_MODELS[tool] if tool in CHORD_MODELS else
-                       next(k for k, s in self.host.specs.items() if tool in s.tools) for tool in TOOLS}
+        self.models = {tool: next(k for k, s in self.host.specs.items() if tool in s.tools) for tool in TOOLS}
         self.proposals: dict[int, Proposal] = {}  # by card clip uid
         self._pending: str | None = None  # a tool to run once its model has loaded
 
