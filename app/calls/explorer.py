@@ -10,6 +10,8 @@ from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.errors import MelodyError
 
+from .phrases import DEFAULT_PHRASE_BARS
+
 
 @dataclass(frozen=True)
 class InterpolateRequest:
@@ -21,6 +23,7 @@ class InterpolateRequest:
     scale: Scale | None = None
     seed: int = 0
     near_real: bool = True  # pull the in-between clips toward real tunes (the service's default pull)
+    bars: int | None = None  # read A and B as this many bars (``phrases.route_phrase``); None: one model clip
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class GridRequest:
     n: int = 5
     temperature: float = 0.0
     scale: Scale | None = None
+    bars: int | None = None  # as in InterpolateRequest
 
 
 @dataclass(frozen=True)
@@ -40,24 +44,27 @@ class PointsRequest:
 
 
 def interpolate_clips(svc, req: InterpolateRequest, progress=None) -> list[Track]:
-    pull = {} if req.near_real else {"pull": 0.0}
+    extra = ({} if req.near_real else {"pull": 0.0}) | ({} if req.bars is None else {"bars": req.bars})
     out = svc.interpolate(req.a, req.b, steps=req.steps, method=req.method, temperature=req.temperature,
-                          scale=req.scale, seed=req.seed, **pull)
+                          scale=req.scale, seed=req.seed, **extra)
     for i, t in enumerate(out):
         t.name = "A" if i == 0 else "B" if i == len(out) - 1 else f"Step {i}"
     return out
 
 
 def grid_clips(svc, req: GridRequest, progress=None) -> list[list[Track]]:
-    rows = svc.grid(list(req.corners), n=req.n, temperature=req.temperature, scale=req.scale)
+    bars = {} if req.bars is None else {"bars": req.bars}
+    rows = svc.grid(list(req.corners), n=req.n, temperature=req.temperature, scale=req.scale, **bars)
     for r, row in enumerate(rows):
         for c, t in enumerate(row):
             t.name = f"Cell {r + 1}·{c + 1}"
     return rows
 
 
-def sample_clips(svc, count: int, temperature: float, scale: Scale | None, seed: int, progress=None) -> list[Track]:
-    return svc.sample(count, temperature=max(temperature, 0.5), scale=scale, seed=seed)
+def sample_clips(svc, count: int, temperature: float, scale: Scale | None, seed: int, progress=None,
+                 bars: int = DEFAULT_PHRASE_BARS) -> list[Track]:
+    """New clips to start from (random ends, random corners): ``bars`` long, the panels' default."""
+    return svc.generate(count, temperature=max(temperature, 0.5), bars=bars, scale=scale, seed=seed)
 
 
 def decode_points(svc, req: PointsRequest, progress=None) -> list[Track]:

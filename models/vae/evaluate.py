@@ -19,6 +19,10 @@ Definitions (also in docs/models.md):
   decoded endpoints, over the interpolation pairs (goal ≤ 1.2: a midpoint is about as plausible
   as its ends); lm_midpoint_ratio_mixing: the same for naive data-space mixing (each 16th step
   taken from A or B at random) against the original windows. Only when LSTM weights are shipped.
+- repetition_oa (models of 8 bars or more): OA of the bar-to-bar self-similarity matrices
+  (``models/eval/repetition.py``) of 'any style' samples against test phrases; repetition_oa_chained:
+  the same for phrases of as many bars chained by a shorter shipped model (its ``generate``), the
+  baseline a structure model must beat.
 - decode64_ms / interp16_ms: median wall time to decode 64 latents / to encode 2 clips and decode a
   16-step interpolation, on this machine's CPU threads.
 """
@@ -31,6 +35,8 @@ from typing import Callable
 import numpy as np
 import torch
 
+from latentroll.models.data.tracks import track_events
+from latentroll.models.eval.repetition import repetition_oa
 from latentroll.models.eval.timing import median_ms
 from latentroll.models.eval.yang_lerch import compare_sets
 from latentroll.models.style_classifier.evaluate import balanced_accuracy
@@ -95,7 +101,8 @@ def lm_midpoint_ratios(model: MelodyVAE, lm_nll: Callable[[np.ndarray], np.ndarr
 
 @torch.no_grad()
 def evaluate_vae(svc: MelodyVAEService, data: MelodyData, judge: StyleClassifierService | None,
-                 cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None) -> dict:
+                 cfg: EvalConfig = EvalConfig(), lm_nll: Callable[[np.ndarray], np.ndarray] | None = None,
+                 chained: MelodyVAEService | None = None) -> dict:
     """Every figure of the card, measured the way the service works: it samples clips in a style
     (temperature 1), draws latents in no particular style and interpolates (interp_monotone, the
     LM midpoint ratio and interp16_ms follow its path). ``judge`` labels styles (style_fidelity);
@@ -127,6 +134,11 @@ def evaluate_vae(svc: MelodyVAEService, data: MelodyData, judge: StyleClassifier
     out["oa"] = {k: round(v["oa"], 4) for k, v in oa.items()}
     out["oa_kl"] = {k: round(v["kl"], 4) for k, v in oa.items()}
     out["oa_min"] = min(out["oa"].values())
+    if model.cfg.window >= REPETITION_MIN_STEPS:
+        out["repetition_oa"] = round(repetition_oa(ref, samples)["oa"], 4)
+        if chained is not None:
+            out["repetition_oa_chained"] = round(repetition_oa(ref, chained_samples(
+                chained, len(samples), model.cfg.window, cfg.seed))["oa"], 4)
 
     if judge is not None:
         n_styles = len(model.cfg.styles)
@@ -148,6 +160,16 @@ def evaluate_vae(svc: MelodyVAEService, data: MelodyData, judge: StyleClassifier
     out["torch_threads"] = torch.get_num_threads()
     out["compiled_loop"] = bool(model.step_decoder is not None and model.step_decoder.native)  # see native_loop.py
     return out
+
+
+REPETITION_MIN_STEPS = 8 * 16  # phrase structure is measured on models of 8 bars or more
+
+
+def chained_samples(short: MelodyVAEService, n: int, steps: int, seed: int = 0) -> np.ndarray:
+    """(n, steps) phrases written by a shorter model chaining its clips (its ``generate``, any
+    style, temperature 1): what a structure model is compared with."""
+    tracks = short.generate(n, bars=steps // 16, temperature=1.0, seed=seed)
+    return np.stack([track_events(t, 0, steps)[0] if len(t.notes) else np.ones(steps, np.uint8) for t in tracks])
 
 
 def speed_metrics(model: MelodyVAE, two_windows: np.ndarray, repeats: int = 15,
@@ -188,6 +210,16 @@ def shipped_lm_nll() -> Callable[[np.ndarray], np.ndarray] | None:
     return MelodyLSTMService.load().score
 
 
+def shipped_chain_model() -> MelodyVAEService | None:
+    """The longest shipped shorter melody VAE to chain (the 4-bar one once shipped, else the 2-bar)."""
+    from latentroll.models.registry import entry, shipped_model_dir
+
+    for folder in (shipped_model_dir("vae_mel_4bar"), entry("vae").model_dir()):
+        if (folder / "model.safetensors").exists():
+            return MelodyVAEService.load(folder)
+    return None
+
+
 def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     """The registry's evaluate entry: load the shipped (or given) model and its judge, measure."""
     from .train import melody_data
@@ -196,6 +228,7 @@ def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     data = melody_data(corpus, svc.cfg)
     cfg = EvalConfig(recon_windows=300, interp_pairs=20, oa_pieces=60, samples_per_style=20, timing_repeats=3) \
         if quick else EvalConfig()
-    res = evaluate_vae(svc, data, shipped_judge(), cfg, shipped_lm_nll())
+    chained = shipped_chain_model() if svc.cfg.window >= REPETITION_MIN_STEPS else None
+    res = evaluate_vae(svc, data, shipped_judge(), cfg, shipped_lm_nll(), chained)
     res["model"] = svc.name
     return res

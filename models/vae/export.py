@@ -15,6 +15,7 @@ from latentroll.models.common.weights import save_tensors
 
 from . import latent as lat
 from .attributes import measure
+from .conductor import build_vae
 from .config import VAEConfig
 from .network import MelodyVAE
 from .train import MelodyData
@@ -78,7 +79,7 @@ def fit_style_critic(latents: np.ndarray, styles: np.ndarray, n_styles: int, l2:
 
 def export_model(checkpoint: Path, cfg: VAEConfig, data: MelodyData, out_dir: Path) -> Path:
     """Write ``out_dir`` with model.safetensors, config.json and latent_stats.safetensors."""
-    model = load_run_weights(MelodyVAE(cfg), checkpoint)
+    model = load_run_weights(build_vae(cfg), checkpoint)
 
     def stats(folder: Path) -> None:
         t = latent_stats(model, data)

@@ -15,9 +15,10 @@ from latentroll.models.data.corpus import Corpus
 from latentroll.models.data.melody import random_transpose
 from latentroll.models.data.splits import MelodyData, melody_data, window_counts
 
+from .conductor import build_vae
 from .config import VAEConfig, get_config
 from .metrics import reconstruction_metrics
-from .network import MelodyVAE, kl_divergence
+from .network import kl_divergence
 
 
 class VAETask:
@@ -25,7 +26,7 @@ class VAETask:
         self.cfg = cfg
         self.data = data
         self.dev = device()
-        self.model = MelodyVAE(cfg).to(self.dev)
+        self.model = build_vae(cfg).to(self.dev)
         self.runner = self.model
         rng = np.random.default_rng(cfg.seed)
         pick = rng.permutation(len(data.valid))[:valid_limit]

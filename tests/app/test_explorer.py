@@ -227,8 +227,9 @@ def test_orphan_collection_finds_every_parentless_menu(make_window):
 
 
 def test_a_longer_clip_says_what_the_model_leaves_out(explorer_window, qtbot):
-    """The VAE reads 2 bars: a 3-bar clip A is interpolated from its first 2 bars, and the user is
-    told so in the status bar instead of losing the third bar silently."""
+    """Clips of different lengths are read at the shorter one's (issue 18): a 3-bar clip A with a
+    2-bar clip B is interpolated from A's first 2 bars, and the user is told so in the status bar
+    and in the tab instead of losing the third bar silently."""
     w = explorer_window
     tab = w.model_panels.explorer.interpolate
     notes = [Note(i * PPQ, 60 + i % 8, PPQ, 90) for i in range(12)]  # 12 beats: 3 bars of 4/4
@@ -236,6 +237,8 @@ def test_a_longer_clip_says_what_the_model_leaves_out(explorer_window, qtbot):
     tab.a.set_clip(long_clip)
     tab.b.set_clip(_clips(w)[1])
     with qtbot.waitSignal(w.notifier.notified, timeout=10000,
-                          check_params_cb=lambda n: "Clip A is 3 bars" in n.text) as blocker:
+                          check_params_cb=lambda n: "Clip A (3 bars)" in n.text) as blocker:
         assert tab.run() is not None
-    assert "only the first 2 bars" in blocker.args[0].text and "Clip B" not in blocker.args[0].text
+    text = blocker.args[0].text
+    assert "read as 2 bars" in text and "bar 3 is left out" in text and "Clip B" not in text
+    assert tab.note.isVisible() and "bar 3 is left out" in tab.note.text()

@@ -20,6 +20,13 @@ from ..theme import BG
 
 GAP = 0.08       # between cells, in cell widths
 CELL_H = 0.62    # a cell's height in cell widths (before the view stretches it)
+STRIP_BARS = 4   # a strip of clips longer than this wraps onto more rows, so each bar stays visible
+
+
+def strip_cols(count: int, bars: int) -> int:
+    """Cells per row of a strip of ``count`` clips of ``bars`` bars: one row up to ``STRIP_BARS``
+    bars; an 8-bar strip takes two rows, a 16-bar one four."""
+    return max(1, -(-count // max(1, -(-bars // STRIP_BARS))))
 
 
 class MiniRollItem(QGraphicsObject):

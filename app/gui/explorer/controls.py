@@ -1,13 +1,14 @@
 """Small controls the explorer tabs share: temperature, the key constraint, a clip picker."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QHBoxLayout, QLabel, QWidget
 
 from latentroll.core.theory import Scale
 
 from ..clip_widgets import ClipPicker
 from ..model_context import ModelContext
 from ..model_controls import temperature_box as shared_temperature_box
+from ..notify import Notifier
 
 
 def temperature_box(parent: QWidget, value: float = 0.5) -> QDoubleSpinBox:
@@ -50,3 +51,20 @@ def clip_picker(ctx: ModelContext, parent: QWidget, tip: str) -> ClipPicker:
     picker = ClipPicker(ctx.shelf, ctx.take_selection, lambda then: ctx.open_clip_file(parent, then), parent)
     picker.setToolTip(tip)
     return picker
+
+
+class PhraseNote(QLabel):
+    """What the last run left out of its clips (a 20-bar clip cut to 16, clips of different
+    lengths read at the shortest), shown in the tab until the next run, and in the status bar."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("dim")
+        self.setWordWrap(True)
+        self.hide()
+
+    def say(self, text: str, notifier: Notifier | None = None) -> None:
+        self.setText(f"⚠ {text}" if text else "")
+        self.setVisible(bool(text))
+        if text and notifier is not None:
+            notifier.warning(text)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 from latentroll.app.calls.explorer import GridRequest, grid_clips, sample_clips
+from latentroll.app.calls.phrases import PhraseRoute, bars_of, route_phrase
 from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
@@ -18,7 +19,7 @@ from ..model_context import ModelContext
 from ..theme import ACCENT
 from ..workers import Worker
 from .canvas import CELL_H, ClipCanvas
-from .controls import KeyCheck, clip_picker, temperature_box, tool_row
+from .controls import KeyCheck, PhraseNote, clip_picker, temperature_box, tool_row
 
 CORNERS = ("top left", "top right", "bottom left", "bottom right")
 PUCK_RATE = 12  # cell changes heard per second at most
@@ -50,6 +51,7 @@ class CornerGridTab(QWidget):
         self.run_button = QPushButton("Build grid", self)
         self.run_button.setObjectName("generate")
         self.run_button.clicked.connect(self.run)
+        self.note = PhraseNote(self)
 
         self.canvas = ClipCanvas(self, "Pick four corner clips (or press Random corners), then Build grid")
         self.canvas.clicked.connect(self._on_clicked)
@@ -82,6 +84,7 @@ class CornerGridTab(QWidget):
         lay.addLayout(pickers)
         lay.addLayout(tool_row(dice, self.size, self.temperature, 1))
         lay.addLayout(tool_row(self.in_key, 1, self.run_button))
+        lay.addWidget(self.note)
         lay.addWidget(self.canvas, 1)
         lay.addWidget(self.actions)
 
@@ -102,13 +105,16 @@ class CornerGridTab(QWidget):
         if any(c is None for c in corners):
             self.ctx.notifier.info("Choose all four corner clips first (or press Random corners)")
             return None
-        self.ctx.say_what_is_cut(dict(zip(("Top left", "Top right", "Bottom left", "Bottom right"), corners)))
+        names = ("Top left", "Top right", "Bottom left", "Bottom right")
+        route = route_phrase({name: bars_of(c.span) for name, c in zip(names, corners)})
+        self.note.say(route.note, self.ctx.notifier)
         req = GridRequest(tuple(c.track for c in corners), n=self.size.value(), temperature=self.temperature.value(),
-                          scale=self.in_key.scale)
-        return self.ctx.host.start(self.ctx.model_key, "grid", grid_clips, req,
-                                   label=f"Blending a {req.n} × {req.n} grid", on_result=self.show)
+                          scale=self.in_key.scale, bars=route.bars)
+        return self.ctx.host.start(route.model, "grid", grid_clips, req,
+                                   label=f"Blending a {req.n} × {req.n} grid ({route.bars} bars)",
+                                   on_result=lambda rows: self.show(rows, route))
 
-    def show(self, rows: list[list[Track]]) -> None:
+    def show(self, rows: list[list[Track]], route: PhraseRoute | None = None) -> None:
         n = len(rows)
         clips = [clip_from_track(t, t.name, "explorer") for row in rows for t in row]
         corners = {0, n - 1, n * (n - 1), n * n - 1}
@@ -116,7 +122,8 @@ class CornerGridTab(QWidget):
         for i, name in zip(sorted(corners), ("TL", "TR", "BL", "BR")):
             labels[i] = name
         self.n = n
-        self.canvas.set_clips(clips, cols=n, clip_ticks=self.ctx.clip_ticks(), labels=labels, marked=corners)
+        self.canvas.set_clips(clips, cols=n, clip_ticks=route.ticks if route else self.ctx.clip_ticks(),
+                              labels=labels, marked=corners)
         self._cell = None
         self.puck.setVisible(True)
         self.move_puck_to(n * n // 2, play=False)

@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from latentroll.app.calls.explorer import InterpolateRequest, interpolate_clips, sample_clips
+from latentroll.app.calls.phrases import PhraseRoute, bars_of, route_phrase
 from latentroll.core.song import Track
 
 from ..clip_widgets import ClipActions
 from ..clips import Clip, clip_from_track
 from ..model_context import ModelContext
 from ..workers import Worker
-from .canvas import ClipCanvas
-from .controls import KeyCheck, clip_picker, temperature_box, tool_row
+from .canvas import ClipCanvas, strip_cols
+from .controls import KeyCheck, PhraseNote, clip_picker, temperature_box, tool_row
 
 
 class InterpolateTab(QWidget):
@@ -61,6 +62,7 @@ class InterpolateTab(QWidget):
         self.run_button = QPushButton("Interpolate", self)
         self.run_button.setObjectName("generate")
         self.run_button.clicked.connect(self.run)
+        self.note = PhraseNote(self)
         self.canvas = ClipCanvas(self, "Pick clips A and B (from the clip list, the piano-roll selection "
                                        "or a file), then press Interpolate")
         self.canvas.clicked.connect(self._on_clicked)
@@ -76,6 +78,7 @@ class InterpolateTab(QWidget):
         lay.addLayout(tool_row(QLabel("A", self), (self.a, 1), swap, QLabel("B", self), (self.b, 1)))
         lay.addLayout(tool_row(dice, self.steps, self.temperature, self.method, 1))
         lay.addLayout(tool_row(self.near_real, self.in_key, 1, self.run_button))
+        lay.addWidget(self.note)
         lay.addWidget(self.canvas, 1)
         lay.addWidget(self.actions)
 
@@ -101,17 +104,19 @@ class InterpolateTab(QWidget):
         if a is None or b is None:
             self.ctx.notifier.info("Choose clip A and clip B first")
             return None
-        self.ctx.say_what_is_cut({"Clip A": a, "Clip B": b})
+        route = route_phrase({"Clip A": bars_of(a.span), "Clip B": bars_of(b.span)})
+        self.note.say(route.note, self.ctx.notifier)
         req = InterpolateRequest(a.track, b.track, steps=self.steps.value(), method=self.method.currentData(),
                                  temperature=self.temperature.value(), scale=self.in_key.scale,
-                                 seed=random.randrange(2**31), near_real=self.near_real.isChecked())
-        return self.ctx.host.start(self.ctx.model_key, "interpolate", interpolate_clips, req,
-                                   label=f"Interpolating {a.name} → {b.name}",
-                                   on_result=lambda tracks: self.show(tracks, a, b))
+                                 seed=random.randrange(2**31), near_real=self.near_real.isChecked(), bars=route.bars)
+        return self.ctx.host.start(route.model, "interpolate", interpolate_clips, req,
+                                   label=f"Interpolating {a.name} → {b.name} ({route.bars} bars)",
+                                   on_result=lambda tracks: self.show(tracks, a, b, route))
 
-    def show(self, tracks: list[Track], a: Clip, b: Clip) -> None:
+    def show(self, tracks: list[Track], a: Clip, b: Clip, route: PhraseRoute | None = None) -> None:
         clips = [clip_from_track(t, f"{a.name} → {b.name}: {t.name}", "explorer") for t in tracks]
-        self.canvas.set_clips(clips, cols=len(clips), clip_ticks=self.ctx.clip_ticks(),
+        cols = strip_cols(len(clips), route.bars) if route else len(clips)
+        self.canvas.set_clips(clips, cols=cols, clip_ticks=route.ticks if route else self.ctx.clip_ticks(),
                               labels=[t.name for t in tracks])
         self.actions.refresh()
         self.resultsChanged.emit()

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from latentroll.app.calls.generate import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
+from latentroll.app.calls.phrases import bars_of, model_for
 from latentroll.core.bars import bar_at
 from latentroll.core.song import Song, Track
 from latentroll.core.theory import Scale
@@ -122,8 +123,8 @@ class GeneratePanel(QWidget):
         spec = self.host.specs[self.model_key]
         self.bars.setSingleStep(spec.bar_step)
         self.bars.setMinimum(spec.bar_step)
-        self.bars.setToolTip(f"Length of each melody (the model writes {spec.bar_step} bar"
-                             f"{'s' if spec.bar_step > 1 else ''} at a time)")
+        self.bars.setToolTip(f"Length of each melody (the model writes {spec.bar_step} bars at a time)"
+                             if spec.bar_step > 1 else "Length of each melody, in bars")
         can_transfer = "transfer" in spec.tools
         self.transfer_button.setEnabled(can_transfer)
         self.transfer_button.setToolTip("Re-write the selected notes (or the current track) in the chosen style"
@@ -197,7 +198,8 @@ class GeneratePanel(QWidget):
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
         model = self.host.specs[self.model_key].short
-        worker = self.host.start(self.model_key, "generate", generate_candidates, req, label=f"Generating {what}",
+        worker = self.host.start(model_for(self.model_key, req.bars), "generate", generate_candidates, req,
+                                 label=f"Generating {what}",
                                  on_result=lambda tracks: self._on_candidates(tracks, model))
         return self.generate_button.track(worker)
 
@@ -227,7 +229,8 @@ class GeneratePanel(QWidget):
                               seed=random.randrange(2**31) if seed is None else seed)
         song, source = self.ctx.doc.song, self.ctx.state.track
         origin = bar_at(song, int(track.notes["start"].min())).start
-        return self.host.start(self.model_key, "transfer", transfer_selection, req,
+        bars = bars_of(int((track.notes["start"] + track.notes["duration"]).max()) - origin)
+        return self.host.start(model_for(self.model_key, bars), "transfer", transfer_selection, req,
                                label=f"Transferring {track.name} to {style_title(style)}",
                                on_result=lambda out: self._on_transferred(out, origin, song, source, track.notes))
 

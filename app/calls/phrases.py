@@ -1,0 +1,83 @@
+"""Which melody model a phrase of 1-16 bars goes through, at what length, and what the user is told.
+
+The one routing rule for the explorer (interpolate, corner grid), Generate and Transfer: every
+clip of a request is read at one length (the shortest clip's, at most ``MAX_PHRASE_BARS``), and
+that length goes through the melody model that covers it with the least padding, then in the
+fewest segments (a 2-bar model reads 8 bars as 4 segments; a 4-bar one, once shipped, as 2). What
+is left out is said in ``PhraseRoute.note``, never dropped silently. No Qt, no torch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from latentroll.core.song import PPQ
+from latentroll.models.vae.phrases import DEFAULT_PHRASE_BARS, MAX_PHRASE_BARS
+
+__all__ = ["DEFAULT_PHRASE_BARS", "MAX_PHRASE_BARS", "PHRASE_MODELS", "PhraseRoute", "bars_of", "model_for",
+           "route_phrase"]
+
+# (registry key, bars per model clip) of the melody VAEs, longest first. A 4-bar and a 16-bar
+# model join here when they ship (issue 18); until then the 2-bar one reads every phrase.
+PHRASE_MODELS: tuple[tuple[str, int], ...] = (("vae", 2),)
+BAR_TICKS = 4 * PPQ  # the models' bars are 4/4
+
+
+@dataclass(frozen=True)
+class PhraseRoute:
+    model: str        # the registry key to run on
+    model_bars: int   # bars per clip of that model
+    bars: int         # every clip is read at this length, and every result is this long
+    note: str = ""    # what was cut, for the panel ("" when nothing is left out)
+
+    @property
+    def segments(self) -> int:
+        return -(-self.bars // self.model_bars)
+
+    @property
+    def ticks(self) -> int:
+        return self.bars * BAR_TICKS
+
+
+def bars_of(span_ticks: int) -> int:
+    """Whole 4/4 bars in a clip span (a clip's span starts at the bar line of its first note)."""
+    return max(1, -(-int(span_ticks) // BAR_TICKS))
+
+
+def model_for(key: str, bars: int) -> str:
+    """The model to run a panel's melody request of ``bars`` bars on: a melody VAE's request goes
+    to the phrase model the route picks (Generate and Transfer chain any length segment by
+    segment, so nothing is cut there); any other model runs as asked."""
+    if key not in {k for k, _ in PHRASE_MODELS}:
+        return key
+    return route_phrase({"clip": min(max(1, bars), MAX_PHRASE_BARS)}).model
+
+
+def _bars_text(n: int) -> str:
+    return f"{n} bar{'s' if n != 1 else ''}"
+
+
+def route_phrase(lengths: Mapping[str, int], models: Sequence[tuple[str, int]] = PHRASE_MODELS,
+                 max_bars: int = MAX_PHRASE_BARS) -> PhraseRoute:
+    """The route for clips named in ``lengths`` (name → bars; a single length for Generate).
+
+    A clip longer than ``max_bars`` is cut to it; clips of different lengths are all read at the
+    shortest one's (an interpolant between an 8-bar A and a 4-bar B is 4 bars). Both are said in
+    the note. Among ``models``, the one needing the least padding, then the fewest segments."""
+    if not lengths:
+        raise ValueError("route_phrase needs at least one clip length")
+    if not models:
+        raise ValueError("no melody model to route phrases through")
+    capped = {name: min(max(1, int(n)), max_bars) for name, n in lengths.items()}
+    bars = min(capped.values())
+    notes = [f"{name} is {_bars_text(n)}: only its first {max_bars} are used (phrases are at most "
+             f"{max_bars} bars)" for name, n in lengths.items() if n > max_bars]
+    longer = [name for name, n in capped.items() if n > bars]
+    if longer:
+        who = ", ".join(f"{name} ({_bars_text(capped[name])})" for name in longer)
+        last = max(capped[n] for n in longer)
+        cut = f"bar {last} is" if last == bars + 1 else f"bars {bars + 1}–{last} are"
+        notes.append(f"{who} {'is' if len(longer) == 1 else 'are'} read as {_bars_text(bars)}, the shortest "
+                     f"clip's length: {cut} left out")
+    key, model_bars = min(models, key=lambda m: (-(-bars // m[1]) * m[1] - bars, -(-bars // m[1])))
+    return PhraseRoute(key, model_bars, bars, "; ".join(notes))
