@@ -12,7 +12,7 @@ from latentroll.models.data.corpus import STYLES
 
 from .errors import ApiError
 
-Bars = Field(2, ge=1, le=16, description="bars per clip (1-16; the VAE makes even lengths)")
+Bars = Field(2, ge=1, le=16, description="bars per clip (1-16)")
 Variations = Field(2, ge=1, le=8, description="how many clips (1-8)")
 Candidates = Field(2, ge=1, le=8, description="how many candidates (1-8)")
 Temperature = Field(1.0, ge=0.0, le=2.0, description="0 = safest, 2 = wildest")

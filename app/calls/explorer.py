@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.errors import MelodyError
@@ -24,6 +25,7 @@ class InterpolateRequest:
     seed: int = 0
     near_real: bool = True  # pull the in-between clips toward real tunes (the service's default pull)
     bars: int | None = None  # read A and B as this many bars (``phrases.route_phrase``); None: one model clip
+    chords: tuple[ChordEvent, ...] = ()  # follow these (ticks from the clips' start); empty: no chords
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ class PointsRequest:
 
 
 def interpolate_clips(svc, req: InterpolateRequest, progress=None) -> list[Track]:
-    extra = ({} if req.near_real else {"pull": 0.0}) | ({} if req.bars is None else {"bars": req.bars})
+    extra = (({} if req.near_real else {"pull": 0.0}) | ({} if req.bars is None else {"bars": req.bars})
+             | ({"chords": list(req.chords)} if req.chords else {}))
     out = svc.interpolate(req.a, req.b, steps=req.steps, method=req.method, temperature=req.temperature,
                           scale=req.scale, seed=req.seed, **extra)
     for i, t in enumerate(out):

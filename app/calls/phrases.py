@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from latentroll.core.song import PPQ
+from latentroll.core.song import PPQ, Track
 from latentroll.models.vae.phrases import DEFAULT_PHRASE_BARS, MAX_PHRASE_BARS
 
 __all__ = ["DEFAULT_PHRASE_BARS", "MAX_PHRASE_BARS", "PHRASE_MODELS", "PhraseRoute", "bars_of", "model_for",
-           "route_phrase"]
+           "route_phrase", "track_bars"]
 
 # (registry key, bars per model clip) of the melody VAEs, longest first. A 4-bar and a 16-bar
 # model join here when they ship (issue 18); until then the 2-bar one reads every phrase.
@@ -42,6 +42,15 @@ class PhraseRoute:
 def bars_of(span_ticks: int) -> int:
     """Whole 4/4 bars in a clip span (a clip's span starts at the bar line of its first note)."""
     return max(1, -(-int(span_ticks) // BAR_TICKS))
+
+
+def track_bars(track: Track) -> int:
+    """Whole 4/4 bars of a melody read from a file, from the bar line of its first note (where the
+    models start reading it) to its end."""
+    if not len(track.notes):
+        return 1
+    first = int(track.notes["start"].min()) // BAR_TICKS * BAR_TICKS
+    return bars_of(track.end_tick() - first)
 
 
 def model_for(key: str, bars: int) -> str:

@@ -127,8 +127,7 @@ class KeyChooser(QWidget):
         lay.addWidget(self.tonic)
         lay.addWidget(self.mode, 1)
         # Follow chords: strong-beat notes lean on the chord lane's chords (the models' ``chords=``).
-        self.follow_chords = QCheckBox("Follow chords", self)
-        self.follow_chords.setToolTip("Notes on strong beats lean on the tones of the chord lane's chords")
+        self.follow_chords = follow_chords_box(self)
         lay.addWidget(self.follow_chords)
         ctx.state.scaleChanged.connect(self._follow_song)
         ctx.doc.songReplaced.connect(self._reset)
@@ -189,3 +188,14 @@ class RunButton(QPushButton):
         if worker is self.worker:
             self.worker = None
             self.setText(self.idle_text)
+
+
+NO_CHORDS = ("This song has no chords yet: add them in the chord lane above the roll, "
+             "or suggest some in Model Tools ▸ Chords")  # what "Follow chords" says on a song without any
+
+
+def follow_chords_box(parent: QWidget) -> QCheckBox:
+    """"Follow chords": strong-beat notes lean on the chord lane's chords (the models' ``chords=``)."""
+    box = QCheckBox("Follow chords", parent)
+    box.setToolTip("Notes on strong beats lean on the tones of the chord lane's chords")
+    return box

@@ -7,9 +7,11 @@ from __future__ import annotations
 import numpy as np
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from latentroll.app.calls.explorer import GridRequest, InterpolateRequest, grid_clips, interpolate_clips
 from latentroll.app.calls.generate import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
+from latentroll.app.calls.phrases import PhraseRoute, route_phrase, track_bars
 from latentroll.app.calls.tools import ContinueRequest, RepairRequest, continue_job, repair_job
 from latentroll.app.cli.clips import clips_song
 from latentroll.core.channels import free_channels
@@ -17,7 +19,16 @@ from latentroll.core.song import Song, Track
 
 from ..app import ApiState, api_state
 from ..errors import ApiError
-from ..music import OutFormat, music_body, music_request, one_file, pick_melody, read_upload, song_response
+from ..music import (
+    OutFormat,
+    music_body,
+    music_request,
+    one_file,
+    pick_melody,
+    read_upload,
+    song_json,
+    song_response,
+)
 from ..schemas import (
     ContinueParams,
     GenerateParams,
@@ -38,11 +49,22 @@ def _clips(clips: list[Track], title: str, scale=None) -> Song:
     return clips_song(clips, title, scale=scale, separate_tracks=True)
 
 
+NOTES_HEADER = "X-LatentRoll-Notes"  # what a phrase request left out of its clips (``PhraseRoute.note``)
+
+
+def _phrase_response(song: Song, route: PhraseRoute, fmt: OutFormat, name: str):
+    """The clips, with what was cut (a clip over 16 bars, clips of different lengths) in a
+    ``notes`` field (JSON) and in the ``X-LatentRoll-Notes`` header (either format)."""
+    notes = [route.note] if route.note else []
+    resp = JSONResponse(song_json(song) | {"notes": notes}) if fmt == "json" else song_response(song, fmt, name)
+    if notes:  # headers are latin-1: the note's dashes become plain ones
+        resp.headers[NOTES_HEADER] = route.note.replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+    return resp
+
+
 @router.post("/generate", summary="new melodies from the VAE or the GAN")
 def generate(params: GenerateParams, format: OutFormat = "mid", state: ApiState = Depends(api_state)):
     style = check_style(params.style, mine=my_styles(state) if params.model == "vae" else ())
-    if params.model == "vae" and params.bars % 2:
-        raise ApiError(422, "the VAE makes clips of an even number of bars (2, 4, ... 16)")
     scale = params.scale()
     req = GenerateRequest(style, params.temperature, params.variations, params.bars, scale, params.seed)
     clips = state.runner.run(params.model, generate_candidates, req)
@@ -76,9 +98,11 @@ async def interpolate(request: Request, format: OutFormat = "mid", state: ApiSta
     def work():
         a = pick_melody(read_upload(one_file(music, "a")))
         b = pick_melody(read_upload(one_file(music, "b")))
-        req = InterpolateRequest(a, b, p.steps, p.method, p.temperature, p.scale(), p.seed, p.near_real)
-        return song_response(_clips(state.runner.run("vae", interpolate_clips, req), "Interpolation", p.scale()),
-                             format, "interpolation")
+        route = route_phrase({"a": track_bars(a), "b": track_bars(b)})
+        req = InterpolateRequest(a, b, p.steps, p.method, p.temperature, p.scale(), p.seed, p.near_real,
+                                 bars=route.bars)
+        clips = state.runner.run(route.model, interpolate_clips, req)
+        return _phrase_response(_clips(clips, "Interpolation", p.scale()), route, format, "interpolation")
 
     return await run_in_threadpool(work)
 
@@ -93,8 +117,10 @@ async def grid(request: Request, format: OutFormat = "mid", state: ApiState = De
 
     def work():
         corners = tuple(pick_melody(read_upload(u)) for u in music["corners"])
-        rows = state.runner.run("vae", grid_clips, GridRequest(corners, p.n, p.temperature, p.scale()))
-        return song_response(_clips([t for row in rows for t in row], "Grid", p.scale()), format, "grid")
+        route = route_phrase({f"corner {i + 1}": track_bars(t) for i, t in enumerate(corners)})
+        rows = state.runner.run(route.model, grid_clips,
+                                GridRequest(corners, p.n, p.temperature, p.scale(), bars=route.bars))
+        return _phrase_response(_clips([t for row in rows for t in row], "Grid", p.scale()), route, format, "grid")
 
     return await run_in_threadpool(work)
 

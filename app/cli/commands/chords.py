@@ -153,18 +153,11 @@ def build_data(args) -> int:
     """Parse the vendored lead sheets into the cache the chord models train on (``-o``: elsewhere)."""
     from pathlib import Path
 
-    from latentroll.models.chords.data import build_leadsheets, default_cache_path
+    from latentroll.models.chords.data import default_cache_path
 
-    from ..progress import progress_bar
-    from .data import check_output_folder
+    from .data import build_leadsheet_cache
 
-    path = Path(args.output) if args.output else default_cache_path()
-    check_output_folder(path)
-    with progress_bar("parsing lead sheets", unit="file") as update:
-        sheets = build_leadsheets(progress=update)
-    sheets.save(path)
-    print(json.dumps({"path": str(path), "songs": len(sheets.songs), **sheets.counts}, indent=2))
-    return 0
+    return build_leadsheet_cache(Path(args.output) if args.output else default_cache_path())
 
 
 def chords_for_clips(chords, clips, gap_bars: int, separate: bool) -> list:

@@ -11,8 +11,9 @@ def register(sub) -> None:
                    help="build the cache, describe it, or write the small held-out test fixture")
     p.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
     p.add_argument("--out", help="cache file (default: the user cache dir)")
-    p.add_argument("--only", choices=["melody", "drums"],
-                   help="build/describe only the melody corpus or only the drum cache (GMD; default both)")
+    p.add_argument("--only", choices=["melody", "drums", "chords"],
+                   help="build/describe only the melody corpus, the drum cache (GMD) or the lead-sheet cache "
+                        "the chord models train on (OpenEWLD); default all three")
     p.set_defaults(func=run)
 
 
@@ -26,6 +27,8 @@ def run(args) -> int:
 
     if args.only == "drums":
         return _drums(args)
+    if args.only == "chords":
+        return _leadsheets(args)
     path = Path(args.out) if args.out else default_cache_path()
     if args.action == "fixture":
         from latentroll.models.data.splits import held_out_sample
@@ -51,7 +54,7 @@ def run(args) -> int:
     corpus.save(path)
     print(json.dumps({"path": str(path), "tunes": len(corpus.tunes), "failed": failures,
                       "by_style": corpus.by_style()}, indent=2))
-    return 0 if args.only == "melody" else _drums(args)
+    return 0 if args.only == "melody" else _drums(args) or _leadsheets(args)
 
 
 DRUM_FIXTURE_FILES = 4  # per split: what the drum models' tests train and measure on
@@ -95,6 +98,42 @@ def _drums(args) -> int:
         drums = build_drum_corpus(progress=update)
     drums.save(path)
     print(json.dumps({"path": str(path), **drums.summary()}, indent=2))
+    return 0
+
+
+def _leadsheets(args) -> int:
+    """The lead-sheet cache the chord models train on, from the vendored OpenEWLD scores
+    (``models/chords/data.py``)."""
+    from pathlib import Path
+
+    from latentroll.models.chords.data import LeadSheetError, LeadSheets, default_cache_path
+
+    from ..errors import UsageError
+
+    if args.action == "fixture":
+        raise UsageError("`data fixture` writes the melody and drum fixtures only; not --only chords")
+    path = Path(args.out) if args.out and args.only == "chords" else default_cache_path()
+    if args.action == "info":
+        try:
+            sheets = LeadSheets.load(path)
+        except LeadSheetError as e:
+            raise UsageError(f"{e}; run `latentroll data build --only chords`") from None
+        print(json.dumps({"path": str(path), "songs": len(sheets.songs), **sheets.counts}, indent=2))
+        return 0
+    return build_leadsheet_cache(path)
+
+
+def build_leadsheet_cache(path) -> int:
+    """Parse the vendored lead sheets into ``path`` (``data build`` and ``chords data``)."""
+    from latentroll.models.chords.data import build_leadsheets
+
+    from ..progress import progress_bar
+
+    check_output_folder(path)
+    with progress_bar("parsing lead sheets", unit="file") as update:
+        sheets = build_leadsheets(progress=update)
+    sheets.save(path)
+    print(json.dumps({"path": str(path), "songs": len(sheets.songs), **sheets.counts}, indent=2))
     return 0
 
 

@@ -1,6 +1,6 @@
 """``latentroll generate``: new melodies from a model, in a style and key, as MIDI.
 
-``--model vae`` samples the melody VAE (2-bar latents, chained); ``--model gan`` runs the melody
+``--model vae`` samples the melody VAE (2-bar latents, chained: any bar count); ``--model gan`` runs the melody
 GAN bar by bar, each bar conditioned on the one before.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ def register(sub) -> None:
                                                   "default any")
     p.add_argument("-n", "--variations", type=int, default=4, help="how many clips (1-16, default 4)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = safest, 2 = wildest (default 1.0)")
-    p.add_argument("--bars", type=int, default=2, help="bars per clip: VAE 2, 4, 8 ... (chained latents); GAN 1-64")
+    p.add_argument("--bars", type=int, default=2, help="bars per clip, 1-64 (the VAE chains its 2-bar latents; default 2)")
     p.add_argument("--key", help="constrain to a key/scale, e.g. 'D dorian' or 'A minor'")
     p.add_argument("--bpm", type=float, default=120.0)
     p.add_argument("--seed", type=int)
@@ -32,10 +32,8 @@ def run(args) -> int:
     from ..clips import check_outputs, clips_song, parse_scale, write_clips
     from ..errors import UsageError
 
-    if args.model == "gan" and not 1 <= args.bars <= 64:
+    if not 1 <= args.bars <= 64:
         raise UsageError("--bars must be between 1 and 64")
-    if args.model == "vae" and (args.bars < 2 or args.bars % 2 or args.bars > 64):
-        raise UsageError("--bars must be an even number from 2 to 64")
     scale = parse_scale(args.key)
     check_outputs(args.output)
     chords = chords_from_args(args, args.bars)

@@ -17,11 +17,15 @@ from PySide6.QtWidgets import (
 
 from latentroll.app.calls.explorer import InterpolateRequest, interpolate_clips, sample_clips
 from latentroll.app.calls.phrases import PhraseRoute, bars_of, route_phrase
+from latentroll.core.bars import bar_at
+from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 
+from ..chord_voicing import chords_from
 from ..clip_widgets import ClipActions
 from ..clips import Clip, clip_from_track
 from ..model_context import ModelContext
+from ..model_controls import NO_CHORDS, follow_chords_box
 from ..workers import Worker
 from .canvas import ClipCanvas, strip_cols
 from .controls import KeyCheck, PhraseNote, clip_picker, temperature_box, tool_row
@@ -59,6 +63,7 @@ class InterpolateTab(QWidget):
         self.near_real.setToolTip("Draw the in-between clips part of the way toward melodies the model learned "
                                   "from, so they sound like real tunes; off: the plain path (A and B never change)")
         self.in_key = KeyCheck(ctx, self)
+        self.follow_chords = follow_chords_box(self)
         self.run_button = QPushButton("Interpolate", self)
         self.run_button.setObjectName("generate")
         self.run_button.clicked.connect(self.run)
@@ -77,7 +82,7 @@ class InterpolateTab(QWidget):
         # Three short rows: the tab fits the right dock (window_layout.RIGHT_DOCK_MIN).
         lay.addLayout(tool_row(QLabel("A", self), (self.a, 1), swap, QLabel("B", self), (self.b, 1)))
         lay.addLayout(tool_row(dice, self.steps, self.temperature, self.method, 1))
-        lay.addLayout(tool_row(self.near_real, self.in_key, 1, self.run_button))
+        lay.addLayout(tool_row(self.near_real, self.in_key, self.follow_chords, 1, self.run_button))
         lay.addWidget(self.note)
         lay.addWidget(self.canvas, 1)
         lay.addWidget(self.actions)
@@ -104,14 +109,27 @@ class InterpolateTab(QWidget):
         if a is None or b is None:
             self.ctx.notifier.info("Choose clip A and clip B first")
             return None
+        song = self.ctx.doc.song
+        if self.follow_chords.isChecked() and not song.chords:
+            self.ctx.notifier.info(NO_CHORDS)
+            return None
         route = route_phrase({"Clip A": bars_of(a.span), "Clip B": bars_of(b.span)})
         self.note.say(route.note, self.ctx.notifier)
         req = InterpolateRequest(a.track, b.track, steps=self.steps.value(), method=self.method.currentData(),
                                  temperature=self.temperature.value(), scale=self.in_key.scale,
-                                 seed=random.randrange(2**31), near_real=self.near_real.isChecked(), bars=route.bars)
+                                 seed=random.randrange(2**31), near_real=self.near_real.isChecked(), bars=route.bars,
+                                 chords=self.chords(a))
         return self.ctx.host.start(route.model, "interpolate", interpolate_clips, req,
                                    label=f"Interpolating {a.name} → {b.name} ({route.bars} bars)",
                                    on_result=lambda tracks: self.show(tracks, a, b, route))
+
+    def chords(self, a: Clip) -> tuple[ChordEvent, ...]:
+        """The chord track seen from where the clips would go in (A's place in the song, else the
+        playhead's bar), as the Generate panel does; none when "Follow chords" is off."""
+        if not self.follow_chords.isChecked():
+            return ()
+        song = self.ctx.doc.song
+        return chords_from(song, a.anchor if a.anchor is not None else bar_at(song, self.ctx.state.playhead).start)
 
     def show(self, tracks: list[Track], a: Clip, b: Clip, route: PhraseRoute | None = None) -> None:
         clips = [clip_from_track(t, f"{a.name} → {b.name}: {t.name}", "explorer") for t in tracks]
