@@ -35,6 +35,7 @@ class GridRequest:
     temperature: float = 0.0
     scale: Scale | None = None
     bars: int | None = None  # as in InterpolateRequest
+    chords: tuple[ChordEvent, ...] = ()  # as in InterpolateRequest
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def interpolate_clips(svc, req: InterpolateRequest, progress=None) -> list[Track
 
 
 def grid_clips(svc, req: GridRequest, progress=None) -> list[list[Track]]:
-    bars = {} if req.bars is None else {"bars": req.bars}
-    rows = svc.grid(list(req.corners), n=req.n, temperature=req.temperature, scale=req.scale, **bars)
+    extra = ({} if req.bars is None else {"bars": req.bars}) | ({"chords": list(req.chords)} if req.chords else {})
+    rows = svc.grid(list(req.corners), n=req.n, temperature=req.temperature, scale=req.scale, **extra)
     for r, row in enumerate(rows):
         for c, t in enumerate(row):
             t.name = f"Cell {r + 1}·{c + 1}"

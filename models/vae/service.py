@@ -354,8 +354,9 @@ class MelodyVAEService:
         return lat.pull_toward_corpus(p, t, self.stats.map_latents, pull).astype(np.float32)
 
     def grid(self, corners: Sequence[Track], n: int = 5, temperature: float = 0.0,
-             scale: Scale | None = None, bars: int | None = None) -> list[list[Track]]:
-        """An ``n`` × ``n`` grid of blends of 4 corner clips; ``bars`` as in ``interpolate``."""
+             scale: Scale | None = None, bars: int | None = None,
+             chords: list[ChordEvent] | None = None) -> list[list[Track]]:
+        """An ``n`` × ``n`` grid of blends of 4 corner clips; ``bars`` and ``chords`` as in ``interpolate``."""
         if len(corners) != 4:
             raise MelodyError("a corner grid needs exactly 4 clips")
         if not 2 <= n <= 11:
@@ -365,8 +366,9 @@ class MelodyVAEService:
         seg = w.shape[1]
         zc = self._means(w.reshape(4 * seg, -1)).reshape(4, seg, -1)
         z = np.concatenate([lat.grid(zc[:, s], n).reshape(n * n, -1) for s in range(seg)])
-        ev = join_segments(self.decode_events(z, temperature, scale=scale).reshape(seg, n * n, -1)
-                           .transpose(1, 0, 2), bars)
+        ev = self.decode_events(z, temperature, scale=scale, chords=ChordFollow.of(chords),
+                                starts=np.repeat(np.arange(seg) * self.clip_ticks, n * n))
+        ev = join_segments(ev.reshape(seg, n * n, -1).transpose(1, 0, 2), bars)
         flat = [events_to_track(e, f"Cell {i + 1}") for i, e in enumerate(ev)]
         return [flat[r * n: (r + 1) * n] for r in range(n)]
 

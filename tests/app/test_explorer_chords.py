@@ -71,3 +71,37 @@ def test_follow_chords_without_chords_is_a_notice(tab, qtbot):
     _click(qtbot, tab.run_button)
     assert tab.asked == []
     assert any("no chords" in t for t in tab.told)
+
+
+def test_follow_chords_reaches_the_corner_grid_by_clicks(make_window, monkeypatch, qtbot):
+    w = make_window(make_song())
+    panels = w.model_panels
+    panels.show_explorer("grid")
+    qtbot.waitUntil(lambda: panels.explorer is not None and panels.explorer.grid is not None, timeout=30000)
+    panels.explorer._on_ready(True)  # no model here: a stand-in service answers below
+    panels.explorer.show_tab("grid")
+    grid = panels.explorer.grid
+    asked = []
+
+    class Vae:
+        def grid(self, corners, n=5, **kw):
+            asked.append(kw.get("chords"))
+            return [[corners[0].copy() for _ in range(n)] for _ in range(n)]
+
+    def start(key, what, job, *args, label="", on_result=None, **_kw):
+        job(Vae(), *args, progress=None)
+        return None
+
+    monkeypatch.setattr(panels.ctx.host, "start", start)
+    clips = panels.ctx.shelf.add([_clip(n, i) for i, n in enumerate("ABCD")])
+    for picker, clip in zip(grid.corners, clips):
+        picker.set_clip(clip)
+    w.doc.song.chords = [ChordEvent(0, parse_chord("C")), ChordEvent(BAR, parse_chord("G7"))]
+    w.state.set_playhead(0)
+    qtbot.waitExposed(grid)
+    _click(qtbot, grid.follow_chords)
+    _click(qtbot, grid.run_button)
+    assert asked == [[ChordEvent(0, parse_chord("C")), ChordEvent(BAR, parse_chord("G7"))]]
+    _click(qtbot, grid.follow_chords)
+    _click(qtbot, grid.run_button)
+    assert asked[-1] is None

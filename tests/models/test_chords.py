@@ -180,6 +180,10 @@ def test_shipped_melody_models_lean_on_chord_tones_when_given_chords():
     assert _ratio(vae.sample(8, seed=2, chords=chords), chords) > free + 0.2
     a, b = vae.sample(2, seed=5)
     assert _ratio(vae.interpolate(a, b, 4, chords=chords), chords) >= 0.6
+    c, d = vae.sample(2, seed=6)
+    cells = [t for row in vae.grid([a, b, c, d], 3, chords=chords) for t in row]
+    assert _ratio(cells, chords) >= 0.6 and _ratio(cells, chords) > _ratio(
+        [t for row in vae.grid([a, b, c, d], 3) for t in row], chords)
     gan = MelodyGANService.load()
     assert _ratio(gan.generate(8, bars=4, seed=1, chords=chords), chords) > \
         _ratio(gan.generate(8, bars=4, seed=1), chords) + 0.2

@@ -11,11 +11,14 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QToolB
 
 from latentroll.app.calls.explorer import GridRequest, grid_clips, sample_clips
 from latentroll.app.calls.phrases import PhraseRoute, bars_of, route_phrase
+from latentroll.core.bars import bar_at
 from latentroll.core.song import Track
 
+from ..chord_voicing import chords_from
 from ..clip_widgets import ClipActions
 from ..clips import clip_from_track
 from ..model_context import ModelContext
+from ..model_controls import NO_CHORDS, follow_chords_box
 from ..theme import ACCENT
 from ..workers import Worker
 from .canvas import CELL_H, ClipCanvas
@@ -48,6 +51,7 @@ class CornerGridTab(QWidget):
         self.size.setSuffix(f" × {self.size.value()}")
         self.temperature = temperature_box(self)
         self.in_key = KeyCheck(ctx, self)
+        self.follow_chords = follow_chords_box(self)
         self.run_button = QPushButton("Build grid", self)
         self.run_button.setObjectName("generate")
         self.run_button.clicked.connect(self.run)
@@ -83,7 +87,7 @@ class CornerGridTab(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(pickers)
         lay.addLayout(tool_row(dice, self.size, self.temperature, 1))
-        lay.addLayout(tool_row(self.in_key, 1, self.run_button))
+        lay.addLayout(tool_row(self.in_key, self.follow_chords, 1, self.run_button))
         lay.addWidget(self.note)
         lay.addWidget(self.canvas, 1)
         lay.addWidget(self.actions)
@@ -105,11 +109,17 @@ class CornerGridTab(QWidget):
         if any(c is None for c in corners):
             self.ctx.notifier.info("Choose all four corner clips first (or press Random corners)")
             return None
+        song = self.ctx.doc.song
+        if self.follow_chords.isChecked() and not song.chords:
+            self.ctx.notifier.info(NO_CHORDS)
+            return None
+        # the cells go in at the playhead's bar: the chords as seen from there
+        chords = chords_from(song, bar_at(song, self.ctx.state.playhead).start) if self.follow_chords.isChecked() else ()
         names = ("Top left", "Top right", "Bottom left", "Bottom right")
         route = route_phrase({name: bars_of(c.span) for name, c in zip(names, corners)})
         self.note.say(route.note, self.ctx.notifier)
         req = GridRequest(tuple(c.track for c in corners), n=self.size.value(), temperature=self.temperature.value(),
-                          scale=self.in_key.scale, bars=route.bars)
+                          scale=self.in_key.scale, bars=route.bars, chords=tuple(chords))
         return self.ctx.host.start(route.model, "grid", grid_clips, req,
                                    label=f"Blending a {req.n} × {req.n} grid ({route.bars} bars)",
                                    on_result=lambda rows: self.show(rows, route))
