@@ -10,6 +10,11 @@ would, waits for each model job, and saves what the window shows:
   (a tab beside the Generate / Style panel, which holds Irish candidates);
 - continue.png: the Model Tools panel with the melody LSTM's continuations of the song.
 - repair.png: the same melody with three notes slipped a semitone out of the key, and Repair's proposal.
+- drums.png: a Drum VAE clip accepted as a drum track under the melody, the roll on its kit rows,
+  the Generate panel on the Drum VAE with its candidates.
+- chords.png: the melody with the Chords tab's first suggestion in the chord lane, its cards beside.
+- library_similar.png: the Library dock's Similar tab after "More like this" on one of 8 generated
+  clips (a temporary library in the shots' own home).
 - layout-WxH-PANEL.png (``--only layout``, at each ``--size``): the window with one panel open
   (Generate, Model Tools, the explorer's corner grid, its map), to check the default layout
   leaves the roll two octaves, the map 300 px and the grid's cells 60 px.
@@ -151,6 +156,86 @@ def repair_shot(app, window, out: Path) -> None:
     run_and_grab(app, window, tools, "repair", 1, "the repaired melody", out)
 
 
+def drums_shot(app, window, out: Path) -> None:
+    """The melody with a Drum VAE clip accepted as a drum track (the current one, so the roll
+    shows the kit rows), the Generate panel on the Drum VAE with its other candidates."""
+    panels = window.model_panels
+    panels.explorer_dock.hide()
+    panels.show_generate()
+    gen = panels.generate
+    gen.set_model("drums_vae")
+    wait_until(app, lambda: panels.host.ready("drums_vae"), "the Drum VAE to load")
+    drums = gen.drums
+    drums.styles.set_style("funk")
+    drums.variations.setValue(4)
+    drums.bars.setValue(4)
+    before = len(gen.cards)
+    drums.generate(drums.request(seed=4))
+    wait_until(app, lambda: len(gen.cards) >= before + 4 and idle(window), "the drum candidates")
+    window.state.clear_selection()
+    gen.accept(gen.cards[0].clip, new_track=True)
+    song = window.doc.song
+    window.state.set_current_track(next(i for i, t in enumerate(song.tracks) if t.is_drum))
+    window.state.clear_selection()  # the hits in their own colours, not the selection's
+    window.state.set_playhead(0)
+    settle(app)
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
+def chords_shot(app, window, out: Path) -> None:
+    """The melody with the first of the Chords tab's suggestions accepted into the chord lane,
+    the tab still showing the suggestion cards."""
+    tools = open_tool(app, window, "chords", "chord model")
+    tools.pages["chords"].count.setValue(3)
+    window.state.clear_selection()
+    before = len(tools.cards)
+    tools.run("chords", seed=2)
+    wait_until(app, lambda: len(tools.cards) > before and idle(window), "the chord suggestions")
+    first = next((c for c in tools.cards if c.clip.name.startswith("1.")), tools.cards[-1])
+    tools.accept(first.clip)
+    wait_until(app, lambda: bool(window.doc.song.chords) and idle(window), "the chord lane")
+    window.state.clear_selection()
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
+LIBRARY_CLIPS = (("irish", 21), ("irish", 22), ("german", 23), ("german", 24), ("chinese", 25),
+                 ("chinese", 26), ("chorale", 27), ("scottish_air", 28))  # (style, seed) of each library clip
+
+
+def fill_library(library: Path, tmp: Path) -> None:
+    """A small library of generated 4-bar clips, imported (latents computed) with the CLI into
+    the window's own temporary home, never the user's."""
+    clips = tmp / "library-clips"
+    clips.mkdir(exist_ok=True)
+    cli = [sys.executable, "-m", "latentroll.app.cli.main"]
+    for style, seed in LIBRARY_CLIPS:
+        subprocess.run([*cli, "generate", "--style", style, "-n", "1", "--bars", "4", "--seed", str(seed),
+                        "-o", str(clips / f"{style}-{seed}.mid")], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*cli, "library", "--library", str(library), "import", str(clips)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def library_similar_shot(app, window, out: Path) -> None:
+    """The Library dock's Similar tab after "More like this" on one of a few generated clips."""
+    with tempfile.TemporaryDirectory(prefix="latentroll-library-") as tmp:
+        fill_library(window.paths.library_dir, Path(tmp))
+    panels = window.model_panels
+    for dock in (panels.generate_dock, panels.tools_dock, panels.explorer_dock):
+        dock.hide()
+    library = window.library_dock
+    library.show()
+    controller = library.controller
+    controller.refresh()
+    wait_until(app, lambda: len(controller.entries) >= len(LIBRARY_CLIPS) and idle(window), "the library listing")
+    entry = next(e for e in controller.entries if "irish" in e.file)
+    library.panel.act("similar", entry)
+    wait_until(app, lambda: library.panel.similar.result is not None and idle(window), "the similar clips")
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
 def layout_shots(app, window, out: Path, sizes) -> list[str]:
     """One shot per panel open alone, at each window size; prints what the layout leaves."""
     from latentroll.app.gui.window_layout import layout_figures
@@ -198,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--song", type=Path, help="the melody to show (default: one the VAE writes)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["explorer", "continue", "repair", "layout"], action="append",
+    parser.add_argument("--only", action="append",
+                        choices=["explorer", "continue", "repair", "chords", "drums", "library_similar", "layout"],
                         help="take only these shots (repeatable; default: all)")
     parser.add_argument("--size", type=parse_size, action="append",
                         help="window size of the layout shots, WxH (repeatable; default: 1440x900 and 1920x1080)")
@@ -222,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         written = []
         try:
-            shots = {"explorer": explorer_shot, "continue": continue_shot, "repair": repair_shot}
+            shots = {"explorer": explorer_shot, "continue": continue_shot, "repair": repair_shot,
+                     "chords": chords_shot, "drums": drums_shot, "library_similar": library_similar_shot}
             for name in args.only or [*shots, "layout"]:
                 if name == "layout":
                     written += layout_shots(app, window, args.out, args.size or LAYOUT_SIZES)

@@ -143,7 +143,9 @@ class Suggester:
         seqs: list[list[int]] = [[] for _ in range(req.n)]
         for c0 in range(0, len(segs), MAX_SEGMENTS):
             first = start if c0 == 0 else trans[seqs[0][-1]]
-            best = beam_decode(emit[c0:c0 + MAX_SEGMENTS], first, trans, allowed, n=req.n, beam=self.weights.beam)
+            pool = beam_decode(emit[c0:c0 + MAX_SEGMENTS], first, trans, allowed, n=POOL * req.n,
+                               beam=self.weights.beam)
+            best = distinct_progressions(pool, req.n)
             for i in range(req.n):
                 seqs[i] += best[min(i, len(best) - 1)][1]
         return [[expand_class(c, vocab) for c in seq] for seq in seqs]
@@ -169,6 +171,27 @@ class Suggester:
                     chords.append(ChordEvent(sb.beats[idx[0]].tick, sym))
             out.append(Progression(chords, len(out)))
         return out
+
+
+POOL = 4  # n-best candidates looked at per wanted suggestion
+
+
+def distinct_progressions(pool: list[tuple[float, list[int]]], n: int) -> list[tuple[float, list[int]]]:
+    """The ``n`` best of ``pool`` whose chord changes (repeats merged) differ: two progressions
+    that only move a change by a bar read the same to a user ("G D G D7 G" three times). Filled up
+    with the next best when the pool has fewer distinct ones."""
+    def changes(seq: list[int]) -> tuple[int, ...]:
+        return tuple(c for i, c in enumerate(seq) if i == 0 or c != seq[i - 1])
+
+    picked, seen = [], set()
+    for item in pool:
+        key = changes(item[1])
+        if key not in seen:
+            seen.add(key)
+            picked.append(item)
+        if len(picked) == n:
+            return picked
+    return picked + [item for item in pool if item not in picked][:n - len(picked)]
 
 
 def transpose_class(cls: int, semitones: int) -> int:

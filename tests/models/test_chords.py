@@ -245,3 +245,13 @@ def test_odd_meters_long_melodies_and_empty_songs(chords_svc):
         chords_svc.suggest(Song(), n=1)
     with pytest.raises(MelodyError, match="rhythm"):
         chords_svc.suggest(five, rhythm="beat")
+
+
+def test_suggestions_differ_in_their_chord_changes():
+    """Three n-best paths that only move a change by a bar read the same to a user: the ones
+    offered differ in their chord changes (repeats merged)."""
+    from latentroll.models.chords.suggest import distinct_progressions
+
+    pool = [(-1.0, [0, 0, 7, 7]), (-1.1, [0, 7, 7, 7]), (-1.2, [0, 5, 7, 7]), (-1.3, [9, 5, 7, 0])]
+    assert [seq for _, seq in distinct_progressions(pool, 3)] == [[0, 0, 7, 7], [0, 5, 7, 7], [9, 5, 7, 0]]
+    assert len(distinct_progressions(pool[:2], 2)) == 2  # too few distinct: filled with the next best
