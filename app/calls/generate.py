@@ -29,6 +29,7 @@ class TransferRequest:
     temperature: float = 0.0
     scale: Scale | None = None
     seed: int = 0
+    chords: tuple[ChordEvent, ...] = ()  # "Follow chords": the song's chord track (song ticks, as the notes)
 
 
 def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:
@@ -47,7 +48,8 @@ def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]
 def transfer_selection(svc, req: TransferRequest, progress=None) -> Track:
     if progress is not None:
         progress(0, 1)
-    out = svc.transfer(req.track, req.style, temperature=req.temperature, scale=req.scale, seed=req.seed)
+    follow = {"chords": list(req.chords)} if req.chords else {}
+    out = svc.transfer(req.track, req.style, temperature=req.temperature, scale=req.scale, seed=req.seed, **follow)
     if progress is not None:
         progress(1, 1)
     return out

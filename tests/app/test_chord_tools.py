@@ -13,6 +13,7 @@ from roll_helpers import BAR, make_song
 from latentroll.app.gui.chord_voicing import PAD_PROGRAM, voicing
 from latentroll.core.chords import ChordEvent, parse_chord
 from latentroll.core.song import NOTE_DTYPE, Track
+from latentroll.models.common.protocol import ServiceInfo
 
 
 class FakeProgression:
@@ -230,4 +231,42 @@ def test_follow_chords_reaches_harmonize_and_infill_by_clicks(make_window, monke
     assert asked == [chords]
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
     qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
+    assert asked[-1] is None
+
+
+def test_follow_chords_reaches_transfer_by_clicks(make_window, monkeypatch, qtbot):
+    """Generate panel: tick "Follow chords", press Transfer selection (real clicks): the song's
+    chord track (song ticks, as the notes) reaches the VAE's transfer."""
+    w = make_window(make_song())
+    panels = w.model_panels
+    gen = panels.generate
+    asked = []
+
+    class Vae:
+        def transfer(self, track, style, **kw):
+            asked.append(kw.get("chords"))
+            return track.copy()
+
+    def start(key, what, job, *args, label="", on_result=None, **_kw):
+        job(Vae(), *args, progress=None)
+        return None
+
+    monkeypatch.setattr(panels.host, "start", start)
+    monkeypatch.setattr(panels.host, "ready", lambda key: True)
+    monkeypatch.setattr(panels.host, "ensure_loaded", lambda *a, **k: None)
+    monkeypatch.setattr(panels.host, "info", lambda key: ServiceInfo("vae", (("irish", "Irish reels"),)))
+    chords = [ChordEvent(0, parse_chord("Dm")), ChordEvent(BAR, parse_chord("G7"))]
+    w.doc.song.chords = list(chords)
+    w.state.set_current_track(0)
+    panels.show_generate()
+    gen.set_model("vae")
+    gen._on_ready(True)  # the model process says the VAE is ready (a stand-in answers below)
+    gen.set_style("irish")
+    qtbot.waitExposed(gen)
+    box = gen.key.follow_chords
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    qtbot.mouseClick(gen.transfer_button, Qt.MouseButton.LeftButton)
+    assert asked == [chords]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+    qtbot.mouseClick(gen.transfer_button, Qt.MouseButton.LeftButton)
     assert asked[-1] is None

@@ -26,7 +26,7 @@ from ..chord_voicing import chords_from
 from ..clip_widgets import CardOptions, ClipCard
 from ..clips import Clip, clip_from_track, selection_track
 from ..model_context import ModelContext
-from ..model_controls import KeyChooser, RunButton, StyleList, style_title, temperature_box
+from ..model_controls import NO_CHORDS, KeyChooser, RunButton, StyleList, style_title, temperature_box
 from ..models_host import ModelBanner
 from ..workers import Worker
 from .drums import DRUM_GENERATE, DrumGenerateControls
@@ -192,8 +192,7 @@ class GeneratePanel(QWidget):
         if self.drums.handles(self.model_key):
             return self.drums.generate()
         if self.key.follow_chords.isChecked() and not self.ctx.doc.song.chords:
-            self.ctx.notifier.info("This song has no chords yet: add them in the chord lane above the roll, "
-                                   "or suggest some in Model Tools ▸ Chords")
+            self.ctx.notifier.info(NO_CHORDS)
             return None
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
@@ -225,9 +224,14 @@ class GeneratePanel(QWidget):
         if style is None:
             self.ctx.notifier.info("Choose the style to transfer to in the Generate panel's list")
             return None
-        req = TransferRequest(track, style, temperature=self.temperature.value(), scale=self.scale,
-                              seed=random.randrange(2**31) if seed is None else seed)
         song, source = self.ctx.doc.song, self.ctx.state.track
+        follow = self.key.follow_chords.isChecked()
+        if follow and not song.chords:
+            self.ctx.notifier.info(NO_CHORDS)
+            return None
+        req = TransferRequest(track, style, temperature=self.temperature.value(), scale=self.scale,
+                              seed=random.randrange(2**31) if seed is None else seed,
+                              chords=tuple(song.chords) if follow else ())
         origin = bar_at(song, int(track.notes["start"].min())).start
         bars = bars_of(int((track.notes["start"] + track.notes["duration"]).max()) - origin)
         return self.host.start(model_for(self.model_key, bars), "transfer", transfer_selection, req,
