@@ -13,6 +13,8 @@ from latentroll.core.chord_detect import DetectedChord
 from latentroll.core.chords import ChordEvent, ChordSymbolError, parse_progression
 from latentroll.core.song import PPQ, Song, Track
 
+from .batching import one_call
+
 
 @dataclass(frozen=True)
 class ChordSuggestRequest:
@@ -30,12 +32,8 @@ class BassRequest:
 
 def suggest_chords(svc, song: Song, req: ChordSuggestRequest, progress=None) -> list[list[ChordEvent]]:
     """Ranked chord tracks (best first) for the song's melody (its busiest pitched track)."""
-    if progress is not None:
-        progress(0, 1)
-    out = [p.chords for p in svc.suggest(song, n=req.n, rhythm=req.rhythm, vocab=req.vocab, style=req.style)]
-    if progress is not None:
-        progress(1, 1)
-    return out
+    return one_call(lambda: [p.chords for p in svc.suggest(song, n=req.n, rhythm=req.rhythm, vocab=req.vocab,
+                                                           style=req.style)], progress)
 
 
 def detect_song_chords(song: Song, tracks: list[int] | None = None, per: str = "beat", start: int = 0,

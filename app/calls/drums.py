@@ -15,7 +15,7 @@ import numpy as np
 from latentroll.core.channels import DRUM_CHANNEL
 from latentroll.core.song import PPQ, Track
 
-from .batching import one_by_one
+from .batching import one_by_one, one_call
 
 CLIP_BARS = 4       # the Drum VAE's clip
 MAX_BARS = 16       # what Generate offers
@@ -119,23 +119,15 @@ def groove_job(svc, req: GrooveRequest, progress=None) -> Track:
 
 def drumify_job(svc, req: DrumifyRequest, progress=None) -> list[Track]:
     """Kit parts that follow the rhythm of the request's notes (a melody gives its onsets)."""
-    if progress is not None:
-        progress(0, 1)
-    out = svc.drumify(req.track, variations=req.variations, temperature=req.temperature, style=req.style,
-                      seed=req.seed, meter=req.meter)
-    if progress is not None:
-        progress(1, 1)
+    out = one_call(lambda: svc.drumify(req.track, variations=req.variations, temperature=req.temperature,
+                                       style=req.style, seed=req.seed, meter=req.meter), progress)
     return [as_drums(t, f"Drumify {i + 1}") for i, t in enumerate(out)]
 
 
 def continue_drums_job(svc, req: DrumContinueRequest, progress=None) -> list[Track]:
     """Continuations of a drum clip; each Track holds only the new bars."""
-    if progress is not None:
-        progress(0, 1)
-    out = svc.continue_drums(req.track, bars=req.bars, variations=req.variations, temperature=req.temperature,
-                             seed=req.seed, meter=req.meter)
-    if progress is not None:
-        progress(1, 1)
+    out = one_call(lambda: svc.continue_drums(req.track, bars=req.bars, variations=req.variations,
+                                              temperature=req.temperature, seed=req.seed, meter=req.meter), progress)
     return [as_drums(t, f"Drums continued {i + 1}") for i, t in enumerate(out)]
 
 

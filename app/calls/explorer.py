@@ -11,6 +11,7 @@ from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 from latentroll.models.common.errors import MelodyError
 
+from .batching import chord_kwargs
 from .phrases import DEFAULT_PHRASE_BARS
 
 
@@ -48,7 +49,7 @@ class PointsRequest:
 
 def interpolate_clips(svc, req: InterpolateRequest, progress=None) -> list[Track]:
     extra = (({} if req.near_real else {"pull": 0.0}) | ({} if req.bars is None else {"bars": req.bars})
-             | ({"chords": list(req.chords)} if req.chords else {}))
+             | chord_kwargs(req.chords))
     out = svc.interpolate(req.a, req.b, steps=req.steps, method=req.method, temperature=req.temperature,
                           scale=req.scale, seed=req.seed, **extra)
     for i, t in enumerate(out):
@@ -57,7 +58,7 @@ def interpolate_clips(svc, req: InterpolateRequest, progress=None) -> list[Track
 
 
 def grid_clips(svc, req: GridRequest, progress=None) -> list[list[Track]]:
-    extra = ({} if req.bars is None else {"bars": req.bars}) | ({"chords": list(req.chords)} if req.chords else {})
+    extra = ({} if req.bars is None else {"bars": req.bars}) | chord_kwargs(req.chords)
     rows = svc.grid(list(req.corners), n=req.n, temperature=req.temperature, scale=req.scale, **extra)
     for r, row in enumerate(rows):
         for c, t in enumerate(row):

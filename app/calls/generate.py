@@ -8,7 +8,7 @@ from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 
-from .batching import one_by_one
+from .batching import chord_kwargs, one_by_one, one_call
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class TransferRequest:
 
 def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:
     label = req.style or "any style"
-    follow = {"chords": list(req.chords)} if req.chords else {}
+    follow = chord_kwargs(req.chords)
 
     def one(i: int) -> Track:
         track = svc.generate(1, style=req.style, temperature=req.temperature, bars=req.bars,
@@ -46,10 +46,5 @@ def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]
 
 
 def transfer_selection(svc, req: TransferRequest, progress=None) -> Track:
-    if progress is not None:
-        progress(0, 1)
-    follow = {"chords": list(req.chords)} if req.chords else {}
-    out = svc.transfer(req.track, req.style, temperature=req.temperature, scale=req.scale, seed=req.seed, **follow)
-    if progress is not None:
-        progress(1, 1)
-    return out
+    return one_call(lambda: svc.transfer(req.track, req.style, temperature=req.temperature, scale=req.scale,
+                                         seed=req.seed, **chord_kwargs(req.chords)), progress)

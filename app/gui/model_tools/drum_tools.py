@@ -22,16 +22,16 @@ from latentroll.app.calls.drums import (
 )
 from latentroll.core.bars import bar_at
 from latentroll.core.channels import on_free_channels
-from latentroll.core.commands import AddTrack, Command, Macro
+from latentroll.core.commands import AddTrack, Command
 from latentroll.core.song import Song, Track
 
-from ..candidates import Proposal, note_difference, replace_notes_edit, track_index
+from ..candidates import Proposal, track_index
 from ..clip_widgets import CardOptions
 from ..clips import clip_from_track
 from ..model_context import ModelContext
 from ..model_controls import StyleList, temperature_box
 from .pages import ToolPage, _spin
-from .proposals import _listen, _part, _shifted, continuation_proposals
+from .proposals import _listen, _part, _shifted, continuation_proposals, replacement_proposal
 
 DRUM_TOOLS = ("groove", "drumify", "drums_continue")
 DRUM_TITLES = {"groove": "Groove", "drumify": "Drumify", "drums_continue": "Continue drums"}
@@ -100,18 +100,8 @@ def fill_styles(page: ToolPage, styles) -> None:
 
 def groove_proposal(song: Song, source: Track, old, grooved: Track) -> Proposal | None:
     """The grooved hits replace ``old`` (the selection of ``source``); None when nothing moved."""
-    new = grooved.notes
-    changed = len(note_difference(old, new))
-    if not changed and not len(note_difference(new, old)):
-        return None
-    origin = bar_at(song, int(min(old["start"].min(), new["start"].min() if len(new) else old["start"].min()))).start
-    before = clip_from_track(_part(source, old, f"{source.name} before groove"), origin=origin, keep_place=True)
-    name = f"{source.name} {grooved.name.lower()}"
-    clip = clip_from_track(_part(source, new, name), origin=origin, keep_place=True)
-    card = CardOptions(context=_shifted(old, origin), before=before, as_track=False,
-                       accept_tip="Replace the selected hits with the grooved ones (one undo step)")
-    return Proposal(clip, lambda s: Macro(replace_notes_edit(s, source, old, new, "Groove"),
-                                          text=f"Groove {source.name}"), card)
+    return replacement_proposal(song, source, old, grooved.notes, "Groove", f"{source.name} {grooved.name.lower()}",
+                                "Replace the selected hits with the grooved ones (one undo step)")
 
 
 def _add_drum_track(song: Song, source: Track, part: Track, text: str) -> Command:

@@ -102,20 +102,27 @@ def continuation_proposals(song: Song, source: Track, notes: np.ndarray, continu
     return out
 
 
-def repair_proposal(song: Song, source: Track, old: np.ndarray, repaired: Track) -> Proposal | None:
-    """The repaired notes replace ``old`` (the selection of ``source``); None when nothing changed."""
-    new = repaired.notes
-    changed = len(note_difference(old, new))
-    if not changed and not len(note_difference(new, old)):
+def replacement_proposal(song: Song, source: Track, old: np.ndarray, new: np.ndarray, verb: str, name: str,
+                         accept_tip: str) -> Proposal | None:
+    """``new`` notes that replace ``old`` (the selection of ``source``) as one undo step "``verb``
+    …", shown with the notes before; None when nothing changed (Repair, Groove)."""
+    if not len(note_difference(old, new)) and not len(note_difference(new, old)):
         return None
     origin = bar_at(song, int(min(old["start"].min(), new["start"].min() if len(new) else old["start"].min()))).start
-    before = clip_from_track(_part(source, old, f"{source.name} before repair"), origin=origin, keep_place=True)
-    name = f"{source.name} repaired ({changed} changed)"
+    before = clip_from_track(_part(source, old, f"{source.name} before {verb.lower()}"), origin=origin,
+                             keep_place=True)
     clip = clip_from_track(_part(source, new, name), origin=origin, keep_place=True)
-    card = CardOptions(context=_shifted(old, origin), before=before, as_track=False,
-                       accept_tip="Replace the selected notes with the repaired ones (one undo step)")
-    return Proposal(clip, lambda s: Macro(replace_notes_edit(s, source, old, new, "Repair"),
-                                          text=f"Repair {source.name}"), card)
+    card = CardOptions(context=_shifted(old, origin), before=before, as_track=False, accept_tip=accept_tip)
+    return Proposal(clip, lambda s: Macro(replace_notes_edit(s, source, old, new, verb),
+                                          text=f"{verb} {source.name}"), card)
+
+
+def repair_proposal(song: Song, source: Track, old: np.ndarray, repaired: Track) -> Proposal | None:
+    """The repaired notes replace ``old`` (the selection of ``source``); None when nothing changed."""
+    changed = len(note_difference(old, repaired.notes))
+    return replacement_proposal(song, source, old, repaired.notes, "Repair",
+                                f"{source.name} repaired ({changed} changed)",
+                                "Replace the selected notes with the repaired ones (one undo step)")
 
 
 def _add_voices(song: Song, source: Track, voices: list[Track], text: str) -> Command:
