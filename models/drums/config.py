@@ -81,6 +81,10 @@ VAE_CONFIGS: dict[str, DrumVAEConfig] = {
 }
 GROOVE_CONFIGS: dict[str, DrumToolConfig] = {
     "groove_2bar": DrumToolConfig(name="groove_2bar", task="groove"),
+    # more context (where the fills are): 4-bar windows, trained longer
+    "groove_4bar": DrumToolConfig(name="groove_4bar", task="groove", bars=4, epochs=12),
+    # the 2-bar one with more dropout: the shipped one overfits after ~9 epochs
+    "groove_2bar_d3": DrumToolConfig(name="groove_2bar_d3", task="groove", dropout=0.3, epochs=12),
     "tiny": DrumToolConfig(name="tiny", task="groove", hidden=16, layers=1, style_dim=4, batch_size=16, epochs=2),
 }
 DRUMIFY_CONFIGS: dict[str, DrumToolConfig] = {
