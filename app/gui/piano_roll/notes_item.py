@@ -40,6 +40,21 @@ def velocity_shades(base: QColor) -> list[QColor]:
     return [base.darker(int(100 / f)) for f in (0.55, 0.7, 0.85, 1.0)]
 
 
+
+def fill_by_state(painter, color, fills: np.ndarray, velocity: np.ndarray, selected: np.ndarray, marked: np.ndarray,
+                  erase: np.ndarray | None = None) -> None:
+    """Fill note (or hit) rects by state: a velocity shade of ``color``, the selection colour, or
+    the erase mark (drawn over ``erase``, default ``fills``: a hit marks its whole cell)."""
+    bucket = np.searchsorted(VELOCITY_BUCKETS, velocity, side="right")
+    plain = ~selected & ~marked
+    for b, shade in enumerate(velocity_shades(color)):
+        painter.setBrush(shade)
+        draw_rects(painter, fills[plain & (bucket == b)])
+    painter.setBrush(ROLL.selected_fill)
+    draw_rects(painter, fills[selected & ~marked])
+    painter.setBrush(ROLL.erase_mark)
+    draw_rects(painter, (fills if erase is None else erase)[marked])
+
 class NotesItem(QGraphicsItem):
     def __init__(self, state: EditorState):
         super().__init__()
@@ -144,15 +159,7 @@ class NotesItem(QGraphicsItem):
             fills = inset(rects, 1)
         else:
             fills = rects
-        bucket = np.searchsorted(VELOCITY_BUCKETS, notes["velocity"][vis], side="right")
-        plain = ~sel_v & ~mark_v
-        for b, shade in enumerate(velocity_shades(color)):
-            painter.setBrush(shade)
-            draw_rects(painter, fills[plain & (bucket == b)])
-        painter.setBrush(ROLL.selected_fill)
-        draw_rects(painter, fills[sel_v & ~mark_v])
-        painter.setBrush(ROLL.erase_mark)
-        draw_rects(painter, fills[mark_v])
+        fill_by_state(painter, color, fills, notes["velocity"][vis], sel_v, mark_v)
         if m.sy >= LABEL_MIN_ROW_PX:
             self._paint_labels(painter, rects, notes["pitch"][vis])
 
@@ -208,15 +215,7 @@ class NotesItem(QGraphicsItem):
         bars = slots.copy()
         bars[:, 3] = np.maximum(np.round(slots[:, 3] * velocity / 127.0), 1.0)
         bars[:, 1] = slots[:, 1] + slots[:, 3] - bars[:, 3]
-        bucket = np.searchsorted(VELOCITY_BUCKETS, velocity, side="right")
-        plain = ~sel_v & ~mark_v
-        for b, shade in enumerate(velocity_shades(color)):
-            painter.setBrush(shade)
-            draw_rects(painter, bars[plain & (bucket == b)])
-        painter.setBrush(ROLL.selected_fill)
-        draw_rects(painter, bars[sel_v & ~mark_v])
-        painter.setBrush(ROLL.erase_mark)
-        draw_rects(painter, slots[mark_v])
+        fill_by_state(painter, color, bars, velocity, sel_v, mark_v, erase=slots)
         if detailed:
             self._paint_timing(painter, m, notes["start"][vis], rects)
 
