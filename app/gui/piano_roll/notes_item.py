@@ -40,7 +40,6 @@ def velocity_shades(base: QColor) -> list[QColor]:
     return [base.darker(int(100 / f)) for f in (0.55, 0.7, 0.85, 1.0)]
 
 
-
 def fill_by_state(painter, color, fills: np.ndarray, velocity: np.ndarray, selected: np.ndarray, marked: np.ndarray,
                   erase: np.ndarray | None = None) -> None:
     """Fill note (or hit) rects by state: a velocity shade of ``color``, the selection colour, or
