@@ -9,6 +9,11 @@ from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 
 from .batching import chord_kwargs, one_by_one, one_call
+from .phrases import model_for
+
+STRUCTURE_MODEL = "structure"   # the 16-bar phrase-structure model over the 2-bar VAE (models/structure)
+STRUCTURE_BARS = range(8, 17)   # melody VAE requests of these lengths get repeats and form from it
+WITH_STRUCTURE = "with phrase structure"  # said in the candidates' model label
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,14 @@ class TransferRequest:
     scale: Scale | None = None
     seed: int = 0
     chords: tuple[ChordEvent, ...] = ()  # "Follow chords": the song's chord track (song ticks, as the notes)
+
+
+def generate_model(key: str, bars: int) -> str:
+    """The model a Generate request of ``bars`` bars runs on: a melody VAE request of 8-16 bars goes
+    to the phrase-structure model (the same VAE's segments, some of them repeats of earlier ones);
+    shorter or longer ones chain the VAE's clips; other models run as asked."""
+    routed = model_for(key, bars)
+    return STRUCTURE_MODEL if routed == "vae" and bars in STRUCTURE_BARS else routed
 
 
 def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:

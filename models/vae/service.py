@@ -279,19 +279,23 @@ class MelodyVAEService:
         if bars < 1:
             raise MelodyError("a melody is at least 1 bar long")
         segments = -(-bars * 16 // self.steps)  # a bar count the clips do not divide is cut at the end
-        rng = np.random.default_rng(seed)
+        flat = self.walk_latents(n, segments, style, np.random.default_rng(seed)).reshape(n * segments, -1)
+        starts = np.tile(np.arange(segments) * self.clip_ticks, n)
+        ev = self.decode_in_style(flat, style, temperature, scale, seed, ChordFollow.of(chords),
+                                  starts).reshape(n, segments * self.steps)[:, : bars * 16]
+        label = style or "any"
+        return [events_to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
+
+    def walk_latents(self, n: int, segments: int, style: str | None, rng: np.random.Generator) -> np.ndarray:
+        """(n, segments, z) latents of consecutive clips: a slow random walk from ``prior_latents``,
+        each step 0.35 of the way toward a fresh draw (what ``generate`` chains)."""
         z = self.prior_latents(n, style, rng)
         walk = [z]
         for _ in range(segments - 1):
             fresh = self.prior_latents(n, style, rng)
             z = np.stack([lat.slerp(a, b, np.array([0.35]))[0] for a, b in zip(z, fresh)])
             walk.append(z)
-        flat = np.stack(walk, axis=1).reshape(n * segments, -1).astype(np.float32)
-        starts = np.tile(np.arange(segments) * self.clip_ticks, n)
-        ev = self.decode_in_style(flat, style, temperature, scale, seed, ChordFollow.of(chords),
-                                  starts).reshape(n, segments * self.steps)[:, : bars * 16]
-        label = style or "any"
-        return [events_to_track(e, f"{label} {i + 1}") for i, e in enumerate(ev)]
+        return np.stack(walk, axis=1).astype(np.float32)
 
     def prior_latents(self, n: int, style: str | None, rng: np.random.Generator) -> np.ndarray:
         """Latents to decode for new material: a style's Gaussian when a style is asked for (the

@@ -10,7 +10,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from latentroll.app.calls.explorer import GridRequest, InterpolateRequest, grid_clips, interpolate_clips
-from latentroll.app.calls.generate import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
+from latentroll.app.calls.generate import (
+    GenerateRequest,
+    TransferRequest,
+    generate_candidates,
+    generate_model,
+    transfer_selection,
+)
 from latentroll.app.calls.phrases import PhraseRoute, route_phrase, track_bars
 from latentroll.app.calls.tools import ContinueRequest, RepairRequest, continue_job, repair_job
 from latentroll.app.cli.clips import clips_song
@@ -67,7 +73,7 @@ def generate(params: GenerateParams, format: OutFormat = "mid", state: ApiState 
     style = check_style(params.style, mine=my_styles(state) if params.model == "vae" else ())
     scale = params.scale()
     req = GenerateRequest(style, params.temperature, params.variations, params.bars, scale, params.seed)
-    clips = state.runner.run(params.model, generate_candidates, req)
+    clips = state.runner.run(generate_model(params.model, req.bars), generate_candidates, req)
     return song_response(_clips(clips, f"LatentRoll {style or 'any style'}", scale), format, "generated")
 
 

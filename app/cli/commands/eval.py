@@ -8,6 +8,9 @@ import json
 
 MYSTYLE = "mystyle"  # not a registry model: a user's style fitted on the melody VAE's latents
 DRUMS = "drums"  # not a registry model: the four drum models' figures together
+# ``eval MODEL --model NAME`` that another registry model measures: the 16-bar melody model is the
+# phrase-structure model over the 2-bar VAE (``models/structure``)
+ROUTED = {("vae", "mel_16bar"): "structure"}
 
 
 def register(sub) -> None:
@@ -34,6 +37,8 @@ def run(args) -> int:
 
     if args.model == DRUMS:
         return _drums(args)
+    if (args.model, args.variant) in ROUTED:
+        args.model, args.variant = ROUTED[args.model, args.variant], None
     variant = _variant_dir(args) if args.variant else None  # a bad --model fails before the corpus loads
     corpus = load_corpus(Path(args.corpus) if args.corpus else None)  # a bad --corpus fails before torch loads
 

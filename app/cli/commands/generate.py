@@ -1,7 +1,8 @@
 """``latentroll generate``: new melodies from a model, in a style and key, as MIDI.
 
-``--model vae`` samples the melody VAE (2-bar latents, chained: any bar count); ``--model gan`` runs the melody
-GAN bar by bar, each bar conditioned on the one before.
+``--model vae`` samples the melody VAE (2-bar latents, chained: any bar count; 8-16 bars with phrase
+structure, repeats of earlier segments, from ``models/structure``); ``--model gan`` runs the melody GAN bar by
+bar, each bar conditioned on the one before.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def register(sub) -> None:
                                                   "default any")
     p.add_argument("-n", "--variations", type=int, default=4, help="how many clips (1-16, default 4)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = safest, 2 = wildest (default 1.0)")
-    p.add_argument("--bars", type=int, default=2, help="bars per clip, 1-64 (the VAE chains its 2-bar latents; default 2)")
+    p.add_argument("--bars", type=int, default=2, help="bars per clip, 1-64 (the VAE chains its 2-bar latents, "
+                                                           "with phrase structure at 8-16 bars; default 2)")
     p.add_argument("--key", help="constrain to a key/scale, e.g. 'D dorian' or 'A minor'")
     p.add_argument("--bpm", type=float, default=120.0)
     p.add_argument("--seed", type=int)
@@ -29,9 +31,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from pathlib import Path
+
+    from latentroll.app.calls.generate import STRUCTURE_MODEL, WITH_STRUCTURE, generate_model
+
     from ..clips import check_outputs, clips_song, parse_scale, write_clips
     from ..errors import UsageError
 
+    how = ""
     if not 1 <= args.bars <= 64:
         raise UsageError("--bars must be between 1 and 64")
     scale = parse_scale(args.key)
@@ -45,6 +52,11 @@ def run(args) -> int:
             raise UsageError(f"{args.style!r} is one of your styles: they sample the VAE (leave out --model gan)")
 
         svc = MelodyGANService.load(args.model_dir)
+    elif generate_model(args.model, args.bars) == STRUCTURE_MODEL:
+        from latentroll.models.structure.service import PhraseStructureService
+
+        svc = PhraseStructureService.load({"vae": Path(args.model_dir)} if args.model_dir else None)
+        how = f" {WITH_STRUCTURE}"
     else:
         from latentroll.models.vae.service import MelodyVAEService
 
@@ -55,5 +67,5 @@ def run(args) -> int:
                       scale=scale, separate_tracks=args.separate)
     song.chords = chords_for_clips(chords, clips, 0 if args.separate else 1, args.separate)
     path = write_clips(song, args.output)
-    print(f"wrote {len(clips)} clip(s) of {args.bars} bars to {path}")
+    print(f"wrote {len(clips)} clip(s) of {args.bars} bars{how} to {path}")
     return 0

@@ -15,7 +15,15 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from latentroll.app.calls.generate import GenerateRequest, TransferRequest, generate_candidates, transfer_selection
+from latentroll.app.calls.generate import (
+    STRUCTURE_MODEL,
+    WITH_STRUCTURE,
+    GenerateRequest,
+    TransferRequest,
+    generate_candidates,
+    generate_model,
+    transfer_selection,
+)
 from latentroll.app.calls.phrases import bars_of, model_for
 from latentroll.core.bars import bar_at
 from latentroll.core.song import Song, Track
@@ -60,6 +68,7 @@ class GeneratePanel(QWidget):
         self.bars.setRange(1, 32)
         self.bars.setValue(4)
         self.bars.setSuffix(" bars")
+        self.bars.valueChanged.connect(self._load_routed_model)
         self.key = KeyChooser(ctx, parent=self)
 
         self.generate_button = RunButton("Generate", self)
@@ -118,6 +127,13 @@ class GeneratePanel(QWidget):
 
     def set_model(self, key: str) -> None:
         self.model.setCurrentIndex(self._model_keys.index(key))
+
+    def _load_routed_model(self) -> None:
+        """A length that another model writes (8-16 VAE bars: phrase structure) loads it now, so
+        the Generate click finds it ready."""
+        key = generate_model(self.model_key, self.bars.value())
+        if key != self.model_key and self.host.ready(self.model_key):
+            self.host.ensure_loaded(key)
 
     def _on_model_changed(self) -> None:
         spec = self.host.specs[self.model_key]
@@ -197,7 +213,15 @@ class GeneratePanel(QWidget):
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
         model = self.host.specs[self.model_key].short
-        worker = self.host.start(model_for(self.model_key, req.bars), "generate", generate_candidates, req,
+        key = generate_model(self.model_key, req.bars)
+        if key != self.model_key and not self.host.ready(key):  # still loading, or failed: chain the clips now
+            self.host.ensure_loaded(key)
+            self.ctx.notifier.info(f"{self.host.specs[key].label} is not ready ({self.host.status_text(key)}): "
+                                   f"these {req.bars}-bar melodies chain the {model}'s clips without phrase structure")
+            key = self.model_key
+        if key == STRUCTURE_MODEL:
+            model = f"{model} {WITH_STRUCTURE}"
+        worker = self.host.start(key, "generate", generate_candidates, req,
                                  label=f"Generating {what}",
                                  on_result=lambda tracks: self._on_candidates(tracks, model))
         return self.generate_button.track(worker)

@@ -1,0 +1,55 @@
+"""Generate at 8-16 bars with the melody VAE goes through the phrase-structure model (issue 18):
+the candidates say so in their model label; shorter clips still chain the VAE's 2-bar clips."""
+import pytest
+from PySide6.QtCore import Qt
+
+from latentroll.models.registry import MODELS, WEIGHTS_FILE
+
+pytestmark = [pytest.mark.timeout(240),
+              pytest.mark.skipif(not all((MODELS[k].model_dir() / WEIGHTS_FILE).exists() for k in ("vae", "structure")),
+                                 reason="no shipped VAE and structure weights")]
+
+
+def _type_bars(qtbot, spin, bars: int) -> None:
+    edit = spin.lineEdit()
+    edit.selectAll()
+    qtbot.keyClicks(edit, str(bars))
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_a_16_bar_generation_says_it_has_phrase_structure(make_window, qtbot, monkeypatch):
+    for key in ("vae", "structure"):
+        monkeypatch.delenv(MODELS[key].env_var, raising=False)
+    w = make_window()
+    w.model_panels.show_generate()
+    gen = w.model_panels.generate
+    qtbot.waitUntil(lambda: w.model_panels.host.ready("vae") and gen.bars.isEnabled(), timeout=120000)
+    _type_bars(qtbot, gen.variations, 2)
+    _type_bars(qtbot, gen.bars, 16)
+    assert (gen.variations.value(), gen.bars.value()) == (2, 16)
+    qtbot.waitUntil(lambda: w.model_panels.host.ready("structure"), timeout=120000)  # the length loads it
+    qtbot.mouseClick(gen.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(gen.cards) == 2 and not w.jobs.busy, timeout=180000)
+    assert [c.clip.name for c in gen.cards] == [f"any style {i} (VAE with phrase structure)" for i in (1, 2)]
+    assert all(8 * 1920 < c.clip.span <= 16 * 1920 for c in gen.cards)
+
+    _type_bars(qtbot, gen.bars, 4)
+    qtbot.mouseClick(gen.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(gen.cards) == 4 and not w.jobs.busy, timeout=120000)
+    assert [c.clip.name for c in gen.cards[:2]] == [f"any style {i} (VAE)" for i in (1, 2)]
+
+
+def test_without_the_structure_model_16_bars_chain_the_vae_and_say_so(make_window, qtbot, monkeypatch, tmp_path):
+    monkeypatch.delenv(MODELS["vae"].env_var, raising=False)
+    monkeypatch.setenv(MODELS["structure"].env_var, str(tmp_path / "no_structure_here"))
+    w = make_window()
+    w.model_panels.show_generate()
+    gen = w.model_panels.generate
+    qtbot.waitUntil(lambda: w.model_panels.host.ready("vae") and gen.bars.isEnabled(), timeout=120000)
+    _type_bars(qtbot, gen.variations, 1)
+    _type_bars(qtbot, gen.bars, 12)
+    with qtbot.waitSignal(w.notifier.notified, timeout=20000,
+                          check_params_cb=lambda note: "without phrase structure" in note.text):
+        qtbot.mouseClick(gen.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(gen.cards) == 1 and not w.jobs.busy, timeout=120000)
+    assert gen.cards[0].clip.name == "any style 1 (VAE)" and 8 * 1920 < gen.cards[0].clip.span <= 12 * 1920
