@@ -13,6 +13,8 @@ would, waits for each model job, and saves what the window shows:
 - drums.png: a Drum VAE clip accepted as a drum track under the melody, the roll on its kit rows,
   the Generate panel on the Drum VAE with its candidates.
 - chords.png: the melody with the Chords tab's first suggestion in the chord lane, its cards beside.
+- model_tools.png: the Model Tools dock on Drums ▸ Groove with its model loaded: the row of tool
+  families over the family's tools, every label whole at the default dock width.
 - library_similar.png: the Library dock's Similar tab after "More like this" on one of 8 generated
   clips (a temporary library in the shots' own home).
 - layout-WxH-PANEL.png (``--only layout``, at each ``--size``): the window with one panel open
@@ -200,6 +202,14 @@ def chords_shot(app, window, out: Path) -> None:
     grab(app, window, out)
 
 
+def model_tools_shot(app, window, out: Path) -> None:
+    """The Model Tools dock on Drums ▸ Groove: the family tabs over the Drums tools."""
+    open_tool(app, window, "groove", "Groove model")
+    window.state.clear_selection()
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
 LIBRARY_CLIPS = (("irish", 21), ("irish", 22), ("german", 23), ("german", 24), ("chinese", 25),
                  ("chinese", 26), ("chorale", 27), ("scottish_air", 28))  # (style, seed) of each library clip
 
@@ -284,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--song", type=Path, help="the melody to show (default: one the VAE writes)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--only", action="append",
-                        choices=["explorer", "continue", "repair", "chords", "drums", "library_similar", "layout"],
+                        choices=["explorer", "continue", "repair", "chords", "drums", "model_tools", "library_similar",
+                                 "layout"],
                         help="take only these shots (repeatable; default: all)")
     parser.add_argument("--size", type=parse_size, action="append",
                         help="window size of the layout shots, WxH (repeatable; default: 1440x900 and 1920x1080)")
@@ -309,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         written = []
         try:
             shots = {"explorer": explorer_shot, "continue": continue_shot, "repair": repair_shot,
-                     "chords": chords_shot, "drums": drums_shot, "library_similar": library_similar_shot}
+                     "chords": chords_shot, "drums": drums_shot, "model_tools": model_tools_shot,
+                     "library_similar": library_similar_shot}
             for name in args.only or [*shots, "layout"]:
                 if name == "layout":
                     written += layout_shots(app, window, args.out, args.size or LAYOUT_SIZES)

@@ -3,14 +3,15 @@
 The default puts every panel on the right, as tabs, so opening one never takes height from the
 roll (docked under it, the explorer once left the roll one octave, the grid 22 px strips and the
 map a 20 px band). When the user moves or resizes docks, ``save_layout`` keeps that in the
-settings on close and ``restore_layout`` brings it back at the next start.
+settings on close and ``restore_layout`` brings it back at the next start, with the tab each
+``remember_tab`` bar was on (the Model Tools panel's family and tool).
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QWidget
 
 MIN_ROLL_SEMITONES = 24  # two octaves of the roll stay on screen with any one panel open
 MIN_MAP_HEIGHT = 300     # px of the explorer's map
@@ -19,7 +20,8 @@ RIGHT_DOCK_SHARE = 0.36  # of the window's width: the right panels' default widt
 RIGHT_DOCK_MIN = 440     # px: the 5 × 5 grid's cells stay 60 px wide and the map's axes fit
 LAYOUT_VERSION = 2       # bump when the docks' default places change: older saved layouts are dropped
 
-_STATE, _GEOMETRY = "window/state", "window/geometry"
+_STATE, _GEOMETRY, _TABS = "window/state", "window/geometry", "window/tabs/"
+_REMEMBERED = "latentrollRememberTab"  # the QTabBar property remember_tab sets
 
 
 def right_dock_width(window_width: int) -> int:
@@ -52,10 +54,28 @@ class RightDockSizer(QObject):
                                                              Qt.Orientation.Horizontal))
 
 
+def remember_tab(bar: QTabBar) -> None:
+    """Keep ``bar``'s current tab with the layout (by its tab data, else its text); the bar's
+    objectName names it in the settings."""
+    bar.setProperty(_REMEMBERED, True)
+
+
+def _tab_key(bar: QTabBar, index: int) -> str:
+    data = bar.tabData(index)
+    return data if isinstance(data, str) else bar.tabText(index)
+
+
+def _remembered_tabs(window: QMainWindow) -> list[QTabBar]:
+    return [b for b in window.findChildren(QTabBar) if b.property(_REMEMBERED) and b.objectName()]
+
+
 def save_layout(window: QMainWindow, settings: QSettings) -> None:
-    """Keep the docks' places and sizes and the window's geometry for the next start."""
+    """Keep the docks' places and sizes, the window's geometry and the remembered tabs for the next start."""
     settings.setValue(_STATE, window.saveState(LAYOUT_VERSION))
     settings.setValue(_GEOMETRY, window.saveGeometry())
+    for bar in _remembered_tabs(window):
+        if bar.currentIndex() >= 0:
+            settings.setValue(_TABS + bar.objectName(), _tab_key(bar, bar.currentIndex()))
 
 
 def restore_layout(window: QMainWindow, settings: QSettings) -> bool:
@@ -63,6 +83,11 @@ def restore_layout(window: QMainWindow, settings: QSettings) -> bool:
     state, geometry = settings.value(_STATE), settings.value(_GEOMETRY)
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():
         window.restoreGeometry(geometry)
+    for bar in _remembered_tabs(window):
+        key = settings.value(_TABS + bar.objectName())
+        index = next((i for i in range(bar.count()) if _tab_key(bar, i) == key), None)
+        if index is not None:
+            bar.setCurrentIndex(index)
     return isinstance(state, QByteArray) and not state.isEmpty() and window.restoreState(state, LAYOUT_VERSION)
 
 

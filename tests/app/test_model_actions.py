@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton, QToolButton
 from roll_helpers import BAR, chorale_song, frozen, make_song, notes_set
+from test_model_tools_tabs import click_tool
 
 from latentroll.app.calls.generate import GenerateRequest
 from latentroll.app.gui.model_tools.proposals import note_difference
@@ -144,11 +145,7 @@ def _click_run(qtbot, w, tool: str) -> list:
 
 
 def _click_tab(qtbot, w, tool: str) -> None:
-    tools = w.model_panels.tools
-    bar = tools.tabs
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(["continue", "repair", "harmonize",
-                                                                      "infill"].index(tool)).center())
-    assert tools.tool == tool
+    click_tool(qtbot, w.model_panels.tools, tool)  # its family's tab, then its own
 
 
 def test_each_tool_keeps_its_own_candidates(tools_window, qtbot):

@@ -1,6 +1,6 @@
 """The Model Tools panel: Continue (LSTM), Repair (autoencoder), Harmonize and Infill (chorale CNN),
 the drum tools Groove, Drumify and Continue drums (``drum_tools.py``) and the chord tools Chords
-and Bass line (``chord_tools.py``).
+and Bass line (``chord_tools.py``), under a row of tabs for their families (``tool_tabs.py``).
 
 Each tool takes what the piano roll points at — the selected notes (or the current track), or
 for Infill a time region and the voices to rewrite — runs its model in a worker (progress and
@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from typing import Callable
 
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from latentroll.app.calls.tools import (
     ContinueRequest,
@@ -45,6 +45,7 @@ from .chord_tools import (
 from .drum_tools import DRUM_HINTS, DRUM_TITLES, DRUM_TOOLS, drum_pages, fill_styles, run_drum_tool
 from .pages import VOICES, ContinuePage, HarmonizePage, InfillPage, RepairPage, ToolPage
 from .proposals import continuation_proposals, harmony_proposals, infill_proposals, repair_proposal
+from .tool_tabs import ToolTab, ToolTabs
 
 TOOLS = ("continue", "repair", "harmonize", "infill", *DRUM_TOOLS, *CHORD_TOOLS)
 TITLES = {"continue": "Continue", "repair": "Repair", "harmonize": "Harmonize", "infill": "Infill", **DRUM_TITLES,
@@ -72,12 +73,9 @@ class ModelToolsPanel(QWidget):
         self.proposals: dict[int, Proposal] = {}  # by card clip uid
         self._pending: str | None = None  # a tool to run once its model has loaded
 
-        self.tabs = QTabBar(self)
-        self.tabs.setDocumentMode(True)
-        self.tabs.setExpanding(True)
-        for tool in TOOLS:
-            self.tabs.addTab(TITLES[tool])
-            self.tabs.setTabToolTip(self.tabs.count() - 1, self.host.specs[self.models[tool]].label)
+        specs = {tool: self.host.specs[self.models[tool]] for tool in TOOLS}
+        self.tabs = ToolTabs([ToolTab(tool, TITLES[tool], specs[tool].family or "Tools", specs[tool].label)
+                              for tool in TOOLS], self)
         self.banner = ModelBanner(self.host, self.models[TOOLS[0]], parent=self)
         self.banner.readyChanged.connect(lambda _r: self._refresh_enabled())
         self.source = QLabel(self)
@@ -109,7 +107,7 @@ class ModelToolsPanel(QWidget):
         lay.addWidget(self.results, 1)
         self.setMinimumWidth(330)
 
-        self.tabs.currentChanged.connect(lambda _i: self._on_tool_changed())
+        self.tabs.toolChanged.connect(lambda _t: self._on_tool_changed())
         self.host.loaded.connect(self._on_model_loaded)
         self.host.statusChanged.connect(self._on_model_status)
         st, doc = ctx.state, ctx.doc
@@ -124,10 +122,11 @@ class ModelToolsPanel(QWidget):
     # ---- which tool ----------------------------------------------------------------------
     @property
     def tool(self) -> str:
-        return TOOLS[self.tabs.currentIndex()]
+        return self.tabs.tool
 
     def show_tool(self, tool: str) -> None:
-        self.tabs.setCurrentIndex(TOOLS.index(tool))
+        """Show ``tool``'s family and, under it, the tool."""
+        self.tabs.set_tool(tool)
 
     def page(self, tool: str | None = None) -> ToolPage:
         return self.pages[tool or self.tool]
