@@ -171,7 +171,7 @@ MODELS: dict[str, ModelEntry] = {e.key: e for e in (
         label="Drum VAE (4-bar drum clips)", short="Drums", bar_step=4, family="Drums"),
     ModelEntry(
         "groove", "Groove: performed velocity and timing for a quantized drum part (the same hits)",
-        "latentroll.models.drums.config:GROOVE_CONFIGS", "groove_2bar_d3",
+        "latentroll.models.drums.config:GROOVE_CONFIGS", "groove_2bar_h256",
         "latentroll.models.drums.tools_train:train_groove",
         {MAIN: _folder("drums_groove", "GROOVE")}, "latentroll.models.drums.service:GrooveService",
         "latentroll.models.drums.evaluate:evaluate_groove_cli", "latentroll.models.drums.ship:ship_groove",

@@ -15,6 +15,9 @@ Definitions (also in docs/models.md, "Drums"):
   pattern, errors on the true hits; the baselines are "no change" (offset 0, the quantized
   velocity) and "per-position mean" (each piece's mean at each of the 16 positions of a bar over
   the train windows); ``*_baseline`` is the better of the two, ``*_reduction`` = 1 - model / baseline.
+- groove_oracle_*_reduction: a ceiling, not a model: the reduction against the per-position mean
+  that predicting each test hit from the same performance's other hits (same piece, same
+  position, leave one out, median) would reach. No model fed the quantized pattern knows them.
 - drumify_f1: hit F1 over (step × piece) cells of Drumify (temperature 0) from a test window's own
   tapped rhythm vs the real part; drumify_f1_baseline: the rule (taps on beats 1 and 3 → kick,
   on 2 and 4 → snare, others → closed hi-hat).
@@ -32,7 +35,7 @@ from latentroll.core.drum_kit import NUM_PIECES
 from latentroll.models.eval.timing import median_ms
 from latentroll.models.eval.yang_lerch import _distances, overlap
 
-from .convert import QUANTIZED_VELOCITY, STEPS_PER_BAR, DrumGrid, grid_to_track, quantized
+from .convert import QUANTIZED_VELOCITY, STEP_TICKS, STEPS_PER_BAR, DrumGrid, grid_to_track, quantized
 from .data import DrumData, DrumWindows, drum_corpus, drum_data
 from .service import DrumContinueService, DrumifyService, DrumVAEService, GrooveService
 from .tools_net import TOKENS, hits_to_token
@@ -177,6 +180,41 @@ def evaluate_groove(svc: GrooveService, data: DrumData, quick: bool = False) -> 
             "groove16_ms": ms}
 
 
+def _loo_median(values: np.ndarray) -> np.ndarray:
+    """Each value's leave-one-out median within its group (NaN for a group of one)."""
+    out = np.full(len(values), np.nan)
+    if len(values) > 1:
+        for i in range(len(values)):
+            out[i] = np.median(np.delete(values, i))
+    return out
+
+
+def performance_oracle(files, train: np.ndarray) -> dict:
+    """A ceiling for any Groove model, not a model: each test hit predicted by the median of the
+    *same performance's* other hits of that piece at that position of the bar (leave one out),
+    which no model fed only the quantized pattern can know. Reported as the reduction it would
+    give against the per-position mean on the same hits: when even it stays under 30%, the
+    rest of the error is the drummer's hit-to-hit variation."""
+    pv, po = position_means(train)
+    err = {"vo": [], "oo": [], "vb": [], "ob": []}
+    for f in files:
+        t, p = np.nonzero(f.hits)
+        vel = f.velocity[t, p] / 127.0
+        off = f.offset[t, p].astype(np.float64) / (STEP_TICKS)
+        key = (t % STEPS_PER_BAR) * N + p
+        for k in np.unique(key):
+            m = key == k
+            if m.sum() < 2:
+                continue
+            err["vo"].append(np.abs(vel[m] - _loo_median(vel[m])))
+            err["oo"].append(np.abs(off[m] - _loo_median(off[m])))
+            err["vb"].append(np.abs(vel[m] - pv[k // N, k % N]))
+            err["ob"].append(np.abs(off[m] - po[k // N, k % N]))
+    e = {k: float(np.concatenate(v).mean()) if v else float("nan") for k, v in err.items()}
+    return {"groove_oracle_timing_reduction": 1 - e["oo"] / e["ob"],
+            "groove_oracle_velocity_reduction": 1 - e["vo"] / e["vb"]}
+
+
 def rule_drumify(rhythm: np.ndarray) -> np.ndarray:
     """The baseline: (…, T, 3) taps → (…, T, 9) hits; beats 1/3 kick, 2/4 snare, else closed hat."""
     taps = rhythm[..., 0] > 0.5
@@ -229,7 +267,9 @@ def evaluate_vae_cli(model_dir: Path | None, corpus=None, quick: bool = False) -
 
 def evaluate_groove_cli(model_dir: Path | None, corpus=None, quick: bool = False) -> dict:
     svc = GrooveService.load(model_dir)
-    return evaluate_groove(svc, _data(corpus, svc.cfg.bars), quick)
+    drums = drum_corpus(corpus)
+    data = drum_data(drums, svc.cfg.bars)
+    return {**evaluate_groove(svc, data, quick), **performance_oracle(drums.by_split("test"), data.train.x)}
 
 
 def evaluate_drumify_cli(model_dir: Path | None, corpus=None, quick: bool = False) -> dict:
