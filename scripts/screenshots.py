@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -210,6 +211,29 @@ def model_tools_shot(app, window, out: Path) -> None:
     grab(app, window, out)
 
 
+def phrase16_shot(app, window, out: Path) -> None:
+    """The Generate panel after a 16-bar melody VAE request (phrase structure), the first candidate
+    accepted as a new track and shown whole in the roll."""
+    panels = window.model_panels
+    panels.explorer_dock.hide()
+    panels.show_generate()
+    gen = panels.generate
+    gen.set_model("vae")
+    gen.variations.setValue(3)
+    gen.bars.setValue(16)
+    wait_until(app, lambda: panels.host.ready("vae") and panels.host.ready("structure"), "the VAE and structure models")
+    before = len(gen.cards)
+    gen.generate(replace(gen.request(), seed=5))
+    wait_until(app, lambda: len(gen.cards) >= before + 3 and idle(window), "the 16-bar candidates")
+    window.state.clear_selection()
+    gen.accept(gen.cards[0].clip, new_track=True)
+    window.state.clear_selection()
+    window.state.set_playhead(0)
+    settle(app)
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
 LIBRARY_CLIPS = (("irish", 21), ("irish", 22), ("german", 23), ("german", 24), ("chinese", 25),
                  ("chinese", 26), ("chorale", 27), ("scottish_air", 28))  # (style, seed) of each library clip
 
@@ -294,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--song", type=Path, help="the melody to show (default: one the VAE writes)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--only", action="append",
-                        choices=["explorer", "continue", "repair", "chords", "drums", "model_tools", "library_similar",
+                        choices=["explorer", "continue", "repair", "chords", "drums", "model_tools", "phrase16",
+                                 "library_similar",
                                  "layout"],
                         help="take only these shots (repeatable; default: all)")
     parser.add_argument("--size", type=parse_size, action="append",
@@ -321,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             shots = {"explorer": explorer_shot, "continue": continue_shot, "repair": repair_shot,
                      "chords": chords_shot, "drums": drums_shot, "model_tools": model_tools_shot,
+                     "phrase16": phrase16_shot,
                      "library_similar": library_similar_shot}
             for name in args.only or [*shots, "layout"]:
                 if name == "layout":

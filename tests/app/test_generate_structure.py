@@ -53,3 +53,20 @@ def test_without_the_structure_model_16_bars_chain_the_vae_and_say_so(make_windo
         qtbot.mouseClick(gen.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(gen.cards) == 1 and not w.jobs.busy, timeout=120000)
     assert gen.cards[0].clip.name == "any style 1 (VAE)" and 8 * 1920 < gen.cards[0].clip.span <= 12 * 1920
+
+
+def test_sixteen_bars_chosen_on_another_model_load_the_structure_model_on_switching_to_the_vae(make_window, qtbot,
+                                                                                              monkeypatch):
+    """The length is set while the GAN is chosen; picking the VAE then loads the structure model
+    before any Generate click, so that click finds it ready."""
+    for key in ("vae", "structure"):
+        monkeypatch.delenv(MODELS[key].env_var, raising=False)
+    w = make_window()
+    w.model_panels.show_generate()
+    gen = w.model_panels.generate
+    gen.set_model("gan")
+    qtbot.waitUntil(lambda: w.model_panels.host.ready("gan") and gen.bars.isEnabled(), timeout=120000)
+    _type_bars(qtbot, gen.bars, 16)
+    assert gen.bars.value() == 16 and not w.model_panels.host.ready("structure")
+    gen.set_model("vae")
+    qtbot.waitUntil(lambda: w.model_panels.host.ready("structure"), timeout=120000)

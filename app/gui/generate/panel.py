@@ -162,6 +162,7 @@ class GeneratePanel(QWidget):
         self.controls.setEnabled(ready)
         if ready:
             self.refresh_styles()
+            self._load_routed_model()  # a length set while the model was loading
 
     def refresh_styles(self) -> None:
         """The model's styles, then (for the VAE) the user's own."""
