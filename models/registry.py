@@ -164,7 +164,7 @@ MODELS: dict[str, ModelEntry] = {e.key: e for e in (
         tools=frozenset({"bass_line"}), label="Bass from chords", short="Bass", family="Chords"),
     ModelEntry(
         "drums_vae", "4-bar drum VAE (GrooVAE-like): generate, interpolate and blend drum clips in a style",
-        "latentroll.models.drums.config:VAE_CONFIGS", "drums_4bar", "latentroll.models.drums.train:train_drum_vae",
+        "latentroll.models.drums.config:VAE_CONFIGS", "drums_4bar_fb512", "latentroll.models.drums.train:train_drum_vae",
         {MAIN: _folder("drums_vae_4bar", "DRUMS_VAE")}, "latentroll.models.drums.service:DrumVAEService",
         "latentroll.models.drums.evaluate:evaluate_vae_cli", "latentroll.models.drums.ship:ship_drum_vae",
         tools=frozenset({"drums_generate", "drums_interpolate", "drums_grid"}),

@@ -64,10 +64,10 @@ def write_vae_card(folder: Path, state: dict, evaluation: dict, commands: list[s
         folder, f"Drum VAE `{c['name']}`",
         ["A GrooVAE-like drum VAE: per 16th step and kit piece (9 pieces) a hit, a velocity and a micro-timing",
          "offset. BiLSTM encoder, LSTM decoder conditioned on z and a style label (an extra 'any style' label",
-         "trained by label dropout). Sampling draws z from the Gaussian of the training windows' latents (per",
-         "style, or all windows for no style); in a style, the most in-style of 16 draws by a latent style critic",
-         "(softmax regression on z). Temperature 1 samples each hit at a raw temperature of 0.6, chosen on the",
-         "validation split (OA of hits per bar)."],
+         "trained by label dropout). Sampling draws z from the full-covariance Gaussian of the training windows'",
+         "latents (per style, or all windows for no style; shrunk 10% toward its diagonal); in a style, the most",
+         "in-style of 16 draws by a latent style critic (softmax regression on z). Temperature 1 samples each hit",
+         "at a raw temperature of 0.6, chosen on the validation split (OA of hits per bar)."],
         f"{c['bars']} bars, z = {c['z_dim']}, encoder {c['enc_hidden']}×2, decoder {c['dec_layers']}×{c['dec_hidden']}, "
         f"β max {c['beta_max']} (warm-up {c['beta_warmup_steps']} steps), free bits {c['free_bits']} nats, batch "
         f"{c['batch_size']}, Adam lr {c['lr']} ×{c['lr_decay']}/step, one torch thread.",

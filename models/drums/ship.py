@@ -19,11 +19,23 @@ from .evaluate import evaluate_drumify_cli, evaluate_groove_cli, evaluate_lm_cli
 from .tools_net import DrumToolNet
 from .vae import DrumVAE
 
+COV_SHRINK = 0.1  # share of a style's covariance replaced by its diagonal: few windows, 256 dimensions
+
+
+def latent_gaussian(m: torch.Tensor, shrink: float = COV_SHRINK) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean and lower Cholesky factor of the full covariance of latents ``m`` (n, z), shrunk toward
+    its diagonal. Full, not diagonal: the μ of a high-KL model are correlated, and draws from the
+    diagonal Gaussian left the data (validation OA of hits per bar 0.74 against 0.89)."""
+    m = m.double()
+    cov = torch.cov(m.T)
+    cov = (1 - shrink) * cov + shrink * torch.diag(torch.diag(cov)) + 1e-6 * torch.eye(m.shape[1], dtype=m.dtype)
+    return m.mean(0).float(), torch.linalg.cholesky(cov).float()
+
 
 def fill_style_latents(model: DrumVAE, x: np.ndarray, styles: np.ndarray, batch: int = 512,
                        critic_steps: int = 300) -> None:
-    """The ship-time buffers from the training windows: mean and spread of the encoder's μ per
-    style (last row: every window) and the latent style critic (softmax regression of style on μ)."""
+    """The ship-time buffers from the training windows: the Gaussian of the encoder's μ per style
+    (last row: every window) and the latent style critic (softmax regression of style on μ)."""
     with torch.no_grad():
         mus = torch.cat([model.encode(torch.as_tensor(x[i:i + batch]))[0] for i in range(0, len(x), batch)]) \
             if len(x) else torch.zeros(0, model.cfg.z_dim)
@@ -33,8 +45,7 @@ def fill_style_latents(model: DrumVAE, x: np.ndarray, styles: np.ndarray, batch:
         for s in range(n + 1):
             m = mus[styles == s] if s < n else mus
             if len(m) >= 2:
-                model.style_mu[s] = m.mean(0)
-                model.style_sd[s] = m.std(0) + 1e-3
+                model.style_mu[s], model.style_chol[s] = latent_gaussian(m)
     named = styles < n
     if named.sum() < 2:
         return

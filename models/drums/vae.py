@@ -2,9 +2,9 @@
 16th steps, conditioned on z and a style, emits per piece a hit logit, a velocity and an offset.
 
 The encoder sees only the pattern, so any drum clip can be encoded. Buffers saved with the
-weights, filled when the model ships (``ship.fill_style_latents``): ``style_mu``/``style_sd``, the
-Gaussian of the training windows' μ per style (the last row: all windows), which sampling draws z
-from; and ``critic_w``/``critic_b``, a softmax regression of style on μ (a latent style critic, as
+weights, filled when the model ships (``ship.fill_style_latents``): ``style_mu``/``style_chol``, the
+full-covariance Gaussian of the training windows' μ per style (mean and lower Cholesky factor; the
+last row: all windows), which sampling draws z from; and ``critic_w``/``critic_b``, a softmax regression of style on μ (a latent style critic, as
 the melody VAE has), which picks the most in-style of several draws.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from latentroll.core.drum_kit import NUM_PIECES
 from .config import DrumVAEConfig
 
 FEATURES = 3 * NUM_PIECES  # hits, velocities, offsets
+RETIRED_BUFFERS = ("style_sd",)  # the diagonal spread that ``style_chol`` replaced: checkpoints still hold it
 
 
 def split_head(out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -38,14 +39,15 @@ class DrumVAE(nn.Module):
                                batch_first=True)
         self.head = nn.Linear(c.dec_hidden, FEATURES)
         self.register_buffer("style_mu", torch.zeros(len(c.styles) + 1, c.z_dim))
-        self.register_buffer("style_sd", torch.ones(len(c.styles) + 1, c.z_dim))
+        self.register_buffer("style_chol", torch.eye(c.z_dim).repeat(len(c.styles) + 1, 1, 1))
         self.register_buffer("critic_w", torch.zeros(len(c.styles), c.z_dim))
         self.register_buffer("critic_b", torch.zeros(len(c.styles)))
 
     def load_state_dict(self, state, strict: bool = True, assign: bool = False):
         """A training checkpoint has no ship-time buffers (or an older set): they keep their defaults."""
         own = self.state_dict()
-        state = {**{k: v for k, v in own.items() if k in self._buffers}, **state}
+        state = {**{k: v for k, v in own.items() if k in self._buffers},
+                 **{k: v for k, v in state.items() if k not in RETIRED_BUFFERS}}
         return super().load_state_dict(state, strict, assign)
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -231,3 +231,21 @@ def test_the_fast_step_decoder_equals_the_lstm():
     fast, ref = m.decode(z, style, 48), m.decode_reference(z, style, 48)
     assert 0.05 < float(ref[..., :9].mean()) < 0.95, "a mix of hits and rests"
     assert torch.allclose(fast, ref, atol=1e-5)
+
+
+def test_the_latent_prior_keeps_the_correlation_of_the_training_latents():
+    """Sampling draws z from the full-covariance Gaussian of the training μ (shrunk 10% toward its
+    diagonal): strongly correlated latents give strongly correlated draws, not independent ones."""
+    import torch
+
+    from latentroll.models.drums.ship import latent_gaussian
+
+    g = torch.Generator().manual_seed(0)
+    base = torch.randn(4000, 1, generator=g)
+    m = torch.cat([base, base + 0.1 * torch.randn(4000, 1, generator=g), 3 + torch.randn(4000, 1, generator=g)], 1)
+    mean, chol = latent_gaussian(m)
+    draws = mean + torch.randn(20000, 3, generator=g) @ chol.T
+    corr = torch.corrcoef(draws.T)
+    assert torch.allclose(mean, m.mean(0), atol=1e-5)
+    assert 0.85 < corr[0, 1] < 0.92, "0.9 of the data's 0.995"
+    assert abs(corr[0, 2]) < 0.05 and abs(draws[:, 2].mean() - 3) < 0.05
