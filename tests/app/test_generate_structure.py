@@ -17,13 +17,20 @@ def _type_bars(qtbot, spin, bars: int) -> None:
     qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
-def test_a_16_bar_generation_says_it_has_phrase_structure(make_window, qtbot, monkeypatch):
-    for key in ("vae", "structure"):
-        monkeypatch.delenv(MODELS[key].env_var, raising=False)
+def _generate_panel(make_window, qtbot, model: str = "vae"):
+    """A window with the Generate panel open on ``model``, once that model is ready."""
     w = make_window()
     w.model_panels.show_generate()
     gen = w.model_panels.generate
-    qtbot.waitUntil(lambda: w.model_panels.host.ready("vae") and gen.bars.isEnabled(), timeout=120000)
+    gen.set_model(model)
+    qtbot.waitUntil(lambda: w.model_panels.host.ready(model) and gen.bars.isEnabled(), timeout=120000)
+    return w, gen
+
+
+def test_a_16_bar_generation_says_it_has_phrase_structure(make_window, qtbot, monkeypatch):
+    for key in ("vae", "structure"):
+        monkeypatch.delenv(MODELS[key].env_var, raising=False)
+    w, gen = _generate_panel(make_window, qtbot)
     _type_bars(qtbot, gen.variations, 2)
     _type_bars(qtbot, gen.bars, 16)
     assert (gen.variations.value(), gen.bars.value()) == (2, 16)
@@ -42,10 +49,7 @@ def test_a_16_bar_generation_says_it_has_phrase_structure(make_window, qtbot, mo
 def test_without_the_structure_model_16_bars_chain_the_vae_and_say_so(make_window, qtbot, monkeypatch, tmp_path):
     monkeypatch.delenv(MODELS["vae"].env_var, raising=False)
     monkeypatch.setenv(MODELS["structure"].env_var, str(tmp_path / "no_structure_here"))
-    w = make_window()
-    w.model_panels.show_generate()
-    gen = w.model_panels.generate
-    qtbot.waitUntil(lambda: w.model_panels.host.ready("vae") and gen.bars.isEnabled(), timeout=120000)
+    w, gen = _generate_panel(make_window, qtbot)
     _type_bars(qtbot, gen.variations, 1)
     _type_bars(qtbot, gen.bars, 12)
     with qtbot.waitSignal(w.notifier.notified, timeout=20000,
@@ -61,11 +65,7 @@ def test_sixteen_bars_chosen_on_another_model_load_the_structure_model_on_switch
     before any Generate click, so that click finds it ready."""
     for key in ("vae", "structure"):
         monkeypatch.delenv(MODELS[key].env_var, raising=False)
-    w = make_window()
-    w.model_panels.show_generate()
-    gen = w.model_panels.generate
-    gen.set_model("gan")
-    qtbot.waitUntil(lambda: w.model_panels.host.ready("gan") and gen.bars.isEnabled(), timeout=120000)
+    w, gen = _generate_panel(make_window, qtbot, "gan")
     _type_bars(qtbot, gen.bars, 16)
     assert gen.bars.value() == 16 and not w.model_panels.host.ready("structure")
     gen.set_model("vae")
