@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from latentroll.models.common.export import load_run_weights, publish_model
-from latentroll.models.common.weights import save_tensors
+from latentroll.models.common.weights import save_tensors, storage_dtype
 
 from . import latent as lat
 from .attributes import measure
@@ -83,6 +83,7 @@ def export_model(checkpoint: Path, cfg: VAEConfig, data: MelodyData, out_dir: Pa
 
     def stats(folder: Path) -> None:
         t = latent_stats(model, data)
-        save_tensors({k: torch.as_tensor(v) for k, v in t.items()}, folder / "latent_stats.safetensors")
+        save_tensors({k: torch.as_tensor(v) for k, v in t.items()}, folder / "latent_stats.safetensors",
+                     dtype=storage_dtype(folder / "model.safetensors"))  # half with half weights: the tree's size
 
     return publish_model(model, cfg, checkpoint, out_dir, stats)
