@@ -35,7 +35,7 @@ from latentroll.models.vae.phrases import BAR_STEPS
 from .data import NEW, StructureData, structure_data
 from .network import gaussian_nll
 from .service import PhraseStructureService
-from .train import phrase_losses
+from .train import phrase_losses, segment_encoder
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,8 @@ def evaluate_structure(svc: PhraseStructureService, data: StructureData, cfg: Ev
 
 def evaluate_cli(model_dir: Path | None, corpus, quick: bool = False) -> dict:
     """The registry's evaluate entry: load the shipped (or given) model with its VAE, measure."""
-    from latentroll.models.vae.export import encode_windows
-
     svc = PhraseStructureService.load(model_dir)
-
-    def encode(segments: np.ndarray) -> np.ndarray:  # the latents of the VAE the service decodes with
-        with torch.no_grad():
-            return encode_windows(svc.vae.model, segments)
-
-    data = structure_data(corpus, svc.cfg, encode)
+    data = structure_data(corpus, svc.cfg, segment_encoder(svc.vae.model))  # the VAE the service decodes with
     cfg = EvalConfig(pieces=40, recon_segments=300, timing_repeats=2) if quick else EvalConfig()
     res = evaluate_structure(svc, data, cfg)
     res["model"] = svc.name

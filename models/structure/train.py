@@ -22,21 +22,25 @@ from .data import NEW, PhraseSet, StructureData, phrase_counts, structure_data
 from .network import StructureNet, gaussian_nll
 
 
-def vae_encoder(folder: Path | None = None):
-    """``encode(segments) -> latents`` of the 2-bar VAE this model is built on (the registry's
-    "vae" role of ``structure``, or ``folder``)."""
-    from latentroll.models.common.service import load_model_folder
-    from latentroll.models.vae.conductor import build_vae
-    from latentroll.models.vae.config import VAEConfig
+def segment_encoder(vae):
+    """``encode(segments) -> latents`` (the encoder's μ) of the melody VAE network ``vae``."""
     from latentroll.models.vae.export import encode_windows
-
-    vae = load_model_folder(folder or model_folders("structure")["vae"], VAEConfig, build_vae, "vae")
 
     def encode(segments: np.ndarray) -> np.ndarray:
         with torch.no_grad():
             return encode_windows(vae, segments)
 
     return encode
+
+
+def vae_encoder(folder: Path | None = None):
+    """``segment_encoder`` of the 2-bar VAE this model is built on (the registry's "vae" role of
+    ``structure``, or ``folder``)."""
+    from latentroll.models.common.service import load_model_folder
+    from latentroll.models.vae.conductor import build_vae
+    from latentroll.models.vae.config import VAEConfig
+
+    return segment_encoder(load_model_folder(folder or model_folders("structure")["vae"], VAEConfig, build_vae, "vae"))
 
 
 def phrase_losses(model: StructureNet, z: torch.Tensor, labels: torch.Tensor, style: torch.Tensor,
