@@ -99,6 +99,13 @@ def attribute_vector(latents: np.ndarray, values: np.ndarray, quantile: float = 
     return (top.mean(0) - bottom.mean(0)).astype(np.float32)
 
 
+def shrunk_cholesky(cov: np.ndarray, shrink: float = 0.1, jitter: float = 1e-4) -> np.ndarray:
+    """Lower Cholesky factor of ``cov`` shrunk ``shrink`` of the way toward its diagonal (a style
+    has few windows for its latent dimensions), plus ``jitter`` on the diagonal."""
+    z = len(cov)
+    return np.linalg.cholesky((1 - shrink) * cov + shrink * np.diag(np.diag(cov)) + jitter * np.eye(z))
+
+
 @dataclass
 class StyleGaussians:
     """One Gaussian per style over training latents (mean + Cholesky factor of a shrunk
@@ -116,10 +123,8 @@ class StyleGaussians:
         for s in range(n_styles):
             x = latents[styles == s]
             mu = x.mean(0) if len(x) else np.zeros(z)
-            cov = np.cov(x.T) if len(x) > z else np.eye(z)
-            cov = (1 - shrink) * cov + shrink * np.diag(np.diag(cov)) + 1e-4 * np.eye(z)
             means.append(mu)
-            chols.append(np.linalg.cholesky(cov))
+            chols.append(shrunk_cholesky(np.cov(x.T) if len(x) > z else np.eye(z), shrink))
         counts = np.bincount(styles, minlength=n_styles).astype(np.float32)
         return cls(np.asarray(means, np.float32), np.asarray(chols, np.float32), counts / counts.sum())
 
