@@ -88,21 +88,30 @@ def _folder(name: str, env: str, required: bool = True) -> ModelFolder:
 
 
 VAE_FOLDER = _folder("vae_mel_2bar", "VAE")
+VAE_4BAR_FOLDER = _folder("vae_mel_4bar", "VAE_4BAR")
 LSTM_FOLDER = _folder("lstm_mel_lm", "LSTM")
 AE_FOLDER = _folder("ae_mel_ae", "AE")
 
 MODELS: dict[str, ModelEntry] = {e.key: e for e in (
     ModelEntry(
-        "vae", "2-bar melody VAE: sample, interpolate, explore, transfer style",
+        "vae", "2-bar melody VAE: sample, interpolate, explore, transfer style (longer phrases route to vae_4bar "
+        "and structure)",
         "latentroll.models.vae.config:CONFIGS", "mel_2bar", "latentroll.models.vae.train:train_vae",
         {MAIN: VAE_FOLDER}, "latentroll.models.vae.service:MelodyVAEService",
         "latentroll.models.vae.evaluate:evaluate_cli", "latentroll.models.vae.ship:ship_vae",
         tools=frozenset({"generate", "transfer", "interpolate", "grid", "map"}),
-        label="Melody VAE (2-bar clips)", short="VAE",  # any bar count: read and written 2 bars at a time
+        # the panels' melody model: its requests go to it, the 4-bar VAE or the structure model by length
+        label="Melody VAE (1-16 bars)", short="VAE",
         family="Melody"),
+    ModelEntry(  # no tools of its own: the app routes 3-16-bar phrases here (app/calls/phrases.py)
+        "vae_4bar", "4-bar melody VAE (conductor over bars): interpolate, blend, generate and transfer 4-bar phrases",
+        "latentroll.models.vae.config:CONFIGS", "mel_4bar_h", "latentroll.models.vae.train:train_vae",
+        {MAIN: VAE_4BAR_FOLDER}, "latentroll.models.vae.service:MelodyVAEService",
+        "latentroll.models.vae.evaluate:evaluate_cli", "latentroll.models.vae.ship:ship_vae",
+        label="Melody VAE (4-bar phrases)", short="VAE 4-bar", bar_step=4, family="Melody"),
     ModelEntry(
         "structure", "16-bar phrase structure over the 2-bar VAE's latents: repeats and form (Generate, 8-16 bars)",
-        "latentroll.models.structure.config:CONFIGS", "structure_16bar",
+        "latentroll.models.structure.config:CONFIGS", "structure_16bar_w",
         "latentroll.models.structure.train:train_structure",
         {MAIN: _folder("structure_16bar", "STRUCTURE"), "vae": VAE_FOLDER},
         "latentroll.models.structure.service:PhraseStructureService",

@@ -79,7 +79,7 @@ def idle(window) -> bool:
 
 
 def explorer_shot(app, window, out: Path) -> None:
-    from latentroll.app.gui.generate.model_calls import GenerateRequest
+    from latentroll.app.calls.generate import GenerateRequest
 
     panels = window.model_panels
     panels.show_generate()
@@ -234,6 +234,32 @@ def phrase16_shot(app, window, out: Path) -> None:
     grab(app, window, out)
 
 
+def phrase8_shot(app, window, out: Path) -> None:
+    """The explorer interpolating two 8-bar melodies: read as two 4-bar segments by the 4-bar VAE,
+    the interpolants are 8 bars (issue 18)."""
+    from latentroll.app.calls.generate import GenerateRequest
+
+    panels = window.model_panels
+    panels.show_generate()
+    gen = panels.generate
+    wait_until(app, lambda: panels.host.ready("vae") and panels.host.ready("vae_4bar"), "the 2- and 4-bar VAEs")
+    before = len(gen.cards)
+    gen.generate(GenerateRequest(style="german", temperature=1.0, variations=2, bars=8, scale=gen.scale, seed=7))
+    wait_until(app, lambda: len(gen.cards) >= before + 2 and idle(window), "two 8-bar melodies")
+    a, b = (c.clip for c in gen.cards[before:before + 2])
+    panels.show_explorer("interpolate")
+    wait_until(app, lambda: panels.explorer is not None, "the explorer to build")
+    tab = panels.explorer.interpolate
+    panels.explorer.show_tab("interpolate")
+    tab.a.set_clip(a)
+    tab.b.set_clip(b)
+    tab.steps.setValue(5)
+    tab.run()
+    wait_until(app, lambda: len(tab.canvas.clips) == 5 and idle(window), "the 8-bar interpolants")
+    window.editor.view.fit_song()
+    grab(app, window, out)
+
+
 LIBRARY_CLIPS = (("irish", 21), ("irish", 22), ("german", 23), ("german", 24), ("chinese", 25),
                  ("chinese", 26), ("chorale", 27), ("scottish_air", 28))  # (style, seed) of each library clip
 
@@ -318,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--song", type=Path, help="the melody to show (default: one the VAE writes)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--only", action="append",
-                        choices=["explorer", "continue", "repair", "chords", "drums", "model_tools", "phrase16",
+                        choices=["explorer", "continue", "repair", "chords", "drums", "model_tools", "phrase16", "phrase8",
                                  "library_similar",
                                  "layout"],
                         help="take only these shots (repeatable; default: all)")
@@ -346,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             shots = {"explorer": explorer_shot, "continue": continue_shot, "repair": repair_shot,
                      "chords": chords_shot, "drums": drums_shot, "model_tools": model_tools_shot,
-                     "phrase16": phrase16_shot,
+                     "phrase16": phrase16_shot, "phrase8": phrase8_shot,
                      "library_similar": library_similar_shot}
             for name in args.only or [*shots, "layout"]:
                 if name == "layout":

@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from latentroll.core.audio.synth import DEFAULT_GAIN
 from latentroll.core.theory import Scale
 from latentroll.models.data.corpus import STYLES
+from latentroll.models.vae.phrases import DEFAULT_PHRASE_BARS
 
 from .errors import ApiError
 
-Bars = Field(2, ge=1, le=16, description="bars per clip (1-16)")
+Bars = Field(DEFAULT_PHRASE_BARS, ge=1, le=16, description=f"bars per clip (1-16, default {DEFAULT_PHRASE_BARS})")
 Variations = Field(2, ge=1, le=8, description="how many clips (1-8)")
 Candidates = Field(2, ge=1, le=8, description="how many candidates (1-8)")
 Temperature = Field(1.0, ge=0.0, le=2.0, description="0 = safest, 2 = wildest")

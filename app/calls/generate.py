@@ -3,13 +3,14 @@ stand-in that forwards to the model process). No Qt."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
 from latentroll.core.theory import Scale
 
 from .batching import chord_kwargs, one_by_one, one_call
-from .phrases import model_for
+from .phrases import PHRASE_KEYS, PHRASE_MODELS, model_for
 
 STRUCTURE_MODEL = "structure"   # the 16-bar phrase-structure model over the 2-bar VAE (models/structure)
 STRUCTURE_BARS = range(8, 17)   # melody VAE requests of these lengths get repeats and form from it
@@ -37,12 +38,14 @@ class TransferRequest:
     chords: tuple[ChordEvent, ...] = ()  # "Follow chords": the song's chord track (song ticks, as the notes)
 
 
-def generate_model(key: str, bars: int) -> str:
-    """The model a Generate request of ``bars`` bars runs on: a melody VAE request of 8-16 bars goes
-    to the phrase-structure model (the same VAE's segments, some of them repeats of earlier ones);
-    shorter or longer ones chain the VAE's clips; other models run as asked."""
-    routed = model_for(key, bars)
-    return STRUCTURE_MODEL if routed == "vae" and bars in STRUCTURE_BARS else routed
+def generate_model(key: str, bars: int, style: str | None = None,
+                   models: Sequence[tuple[str, int]] = PHRASE_MODELS) -> str:
+    """The model a Generate request of ``bars`` bars in ``style`` runs on: a melody VAE request of
+    8-16 bars goes to the phrase-structure model (the 2-bar VAE's segments, some of them repeats of
+    earlier ones; chosen over chained 4-bar clips by measurement, docs/models.md); other lengths go
+    where ``model_for`` routes them (among ``models``); other models run as asked."""
+    routed = model_for(key, bars, style, models)
+    return STRUCTURE_MODEL if routed in PHRASE_KEYS and bars in STRUCTURE_BARS else routed
 
 
 def generate_candidates(svc, req: GenerateRequest, progress=None) -> list[Track]:

@@ -3,8 +3,9 @@
 The one routing rule for the explorer (interpolate, corner grid), Generate and Transfer: every
 clip of a request is read at one length (the shortest clip's, at most ``MAX_PHRASE_BARS``), and
 that length goes through the melody model that covers it with the least padding, then in the
-fewest segments (a 2-bar model reads 8 bars as 4 segments; a 4-bar one, once shipped, as 2). What
-is left out is said in ``PhraseRoute.note``, never dropped silently. No Qt, no torch.
+fewest segments (2 bars: the 2-bar VAE; 4 or 8 bars: the 4-bar one, in 1 or 2 segments; 6 bars:
+three 2-bar segments). What is left out is said in ``PhraseRoute.note``, never dropped silently.
+No Qt, no torch.
 """
 from __future__ import annotations
 
@@ -12,14 +13,19 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from latentroll.core.song import PPQ, Track
+from latentroll.models.data.corpus import STYLES
 from latentroll.models.vae.phrases import DEFAULT_PHRASE_BARS, MAX_PHRASE_BARS
 
-__all__ = ["DEFAULT_PHRASE_BARS", "MAX_PHRASE_BARS", "PHRASE_MODELS", "PhraseRoute", "bars_of", "model_for",
-           "route_phrase", "track_bars"]
+__all__ = ["DEFAULT_PHRASE_BARS", "MAX_PHRASE_BARS", "MY_STYLE_MODEL", "PHRASE_KEYS", "PHRASE_MODELS", "PhraseRoute",
+           "bars_of", "is_my_style", "model_for", "route_phrase", "track_bars"]
 
-# (registry key, bars per model clip) of the melody VAEs, longest first. A 4-bar and a 16-bar
-# model join here when they ship (issue 18); until then the 2-bar one reads every phrase.
-PHRASE_MODELS: tuple[tuple[str, int], ...] = (("vae", 2),)
+# (registry key, bars per model clip) of the melody VAEs, longest first (issue 18). Generate's
+# 8-16 bars add phrase structure on top (``calls/generate.py``).
+PHRASE_MODELS: tuple[tuple[str, int], ...] = (("vae_4bar", 4), ("vae", 2))
+PHRASE_KEYS = frozenset(k for k, _ in PHRASE_MODELS)
+# A user's own style ("My style") is fitted in this model's latent space, so any request in one
+# goes here, at any length (it chains its clips).
+MY_STYLE_MODEL = "vae"
 BAR_TICKS = 4 * PPQ  # the models' bars are 4/4
 
 
@@ -53,13 +59,22 @@ def track_bars(track: Track) -> int:
     return bars_of(track.end_tick() - first)
 
 
-def model_for(key: str, bars: int) -> str:
-    """The model to run a panel's melody request of ``bars`` bars on: a melody VAE's request goes
-    to the phrase model the route picks (Generate and Transfer chain any length segment by
-    segment, so nothing is cut there); any other model runs as asked."""
-    if key not in {k for k, _ in PHRASE_MODELS}:
+def is_my_style(style: str | None) -> bool:
+    """Whether ``style`` names one of the user's styles rather than a corpus style or 'any'."""
+    return style not in (None, "", "any") and style not in STYLES
+
+
+def model_for(key: str, bars: int, style: str | None = None,
+              models: Sequence[tuple[str, int]] = PHRASE_MODELS) -> str:
+    """The model to run a panel's melody request of ``bars`` bars in ``style`` on: a melody VAE's
+    request goes to the phrase model the route picks among ``models`` (Generate and Transfer
+    chain any length segment by segment, so nothing is cut there), one in a user's style to
+    ``MY_STYLE_MODEL``; any other model runs as asked."""
+    if key not in PHRASE_KEYS:
         return key
-    return route_phrase({"clip": min(max(1, bars), MAX_PHRASE_BARS)}).model
+    if is_my_style(style):
+        return MY_STYLE_MODEL
+    return route_phrase({"clip": min(max(1, bars), MAX_PHRASE_BARS)}, models).model
 
 
 def _bars_text(n: int) -> str:

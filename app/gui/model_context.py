@@ -11,6 +11,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from latentroll.app.calls.phrases import PHRASE_MODELS, model_for
 from latentroll.core.song import PPQ, Song
 from latentroll.core.theory import Scale
 
@@ -46,6 +47,23 @@ class ModelContext:
         """Length of the model's clips (2 bars), for drawing whole clips."""
         info = self.host.info(self.model_key)
         return info.clip_ticks if info is not None and info.clip_ticks else 8 * PPQ
+
+    def phrase_models(self) -> tuple[tuple[str, int], ...]:
+        """The melody phrase models (``calls.phrases.PHRASE_MODELS``) ready to run now; the others
+        start loading once the panels' own model is ready. Until a longer model is ready its
+        phrases chain the shorter one's clips, so a click never waits on a load. None ready: the
+        panels' own model, so the host says why it cannot run (loading, missing weights)."""
+        ready = []
+        for key, bars in PHRASE_MODELS:
+            if self.host.ready(key):
+                ready.append((key, bars))
+            elif self.host.ready(self.model_key):
+                self.host.ensure_loaded(key)
+        return tuple(ready) or tuple(m for m in PHRASE_MODELS if m[0] == self.model_key) or PHRASE_MODELS
+
+    def phrase_model(self, bars: int, style: str | None = None) -> str:
+        """The ready model a melody of ``bars`` bars in ``style`` goes through (``calls.phrases.model_for``)."""
+        return model_for(self.model_key, bars, style, self.phrase_models())
 
     def say_what_is_cut(self, named: dict[str, Clip]) -> str:
         """The model reads only its clip length (2 bars) of each clip it is given: say so, in the

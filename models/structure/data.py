@@ -17,6 +17,7 @@ from latentroll.models.data.melody import FIRST_PITCH_CLASS, NO_EVENT, WindowSpe
 from latentroll.models.data.splits import SPLITS, split_ids, tune_events, window_hop
 
 from .config import StructureConfig
+from .whitening import StyleWhitening
 
 NEW = 0  # label of a new segment; label j + 1 means "copy segment j"
 
@@ -119,8 +120,12 @@ class StructureData:
     test: PhraseSet
 
 
-def structure_data(corpus: Corpus, cfg: StructureConfig, encode=None) -> StructureData:
-    """Phrases of each split (the shared split by tune); with ``encode``, their latents too."""
+def structure_data(corpus: Corpus, cfg: StructureConfig, encode=None,
+                   whitening: StyleWhitening | None = None) -> StructureData:
+    """Phrases of each split (the shared split by tune); with ``encode``, their latents too, in
+    their style's coordinates when ``whitening`` is given (a config with ``whiten`` needs it)."""
+    if encode is not None and cfg.whiten and whitening is None:
+        raise ValueError(f"structure config {cfg.name!r} models whitened latents: its VAE ships no style Gaussians")
     ids = split_ids(corpus)
     sets = {}
     for name in SPLITS:
@@ -128,6 +133,8 @@ def structure_data(corpus: Corpus, cfg: StructureConfig, encode=None) -> Structu
         sets[name] = build_phrases([t for t in corpus.tunes if t.tune_id in keep], list(cfg.styles), cfg)
         if encode is not None:
             attach_latents(sets[name], encode, cfg.z_dim)
+            if cfg.whiten:
+                sets[name].latents = whitening.whiten(sets[name].latents, sets[name].styles)
     return StructureData(**sets)
 
 

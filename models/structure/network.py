@@ -95,10 +95,12 @@ class StructureNet(nn.Module):
 
     @torch.no_grad()
     def sample(self, style: torch.Tensor, segments: int, spread: float = 1.0,
-               generator: torch.Generator | None = None, new_latents=None) -> tuple[torch.Tensor, torch.Tensor]:
+               generator: torch.Generator | None = None, new_latents=None,
+               candidates: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
         """(B, segments, z) latents and (B, segments) labels, segment by segment: the pointer is
-        sampled as learned; a new latent is the Gaussian's mean plus ``spread`` × its spread, or
-        ``new_latents(i, proposal)`` -> (B, z) latents when given, from the network's (B, z) proposal."""
+        sampled as learned; a new latent is the Gaussian's mean plus ``spread`` × its spread, or,
+        when given, ``new_latents(i, proposals) -> (B, z)`` latents from the network's (B,
+        ``candidates``, z) draws (a caller keeps the best of them, or ignores them)."""
         b = style.shape[0]
         dev = style.device
         zs = torch.zeros(b, 0, self.cfg.z_dim, device=dev)
@@ -108,11 +110,12 @@ class StructureNet(nn.Module):
             logits = self.pointer_logits(out, zs, labels)[:, -1]
             pick = torch.multinomial(F.softmax(logits, -1), 1, generator=generator)[:, 0]
             mean, logvar = self.gauss(out[:, -1]).chunk(2, -1)
-            noise = torch.randn(mean.shape, generator=generator, device=dev)
-            new = mean + spread * noise * torch.exp(0.5 * logvar.clamp(-6.0, 4.0))
+            noise = torch.randn((b, candidates, mean.shape[-1]), generator=generator, device=dev)
+            draws = mean[:, None] + spread * noise * torch.exp(0.5 * logvar.clamp(-6.0, 4.0))[:, None]
+            new = draws[:, 0]
             if new_latents is not None:
-                proposal = (new * self.z_std + self.z_mean).cpu().numpy()
-                new = self.standardize(torch.as_tensor(new_latents(i, proposal), dtype=torch.float32, device=dev))
+                proposals = (draws * self.z_std + self.z_mean).cpu().numpy()
+                new = self.standardize(torch.as_tensor(new_latents(i, proposals), dtype=torch.float32, device=dev))
             src = (pick - 1).clamp(min=0)
             copied = zs[torch.arange(b), src] if i else new
             z_i = torch.where((pick > 0)[:, None], copied, new)

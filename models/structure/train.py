@@ -1,7 +1,8 @@
 """Training the structure network: the batching/loss task for the shared loop, and the entry point.
 
 The data is encoded once by the 2-bar VAE the registry names for this model (role "vae"), so the
-structure learned is over exactly the latents the service decodes."""
+structure learned is over exactly the latents the service decodes (in each style's coordinates
+for a ``whiten`` config: ``whitening.py``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +21,7 @@ from latentroll.models.data.corpus import Corpus
 from .config import StructureConfig, get_config
 from .data import NEW, PhraseSet, StructureData, phrase_counts, structure_data
 from .network import StructureNet, gaussian_nll
+from .whitening import StyleWhitening
 
 
 def segment_encoder(vae):
@@ -33,14 +35,24 @@ def segment_encoder(vae):
     return encode
 
 
-def vae_encoder(folder: Path | None = None):
-    """``segment_encoder`` of the 2-bar VAE this model is built on (the registry's "vae" role of
-    ``structure``, or ``folder``)."""
-    from latentroll.models.common.service import load_model_folder
-    from latentroll.models.vae.conductor import build_vae
-    from latentroll.models.vae.config import VAEConfig
+def vae_latents(cfg: StructureConfig, folder: Path | None = None) -> tuple:
+    """(``segment_encoder``, ``StyleWhitening`` or None) of the 2-bar VAE this model is built on
+    (the registry's "vae" role of ``structure``, or ``folder``): how its data is encoded."""
+    from latentroll.models.vae.service import MelodyVAEService
 
-    return segment_encoder(load_model_folder(folder or model_folders("structure")["vae"], VAEConfig, build_vae, "vae"))
+    vae = MelodyVAEService.load(folder or model_folders("structure")["vae"])
+    return segment_encoder(vae.model), style_whitening(cfg, vae)
+
+
+def style_whitening(cfg: StructureConfig, vae) -> StyleWhitening | None:
+    """The whitening a ``whiten`` config works in: the VAE service ``vae``'s style Gaussians."""
+    if not cfg.whiten:
+        return None
+    gauss = vae.stats.styles if vae.stats is not None else None
+    if gauss is None or tuple(vae.cfg.styles) != tuple(cfg.styles):
+        raise ValueError(f"structure config {cfg.name!r} needs a melody VAE with Gaussians of its styles "
+                         f"({', '.join(cfg.styles)})")
+    return StyleWhitening.of(gauss)
 
 
 def phrase_losses(model: StructureNet, z: torch.Tensor, labels: torch.Tensor, style: torch.Tensor,
@@ -103,7 +115,7 @@ class StructureTask:
 
 
 def _prepare(corpus: Corpus, cfg: StructureConfig) -> tuple[StructureTask, dict]:
-    data = structure_data(corpus, cfg, vae_encoder())
+    data = structure_data(corpus, cfg, *vae_latents(cfg))
     if not len(data.train):
         raise ValueError(f"no {cfg.segments * cfg.segment_steps // 16}-bar phrases in the corpus's training tunes")
     return StructureTask(cfg, data), phrase_counts(corpus, data)

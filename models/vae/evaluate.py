@@ -212,9 +212,9 @@ def shipped_lm_nll() -> Callable[[np.ndarray], np.ndarray] | None:
 
 def shipped_chain_model() -> MelodyVAEService | None:
     """The longest shipped shorter melody VAE to chain (the 4-bar one once shipped, else the 2-bar)."""
-    from latentroll.models.registry import entry, shipped_model_dir
+    from latentroll.models.registry import entry
 
-    for folder in (shipped_model_dir("vae_mel_4bar"), entry("vae").model_dir()):
+    for folder in (entry("vae_4bar").model_dir(), entry("vae").model_dir()):
         if (folder / "model.safetensors").exists():
             return MelodyVAEService.load(folder)
     return None

@@ -97,11 +97,7 @@ def window(make_window):
 FIXTURE_CORPUS = os.path.join(os.path.dirname(__file__), "..", "..", "resources", "fixtures", "corpus_small.npz")
 
 
-@pytest.fixture(scope="session")
-def tiny_vae_dir(tmp_path_factory):
-    """A tiny melody VAE trained for a few seconds on the fixture corpus and exported like the
-    shipped one (weights, config, latent stats). The model panels' tests use it, never the
-    shipped weights."""
+def _tiny_vae(tmp_path_factory, config: str):
     import torch
 
     from latentroll.models.data.corpus import Corpus
@@ -109,9 +105,9 @@ def tiny_vae_dir(tmp_path_factory):
     from latentroll.models.vae.export import export_model
     from latentroll.models.vae.train import melody_data, train_vae
 
-    run = tmp_path_factory.mktemp("tiny_vae")
+    run = tmp_path_factory.mktemp(config)
     corpus = Corpus.load(FIXTURE_CORPUS)
-    cfg = get_config("tiny", epochs=1)
+    cfg = get_config(config, epochs=1)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # tiny matrices: extra threads only contend with the UI and the trainer
     try:
@@ -121,16 +117,32 @@ def tiny_vae_dir(tmp_path_factory):
         torch.set_num_threads(threads)
 
 
+@pytest.fixture(scope="session")
+def tiny_vae_dir(tmp_path_factory):
+    """A tiny 2-bar melody VAE trained for a few seconds on the fixture corpus and exported like
+    the shipped one (weights, config, latent stats). The model panels' tests use it, never the
+    shipped weights."""
+    return _tiny_vae(tmp_path_factory, "tiny")
+
+
+@pytest.fixture(scope="session")
+def tiny_vae4_dir(tmp_path_factory):
+    """The same at 4 bars (a conductor over bars): the phrase model 3-16-bar phrases go through."""
+    return _tiny_vae(tmp_path_factory, "tiny_4bar_h")
+
+
 @pytest.fixture
-def model_window(make_window, tiny_vae_dir, monkeypatch, qtbot):
-    """``model_window(song=None)`` → a main window whose model panels use the tiny VAE, with
-    the Generate panel open and the model loaded (in the model process)."""
+def model_window(make_window, tiny_vae_dir, tiny_vae4_dir, monkeypatch, qtbot):
+    """``model_window(song=None)`` → a main window whose model panels use the tiny VAEs, with
+    the Generate panel open and both melody phrase models loaded (in the model process)."""
     monkeypatch.setenv("LATENTROLL_VAE_DIR", str(tiny_vae_dir))
+    monkeypatch.setenv("LATENTROLL_VAE_4BAR_DIR", str(tiny_vae4_dir))
 
     def factory(song: Song | None = None):
         w = make_window(song if song is not None else make_song())
         w.model_panels.show_generate()
-        qtbot.waitUntil(lambda: w.model_panels.host.ready("vae"), timeout=60000)
+        host = w.model_panels.host
+        qtbot.waitUntil(lambda: host.ready("vae") and host.ready("vae_4bar"), timeout=60000)
         return w
 
     return factory
@@ -178,3 +190,22 @@ def tiny_tool_dirs(tmp_path_factory):
     finally:
         torch.set_num_threads(threads)
     return out
+
+
+@pytest.fixture
+def spy_keys(monkeypatch):
+    """``spy(owner, name)`` → the list of model keys that later calls of ``owner.name`` are given
+    (the first argument, after ``self`` when ``owner`` is a class); the real method still runs."""
+    def spy(owner, name: str) -> list[str]:
+        asked: list[str] = []
+        real = getattr(owner, name)
+        skip = 1 if isinstance(owner, type) else 0
+
+        def wrapper(*args, **kwargs):
+            asked.append(args[skip])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+        return asked
+
+    return spy

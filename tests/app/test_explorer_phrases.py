@@ -20,7 +20,9 @@ def _tune(name: str, bars: int, shift: int) -> Track:
 
 
 def _song() -> Song:
-    return Song(title="Phrases", tracks=[_tune("Eight A", 8, 0), _tune("Eight B", 8, 3), _tune("Twenty", 20, 5)],
+    return Song(title="Phrases", tracks=[_tune("Eight A", 8, 0), _tune("Eight B", 8, 3), _tune("Twenty", 20, 5),
+                                         _tune("Six A", 6, 1), _tune("Six B", 6, 4), _tune("Four A", 4, 2),
+                                         _tune("Four B", 4, 6)],
                 tempos=[TempoChange(0, 120.0)], time_signatures=[TimeSignature(0, 4, 4)],
                 keys=[KeySignature(0, 0, "major")])
 
@@ -61,8 +63,9 @@ def _run(qtbot, tab):
         qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
 
 
-def test_eight_bar_selections_interpolate_into_eight_bar_clips(window, qtbot):
+def test_eight_bar_selections_interpolate_into_eight_bar_clips(window, qtbot, spy_keys):
     w = window
+    asked = spy_keys(w.model_panels.host, "start")  # the registry keys the explorer's jobs run on
     tab = w.model_panels.explorer.interpolate
     w.model_panels.explorer.show_tab("interpolate")
     tab.steps.setValue(5)
@@ -74,9 +77,10 @@ def test_eight_bar_selections_interpolate_into_eight_bar_clips(window, qtbot):
     _run(qtbot, tab)
     clips = tab.canvas.clips
     assert len(clips) == 5 and not tab.note.isVisible()
-    # the interpolants are 8 bars (segment by segment), not the 2 the model reads at once
-    segments = {int(s) // (2 * BAR) for c in clips for s in c.track.notes["start"]}
-    assert segments == {0, 1, 2, 3}, sorted(segments)
+    # 8 bars go through the 4-bar VAE as two 4-bar segments: the interpolants are 8 bars, not 4
+    assert asked == ["vae_4bar"]
+    segments = {int(s) // (4 * BAR) for c in clips for s in c.track.notes["start"]}
+    assert segments == {0, 1}, sorted(segments)
     assert all(c.span <= 8 * BAR for c in clips)
     assert {it.span for it in tab.canvas.items} == {8 * BAR}  # every cell shows the whole 8 bars
     # the strip wraps to keep 8-bar cells readable, and a click on a cell still selects it
@@ -133,3 +137,24 @@ def test_random_corners_are_four_bars_and_the_grid_blends_four_bars(window, qtbo
     assert not grid.note.isVisible()
     assert {it.span for it in grid.canvas.items} == {4 * BAR}
     assert all(c.span <= 4 * BAR for c in grid.canvas.clips)
+
+
+def test_a_six_bar_pair_goes_through_the_two_bar_vae_and_a_four_bar_pair_through_the_four_bar_one(window, qtbot,
+                                                                                               spy_keys):
+    """The route picks the model that pads least (6 bars: three 2-bar segments), then the fewest
+    segments (4 bars: one 4-bar clip); the clips come back at the selection's length."""
+    w = window
+    asked = spy_keys(w.model_panels.host, "start")
+    tab = w.model_panels.explorer.interpolate
+    w.model_panels.explorer.show_tab("interpolate")
+    tab.steps.setValue(3)
+    tab.temperature.setValue(1.0)
+    for bars, model, tracks in ((6, "vae", (3, 4)), (4, "vae_4bar", (5, 6))):
+        for index, picker in zip(tracks, (tab.a, tab.b)):
+            _select_track(w, qtbot, index)
+            _take_selection(qtbot, picker)
+        assert tab.a.clip.span == bars * BAR
+        _run(qtbot, tab)
+        assert asked[-1] == model and not tab.note.isVisible()
+        assert {it.span for it in tab.canvas.items} == {bars * BAR}
+        assert all(c.span <= bars * BAR for c in tab.canvas.clips)

@@ -107,4 +107,5 @@ def test_generated_candidates_say_which_model_wrote_them(model_window, qtbot):
     gen.variations.setValue(2)
     qtbot.mouseClick(gen.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(gen.cards) == 2 and not w.jobs.busy, timeout=60000)
-    assert [c.clip.name for c in gen.cards] == ["any style 1 (VAE)", "any style 2 (VAE)"]
+    assert gen.bars.value() == 4  # the default clip: the 4-bar VAE writes it
+    assert [c.clip.name for c in gen.cards] == ["any style 1 (VAE 4-bar)", "any style 2 (VAE 4-bar)"]

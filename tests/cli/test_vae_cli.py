@@ -98,8 +98,10 @@ def test_bad_inputs_exit_2(tiny_model, tmp_path):
     assert r.returncode == 2 and not out.exists()
     r = run("generate", "--key", "H major", "-o", str(out), env=tiny_model)
     assert r.returncode == 2 and "unknown note name" in r.stderr
-    r = run("generate", "-o", str(out), env={"LATENTROLL_VAE_DIR": str(tmp_path / "nowhere")})
+    r = run("generate", "--bars", "2", "-o", str(out), env={"LATENTROLL_VAE_DIR": str(tmp_path / "nowhere")})
     assert r.returncode == 2 and "no vae weights" in r.stderr.lower()
+    r = run("generate", "--bars", "4", "-o", str(out), env={"LATENTROLL_VAE_4BAR_DIR": str(tmp_path / "nowhere")})
+    assert r.returncode == 2 and "nowhere" in r.stderr and not out.exists()
 
 
 def test_eval_quick_json(tiny_model):

@@ -17,7 +17,7 @@ from latentroll.app.calls.generate import (
     generate_model,
     transfer_selection,
 )
-from latentroll.app.calls.phrases import PhraseRoute, route_phrase, track_bars
+from latentroll.app.calls.phrases import PhraseRoute, model_for, route_phrase, track_bars
 from latentroll.app.calls.tools import ContinueRequest, RepairRequest, continue_job, repair_job
 from latentroll.app.cli.clips import clips_song
 from latentroll.core.channels import free_channels
@@ -73,7 +73,7 @@ def generate(params: GenerateParams, format: OutFormat = "mid", state: ApiState 
     style = check_style(params.style, mine=my_styles(state) if params.model == "vae" else ())
     scale = params.scale()
     req = GenerateRequest(style, params.temperature, params.variations, params.bars, scale, params.seed)
-    clips = state.runner.run(generate_model(params.model, req.bars), generate_candidates, req)
+    clips = state.runner.run(generate_model(params.model, req.bars, style), generate_candidates, req)
     return song_response(_clips(clips, f"LatentRoll {style or 'any style'}", scale), format, "generated")
 
 
@@ -86,7 +86,7 @@ async def transfer(request: Request, format: OutFormat = "mid", state: ApiState 
     def work():
         song = read_upload(one_file(music))
         melody = pick_melody(song, p.track)
-        new = state.runner.run("vae", transfer_selection,
+        new = state.runner.run(model_for("vae", track_bars(melody), style), transfer_selection,
                                TransferRequest(melody, style, p.temperature, p.scale(), p.seed))
         new.channel = free_channels(song)[0]
         out = song.copy()

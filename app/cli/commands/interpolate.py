@@ -42,9 +42,10 @@ def run(args) -> int:
     if route.note:
         print(f"note: {route.note}", file=sys.stderr)
     chords = chords_from_args(args, route.bars)
+    from latentroll.models.common.protocol import model_folders
     from latentroll.models.vae.service import MelodyVAEService  # torch: once the files are fine
 
-    svc = MelodyVAEService.load()
+    svc = MelodyVAEService.load(model_folders(route.model))
     pull = {} if args.pull is None else {"pull": args.pull}
     clips = svc.interpolate(a, b, args.steps, args.method, args.temperature, scale=scale, seed=args.seed,
                             chords=chords, bars=route.bars, **pull)

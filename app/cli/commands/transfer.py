@@ -41,9 +41,11 @@ def run(args) -> int:
     scale = parse_scale(args.key)
     check_outputs(args.output)
     song, melody = melody_track(args.input, args.track, args.tune)
+    from latentroll.app.calls.phrases import model_for, track_bars
+    from latentroll.models.common.protocol import model_folders
     from latentroll.models.vae.service import MelodyVAEService  # torch: once the files are fine
 
-    svc = MelodyVAEService.load(args.model_dir)
+    svc = MelodyVAEService.load(args.model_dir or model_folders(model_for("vae", track_bars(melody), args.style)))
     new = svc.transfer(melody, args.style, args.temperature, scale, args.seed, amount=args.amount)
     new.channel = free_channels(song)[0]
     out = song.copy()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
 from latentroll.app.calls.explorer import GridRequest, grid_clips, sample_clips
-from latentroll.app.calls.phrases import PhraseRoute, bars_of, route_phrase
+from latentroll.app.calls.phrases import DEFAULT_PHRASE_BARS, PhraseRoute, bars_of, route_phrase
 from latentroll.core.bars import bar_at
 from latentroll.core.song import Track
 
@@ -100,7 +100,8 @@ class CornerGridTab(QWidget):
             for picker, clip in zip(self.corners, clips):
                 picker.set_clip(clip)
 
-        return self.ctx.host.start(self.ctx.model_key, "grid-corners", sample_clips, 4, self.temperature.value(),
+        model = self.ctx.phrase_model(DEFAULT_PHRASE_BARS)  # clips of the default length, from the model that writes it
+        return self.ctx.host.start(model, "grid-corners", sample_clips, 4, self.temperature.value(),
                                    self.in_key.scale, random.randrange(2**31), label="Writing four corners",
                                    on_result=got)
 
@@ -116,7 +117,7 @@ class CornerGridTab(QWidget):
         # the cells go in at the playhead's bar: the chords as seen from there
         chords = chords_from(song, bar_at(song, self.ctx.state.playhead).start) if self.follow_chords.isChecked() else ()
         names = ("Top left", "Top right", "Bottom left", "Bottom right")
-        route = route_phrase({name: bars_of(c.span) for name, c in zip(names, corners)})
+        route = route_phrase({name: bars_of(c.span) for name, c in zip(names, corners)}, self.ctx.phrase_models())
         self.note.say(route.note, self.ctx.notifier)
         req = GridRequest(tuple(c.track for c in corners), n=self.size.value(), temperature=self.temperature.value(),
                           scale=self.in_key.scale, bars=route.bars, chords=tuple(chords))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from latentroll.app.calls.explorer import InterpolateRequest, interpolate_clips, sample_clips
-from latentroll.app.calls.phrases import PhraseRoute, bars_of, route_phrase
+from latentroll.app.calls.phrases import DEFAULT_PHRASE_BARS, PhraseRoute, bars_of, route_phrase
 from latentroll.core.bars import bar_at
 from latentroll.core.chords import ChordEvent
 from latentroll.core.song import Track
@@ -100,7 +100,8 @@ class InterpolateTab(QWidget):
                 self.a.set_clip(clips[0])
                 self.b.set_clip(clips[1])
 
-        return self.ctx.host.start(self.ctx.model_key, "interp-ends", sample_clips, 2, self.temperature.value(),
+        model = self.ctx.phrase_model(DEFAULT_PHRASE_BARS)  # clips of the default length, from the model that writes it
+        return self.ctx.host.start(model, "interp-ends", sample_clips, 2, self.temperature.value(),
                                    self.in_key.scale, random.randrange(2**31), label="Writing two clips",
                                    on_result=got)
 
@@ -113,7 +114,7 @@ class InterpolateTab(QWidget):
         if self.follow_chords.isChecked() and not song.chords:
             self.ctx.notifier.info(NO_CHORDS)
             return None
-        route = route_phrase({"Clip A": bars_of(a.span), "Clip B": bars_of(b.span)})
+        route = route_phrase({"Clip A": bars_of(a.span), "Clip B": bars_of(b.span)}, self.ctx.phrase_models())
         self.note.say(route.note, self.ctx.notifier)
         req = InterpolateRequest(a.track, b.track, steps=self.steps.value(), method=self.method.currentData(),
                                  temperature=self.temperature.value(), scale=self.in_key.scale,

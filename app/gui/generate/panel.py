@@ -213,15 +213,16 @@ class GeneratePanel(QWidget):
             return None
         req = req or self.request()
         what = f"{req.variations} × {req.bars} bars, {req.style or 'any style'}"
-        model = self.host.specs[self.model_key].short
-        key = generate_model(self.model_key, req.bars)
-        if key != self.model_key and not self.host.ready(key):  # still loading, or failed: chain the clips now
-            self.host.ensure_loaded(key)
-            self.ctx.notifier.info(f"{self.host.specs[key].label} is not ready ({self.host.status_text(key)}): "
-                                   f"these {req.bars}-bar melodies chain the {model}'s clips without phrase structure")
-            key = self.model_key
-        if key == STRUCTURE_MODEL:
-            model = f"{model} {WITH_STRUCTURE}"
+        phrase_models = self.ctx.phrase_models()  # a longer phrase model still loading: the shorter one's clips
+        key = generate_model(self.model_key, req.bars, req.style, phrase_models)
+        if key == STRUCTURE_MODEL and not self.host.ready(key) and self.host.ready(self.model_key):
+            self.host.ensure_loaded(key)  # still loading, or failed: chain the clips now, and say so
+            key = model_for(self.model_key, req.bars, req.style, phrase_models)
+            self.ctx.notifier.info(f"{self.host.specs[STRUCTURE_MODEL].label} is not ready "
+                                   f"({self.host.status_text(STRUCTURE_MODEL)}): these {req.bars}-bar melodies "
+                                   f"chain the {self.host.specs[key].short}'s clips without phrase structure")
+        short = self.host.specs[self.model_key].short
+        model = f"{short} {WITH_STRUCTURE}" if key == STRUCTURE_MODEL else self.host.specs[key].short
         worker = self.host.start(key, "generate", generate_candidates, req,
                                  label=f"Generating {what}",
                                  on_result=lambda tracks: self._on_candidates(tracks, model))
@@ -259,7 +260,8 @@ class GeneratePanel(QWidget):
                               chords=tuple(song.chords) if follow else ())
         origin = bar_at(song, int(track.notes["start"].min())).start
         bars = bars_of(int((track.notes["start"] + track.notes["duration"]).max()) - origin)
-        return self.host.start(model_for(self.model_key, bars), "transfer", transfer_selection, req,
+        return self.host.start(self.ctx.phrase_model(bars, style), "transfer",
+                               transfer_selection, req,
                                label=f"Transferring {track.name} to {style_title(style)}",
                                on_result=lambda out: self._on_transferred(out, origin, song, source, track.notes))
 

@@ -51,22 +51,15 @@ def test_generate_takes_an_odd_bar_count(client):
     assert client.post("/generate", json={"bars": 17}).status_code == 422
 
 
-def test_generate_of_eight_to_sixteen_bars_runs_the_phrase_structure_model(client, monkeypatch):
-    """A 16-bar melody request goes to the structure model (repeats and form), a 4-bar one to the VAE;
-    both come back at their length."""
+def test_generate_of_eight_to_sixteen_bars_runs_the_phrase_structure_model(client, spy_keys):
+    """A 16-bar melody request goes to the structure model (repeats and form), a 4-bar one to the
+    4-bar VAE, a 2-bar one to the 2-bar VAE; each comes back at its length."""
     from latentroll.app.api.runner import ModelRunner
 
-    asked: list[str] = []
-    real_run = ModelRunner.run
-
-    def run(self, key, *args, **kwargs):
-        asked.append(key)
-        return real_run(self, key, *args, **kwargs)
-
-    monkeypatch.setattr(ModelRunner, "run", run)
-    for bars in (16, 4):
+    asked = spy_keys(ModelRunner, "run")
+    for bars in (16, 4, 2):
         r = client.post("/generate", json={"bars": bars, "variations": 2, "seed": 3}, params={"format": "json"})
         assert r.status_code == 200, r.text
         spans = _spans(r.json()["tracks"])
         assert len(spans) == 2 and all(bars // 2 * BAR < s < bars * BAR for s in spans), (bars, spans)
-    assert asked == ["structure", "vae"]
+    assert asked == ["structure", "vae_4bar", "vae"]
