@@ -169,21 +169,9 @@ class MelodyVAEService:
                         seed: int | None = None, chords: ChordFollow | None = None,
                         starts: np.ndarray | None = None) -> np.ndarray:
         """(n, steps) events for latents of a user's style ``mine`` (a ``MyStyleModel``), decoded
-        with the label of its nearest corpus style. At temperature > 0 each latent is decoded
-        ``STYLE_DECODINGS`` times and the decoding kept is the one the style critic rates most
-        in that style among those that do not copy a window the style was fitted on (a style
-        fitted on a few tunes otherwise hands back their own phrases)."""
-        idx = style_label(self.cfg, mine.base_style)
-        if temperature <= 0:
-            return self.decode_events(z, temperature, mine.base_style, scale, seed, chords, starts)
-        n, k = len(z), STYLE_DECODINGS
-        ev = self.decode_events(np.repeat(z, k, axis=0), temperature, mine.base_style, scale, seed, chords,
-                                None if starts is None else np.repeat(starts, k))
-        critic = self.stats.critic if self.stats else None
-        score = critic.log_posterior(self._means(ev))[:, idx] if critic is not None and idx != self.cfg.any_style \
-            else np.zeros(len(ev))
-        score = np.where(mine.copies(ev), score - 1e6, score).reshape(n, k)
-        return ev.reshape(n, k, -1)[np.arange(n), score.argmax(1)]
+        with the label of its nearest corpus style (``decode_candidates``' choice)."""
+        ev, score = self._candidates(z, mine.base_style, mine, temperature, scale, seed, chords, starts)
+        return ev[np.arange(len(ev)), score.argmax(1)]
 
     # ---- melody <-> events ----------------------------------------------------------------
     def _window(self, track: Track) -> np.ndarray:
@@ -252,21 +240,36 @@ class MelodyVAEService:
     def decode_in_style(self, z: np.ndarray, style: str | None, temperature: float, scale: Scale | None,
                         seed: int | None = None, chords: ChordFollow | None = None,
                         starts: np.ndarray | None = None) -> np.ndarray:
-        """(n, steps) events for latents ``z``. In a style, at temperature > 0, each latent is
-        decoded ``STYLE_DECODINGS`` times and the decoding whose re-encoding the style critic rates
-        most in style is kept: sampling noise can carry a clip out of its style, and this catches it."""
+        """(n, steps) events for latents ``z``: of ``decode_candidates``, the one most in style."""
+        ev, score = self.decode_candidates(z, style, temperature, scale, seed, chords, starts)
+        return ev[np.arange(len(ev)), score.argmax(1)]
+
+    def decode_candidates(self, z: np.ndarray, style: str | None, temperature: float, scale: Scale | None,
+                          seed: int | None = None, chords: ChordFollow | None = None,
+                          starts: np.ndarray | None = None, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(n, k, steps) decodings of each latent and (n, k) scores, higher = more in ``style``.
+        In a style at temperature > 0 each latent is decoded ``STYLE_DECODINGS`` times (sampling
+        noise can carry a clip out of its style) and scored by the style critic on its
+        re-encoding; in a user's style ("My style") a decoding that copies a window the style was
+        fitted on scores far lower (a style fitted on a few tunes otherwise hands back their own
+        phrases). ``k`` asks for that many decodings even in no style (scored 0), for a caller
+        that chooses among them by its own measure too."""
         mine = self._my_style(style)
-        if mine is not None:
-            return self.decode_my_style(z, mine, temperature, scale, seed, chords, starts)
-        idx = self._style_index(style)
+        return self._candidates(z, mine.base_style if mine is not None else style, mine, temperature, scale, seed,
+                                chords, starts, k)
+
+    def _candidates(self, z, style, mine, temperature, scale, seed, chords, starts, k=None):
+        idx = style_label(self.cfg, style)
         critic = self.stats.critic if self.stats else None
-        if critic is None or idx == self.cfg.any_style or temperature <= 0:
-            return self.decode_events(z, temperature, style, scale, seed, chords, starts)
-        n, k = len(z), STYLE_DECODINGS
+        scored = critic is not None and idx != self.cfg.any_style
+        k = 1 if temperature <= 0 else (k or (STYLE_DECODINGS if scored or mine is not None else 1))
+        n = len(z)
         ev = self.decode_events(np.repeat(z, k, axis=0), temperature, style, scale, seed, chords,
                                 None if starts is None else np.repeat(starts, k))
-        score = critic.log_posterior(self._means(ev))[:, idx].reshape(n, k)
-        return ev.reshape(n, k, -1)[np.arange(n), score.argmax(1)]
+        score = critic.log_posterior(self._means(ev))[:, idx] if scored and k > 1 else np.zeros(len(ev))
+        if mine is not None and temperature > 0:
+            score = np.where(mine.copies(ev), score - 1e6, score)
+        return ev.reshape(n, k, -1), score.reshape(n, k)
 
     def generate(self, n: int, style: str | None = None, temperature: float = 1.0, bars: int = 2,
                  scale: Scale | None = None, seed: int | None = None,
