@@ -117,7 +117,7 @@ class PhraseStructureService:
             return self.whitening.draw_styles(n, rng)
         mine = self.vae._my_style(style, arrays=False)  # an unknown name: a MelodyError for users
         return np.full(n, self.cfg.styles.index(mine.base_style) if mine.base_style in self.cfg.styles
-                       else self.cfg.any_style)
+                       else int(np.argmax(self.whitening.weights)))
 
     def _keep_surest(self, proposals: np.ndarray, styles: np.ndarray) -> np.ndarray:
         """(n, z) in the network's units: of each row's (K, z) draws, the one the VAE's style critic

@@ -62,6 +62,12 @@ def test_train_list_generate_rename_delete(tmp_path, midi_files):
     assert gen.returncode == 0, gen.stderr
     song = read_song(out)
     assert sum(len(t.notes) for t in song.tracks) > 0
+    # 16 bars in a user's style: the phrase-structure model, its new segments from the 2-bar VAE's walk
+    gen = cli(tmp_path, "generate", "--style", "my reels", "-n", "2", "--bars", "16", "--seed", "1", "--separate",
+              "-o", str(out))
+    assert gen.returncode == 0 and "of 16 bars with phrase structure" in gen.stdout, gen.stderr
+    tracks = read_song(out).tracks
+    assert len(tracks) == 2 and all(0 < t.end_tick() <= 16 * 1920 for t in tracks)
 
     one_line_error(cli(tmp_path, "mystyle", "train", "My Reels", *paths), "exists")
     assert cli(tmp_path, "mystyle", "rename", "my reels", "reels").returncode == 0
