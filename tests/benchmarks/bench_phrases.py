@@ -13,22 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 from pathlib import Path
 
 FIXTURE = Path(__file__).resolve().parents[2] / "resources" / "fixtures" / "corpus_small.npz"
-
-
-def median_ms(fn, repeats: int) -> float:
-    import numpy as np
-
-    fn()  # warm up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return round(float(np.median(times)), 1)
 
 
 def main() -> int:
@@ -44,6 +31,7 @@ def main() -> int:
     from latentroll.models.data.corpus import Corpus
     from latentroll.models.data.splits import tune_events
     from latentroll.models.data.tracks import events_to_track
+    from latentroll.models.eval.timing import median_ms
     from latentroll.models.registry import entry, resolve
 
     torch.set_num_threads(a.threads)
@@ -68,7 +56,7 @@ def main() -> int:
                 ("generate", gen_key, lambda s: s.generate(8, None, 1.0, bars, seed=1)),
                 ("generate_2bar_chained", "vae", lambda s: s.generate(8, None, 1.0, bars, seed=1))):
             svc = service(key)
-            row[f"{name}_ms"] = median_ms(lambda: fn(svc), a.repeats)
+            row[f"{name}_ms"] = round(median_ms(lambda: fn(svc), a.repeats), 1)
         row["interpolate_ratio_to_2bar"] = round(row["interpolate_ms"] / row["interpolate_2bar_chained_ms"], 2)
         row["generate_ratio_to_2bar"] = round(row["generate_ms"] / row["generate_2bar_chained_ms"], 2)
         out[f"{bars}_bars"] = row
